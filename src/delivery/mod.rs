@@ -1,0 +1,204 @@
+//! The four delivery options of MODEL.md section 1, as implementations of one trait.
+//!
+//! The monthly engine is shared; an option only says what differs: how units are laid out,
+//! whether fixed costs are shared, how a CCG chooses, whether it procures, whether units pool
+//! spare capacity, and how units fail. [`build`] is the one place that maps an
+//! [`OptionKind`] to its implementation.
+
+mod framework;
+mod hubs;
+mod national;
+mod network;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::cost::MarketPrices;
+use crate::model::params::Triangular;
+use crate::model::{DistanceMatrix, Layout, LayoutKind, Params};
+
+pub use framework::Framework;
+pub use hubs::Hubs;
+pub use national::National;
+pub use network::Network;
+
+/// The four delivery options, in MODEL.md order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptionKind {
+    /// A single nationally managed service, delivered locally.
+    National,
+    /// A nationally coordinated network of specialist teams.
+    Network,
+    /// Regional hubs, each providing all functions to an area.
+    Hubs,
+    /// A national specification and price with approved suppliers.
+    Framework,
+}
+
+impl OptionKind {
+    /// All four options in MODEL.md order.
+    pub const ALL: [OptionKind; 4] = [OptionKind::National, OptionKind::Network, OptionKind::Hubs, OptionKind::Framework];
+
+    /// Returns the scenario key of the option.
+    pub fn key(self) -> &'static str {
+        match self {
+            OptionKind::National => "national",
+            OptionKind::Network => "network",
+            OptionKind::Hubs => "hubs",
+            OptionKind::Framework => "framework",
+        }
+    }
+
+    /// Returns the option with the given scenario key.
+    pub fn from_key(key: &str) -> Option<OptionKind> {
+        OptionKind::ALL.into_iter().find(|o| o.key() == key)
+    }
+
+    /// Returns the smallest N the option accepts.
+    pub fn min_units(self) -> usize {
+        match self {
+            OptionKind::Network => crate::model::N_FUNCTIONS,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for OptionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A provider chosen at a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// An NHS unit, by unit number.
+    Unit(usize),
+    /// The private sector.
+    Private,
+}
+
+/// What a CCG sees of the market when it decides (section 7).
+#[derive(Clone, Copy, Debug)]
+pub struct Market<'a> {
+    /// Units and planned catchments.
+    pub layout: &'a Layout,
+    /// Distances between CCG locations [km].
+    pub distances: &'a DistanceMatrix,
+    /// Whether each unit is open in the decision month.
+    pub open: &'a [bool],
+    /// Each unit's price for all four functions at its planned catchment [GBP per head].
+    pub unit_price: &'a [f64],
+    /// Framework and private prices.
+    pub prices: &'a MarketPrices,
+    /// Hubs search radius [km].
+    pub max_distance_km: f64,
+    /// Planned national or network tariff [GBP per head].
+    pub planned_tariff: f64,
+}
+
+impl Market<'_> {
+    /// Returns the distance from CCG `ccg` to unit `unit` [km].
+    pub fn distance(&self, ccg: usize, unit: usize) -> f64 {
+        self.distances.get(ccg, self.layout.units()[unit].site)
+    }
+
+    /// Returns the open units in order of distance from `ccg` (ties: unit number).
+    pub fn open_by_distance(&self, ccg: usize) -> impl Iterator<Item = usize> + '_ {
+        self.layout.by_distance(ccg).iter().map(|&u| u as usize).filter(|&u| self.open[u])
+    }
+}
+
+/// One CCG's decision request: which CCG, its budget, and the function (for network teams;
+/// an option with all-function units decides all four functions at once).
+#[derive(Clone, Copy, Debug)]
+pub struct Request {
+    /// CCG index.
+    pub ccg: usize,
+    /// Budget `B_i` [GBP per head per year, all four functions].
+    pub budget: f64,
+    /// The function being decided.
+    pub function: crate::model::Function,
+}
+
+/// What distinguishes one delivery option from another.
+///
+/// The engine calls these once per cell or per decision, never per CCG-month, so dynamic
+/// dispatch costs nothing measurable.
+pub trait DeliveryOption: Send + Sync {
+    /// Returns the option's key.
+    fn kind(&self) -> OptionKind;
+
+    /// Returns how units are laid out.
+    fn layout_kind(&self) -> LayoutKind {
+        LayoutKind::Sites
+    }
+
+    /// Returns the procurement duration, or `None` when the choice is mandated.
+    fn procurement(&self, _params: &Params) -> Option<Triangular> {
+        None
+    }
+
+    /// Returns the one-off cost of a procurement [GBP].
+    fn transaction_cost(&self, _params: &Params) -> f64 {
+        0.0
+    }
+
+    /// Returns true when in-house and outside-NHS preferences are honoured.
+    fn honours_preferences(&self) -> bool {
+        false
+    }
+
+    /// Returns the yearly overhead when fixed costs are shared nationally, else `None`.
+    fn shared_overhead(&self, _params: &Params) -> Option<f64> {
+        None
+    }
+
+    /// Returns true when units of a function pool spare capacity.
+    fn pools(&self) -> bool {
+        false
+    }
+
+    /// Returns true when units are independent organisations that can be weak and fail.
+    fn units_can_fail(&self) -> bool {
+        true
+    }
+
+    /// Returns true when the organisation suffers national systemic disruptions.
+    fn systemic_risk(&self) -> bool {
+        false
+    }
+
+    /// Returns true when every site's onboarding slots form one national queue.
+    fn national_queue(&self) -> bool {
+        false
+    }
+
+    /// Returns true when a CCG switches to the private sector if its unit's queue is long.
+    fn switch_rule(&self) -> bool {
+        false
+    }
+
+    /// Returns true when a unit with this price takes part (framework suppliers).
+    fn participates(&self, _unit_price: f64, _prices: &MarketPrices) -> bool {
+        true
+    }
+
+    /// Returns the provider the CCG chooses.
+    fn choose(&self, market: &Market, request: &Request) -> Choice;
+
+    /// Returns the price per head the CCG pays for the provider it chose.
+    fn price_paid(&self, market: &Market, choice: Choice) -> f64;
+}
+
+/// Returns the implementation of an option.
+pub fn build(kind: OptionKind) -> Box<dyn DeliveryOption> {
+    match kind {
+        OptionKind::National => Box::new(National),
+        OptionKind::Network => Box::new(Network),
+        OptionKind::Hubs => Box::new(Hubs),
+        OptionKind::Framework => Box::new(Framework),
+    }
+}

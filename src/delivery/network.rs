@@ -1,0 +1,39 @@
+//! A nationally coordinated network of specialist teams.
+
+use super::{Choice, DeliveryOption, Market, OptionKind, Request};
+use crate::model::{LayoutKind, Params};
+
+/// Network: N single-function teams; each CCG function goes to the nearest open team of that
+/// function (private if none), with its own onboarding queue; fixed costs partly shared; teams
+/// of a function pool spare capacity; teams are independent and can fail.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Network;
+
+impl DeliveryOption for Network {
+    fn kind(&self) -> OptionKind {
+        OptionKind::Network
+    }
+
+    fn layout_kind(&self) -> LayoutKind {
+        LayoutKind::Teams
+    }
+
+    fn shared_overhead(&self, params: &Params) -> Option<f64> {
+        Some(params.costs.network_overhead)
+    }
+
+    fn pools(&self) -> bool {
+        true
+    }
+
+    fn choose(&self, market: &Market, request: &Request) -> Choice {
+        market
+            .open_by_distance(request.ccg)
+            .find(|&u| market.layout.units()[u].provides(request.function))
+            .map_or(Choice::Private, Choice::Unit)
+    }
+
+    fn price_paid(&self, market: &Market, _choice: Choice) -> f64 {
+        market.planned_tariff
+    }
+}

@@ -1,0 +1,50 @@
+//! The Monte Carlo engine: one replication of one cell (option, N, sweep point) at a time.
+//!
+//! [`run_cell`] is pure: it reads the cell's layout and parameters and the replication's
+//! draws, and returns an [`Outcome`]. It never prints, reads files or looks at the clock.
+
+pub mod draws;
+pub mod outcome;
+pub mod queue;
+pub mod rng;
+mod simulation;
+mod tally;
+pub mod units;
+
+pub use draws::ReplicationDraws;
+pub use outcome::{Metric, N_METRICS, Outcome, WorkLedger};
+
+use crate::delivery::DeliveryOption;
+use crate::model::cost::MarketPrices;
+use crate::model::{Layout, Params, Register};
+
+/// One cell of an experiment: an option at one N with one set of parameters.
+pub struct Cell<'a> {
+    /// The delivery option.
+    pub option: &'a dyn DeliveryOption,
+    /// Units placed for the option's layout kind and N.
+    pub layout: &'a Layout,
+    /// Parameters of the sweep point.
+    pub params: &'a Params,
+    /// The CCG register.
+    pub register: &'a Register,
+    /// Framework and private prices computed from `params`.
+    pub prices: MarketPrices,
+}
+
+impl<'a> Cell<'a> {
+    /// Builds a cell, computing its market prices.
+    pub fn new(option: &'a dyn DeliveryOption, layout: &'a Layout, params: &'a Params, register: &'a Register) -> Cell<'a> {
+        Cell { option, layout, params, register, prices: MarketPrices::new(params) }
+    }
+}
+
+/// Runs one replication of one cell.
+///
+/// `draws` must cover the register's CCGs and at least `params.time.months` months; unit
+/// draws are added to it on first use, so later cells of the same replication reuse them.
+pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
+    draws.prepare_demand(cell.params.demand.cv_level, cell.params.demand.cv_month);
+    let simulation = simulation::Simulation::new(cell, draws);
+    simulation.run(draws)
+}

@@ -1,0 +1,121 @@
+//! What one replication of one cell produces: the metrics of MODEL.md section 8.
+
+/// Declares the metric enum, its names and its count from one list, so they cannot drift.
+macro_rules! metrics {
+    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+        /// A per-replication output metric (MODEL.md section 8), in output column order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Metric {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Metric {
+            /// Every metric in output order.
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant,)*];
+
+            /// Returns the metric's output name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Metric::$variant => $name,)*
+                }
+            }
+
+            /// Returns the metric's one-line meaning.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Metric::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+metrics! {
+    CostTotal => "cost_total_m", "Annualised cost to the NHS [GBP m/year]";
+    CostPerHead => "cost_per_head", "Annualised cost per head of population [GBP/year]";
+    CostPerHeadInclUnmet => "cost_per_head_incl_unmet", "Headline: cost plus unmet and residual work bought at private prices, per head [GBP/year]";
+    CostUnits => "cost_units_m", "Running cost of open units [GBP m/year]";
+    CostSharedFixed => "cost_shared_fixed_m", "Fixed cost held once nationally [GBP m/year]";
+    CostOverheads => "cost_overheads_m", "National or network overhead [GBP m/year]";
+    CostInHouse => "cost_in_house_m", "In-house provision [GBP m/year]";
+    CostPrivate => "cost_private_m", "Payments to the private sector [GBP m/year]";
+    CostTransactions => "cost_transactions_m", "Procurement transaction costs [GBP m/year]";
+    CostCoordination => "cost_coordination_m", "Network coordination cost [GBP m/year]";
+    CostDistance => "cost_distance_m", "Distance cost [GBP m/year]";
+    CostRemote => "cost_remote_m", "Surcharge on pooled work [GBP m/year]";
+    CostTransition => "cost_transition_m", "TUPE transition cost on unit failures [GBP m/year]";
+    CostOneOff => "cost_one_off_m", "Transactions plus transition [GBP m/year]";
+    ResidualShare => "residual_share", "Work still queued at the horizon / demand";
+    UnmetShare => "unmet_share", "Unmet work / demand";
+    UnmetUncontracted => "unmet_uncontracted_share", "Unmet for want of a contract / demand";
+    UnmetCapacity => "unmet_capacity_share", "Unmet for want of capacity / demand";
+    UnmetFailure => "unmet_failure_share", "Unmet because a unit failed / demand";
+    UnmetBusinessIntelligence => "unmet_share_business_intelligence", "Unmet / demand, business intelligence";
+    UnmetClinicalProcurement => "unmet_share_clinical_procurement", "Unmet / demand, clinical procurement";
+    UnmetBusinessSupport => "unmet_share_business_support", "Unmet / demand, business support";
+    UnmetCommunications => "unmet_share_communications", "Unmet / demand, communications";
+    UncontractedAtGoLive => "uncontracted_at_go_live", "CCGs with a function not in service at go-live";
+    MonthsToContract => "months_to_contract_mean", "Mean months from readiness to all four functions in service";
+    UtilisationMean => "utilisation_mean", "Mean served / effective capacity over open unit-function-months";
+    UtilisationP95 => "utilisation_p95", "95th percentile of utilisation";
+    SaturatedUnitShare => "saturated_unit_share", "Share of open unit-function-months that lost work to capacity";
+    PrivateShare => "private_share", "Share of served work done by the private sector";
+    InHouseShare => "in_house_share", "Share of served work done in-house";
+    PreferenceOverridden => "preference_overridden", "Share of CCGs whose in-house or outside-NHS preference was overridden";
+    OverBudgetShare => "over_budget_share", "Share of CCGs paying more per head than their budget";
+    FailuresCheckpoint => "failures_checkpoint", "Units that failed the checkpoint";
+    FailuresOperating => "failures_operating", "Units that failed in operation";
+    SystemicEvents => "systemic_events", "National systemic disruptions";
+    DistanceKmMean => "distance_km_mean", "Population-weighted mean distance to the serving NHS unit [km]";
+}
+
+/// Number of metrics.
+pub const N_METRICS: usize = Metric::ALL.len();
+
+/// Flows of work over the operating period, for the conservation law
+/// `demand = served + unmet + residual` [population-years].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WorkLedger {
+    /// All demand arriving in months `m >= G`.
+    pub demand: f64,
+    /// Work served by units (including pooled work), in-house and private.
+    pub served: f64,
+    /// Work lost, all causes.
+    pub unmet: f64,
+    /// Work still queued at the horizon.
+    pub residual: f64,
+}
+
+/// Everything one replication of one cell reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Metric values in [`Metric::ALL`] order; NaN where a metric is undefined.
+    pub values: [f64; N_METRICS],
+    /// Work flows, for checks.
+    pub work: WorkLedger,
+    /// CCGs that have had all four functions in service at once, by month `0..H`.
+    pub contracted_by_month: Vec<f64>,
+}
+
+impl Outcome {
+    /// Returns the value of a metric (NaN when undefined).
+    pub fn get(&self, metric: Metric) -> f64 {
+        self.values[metric as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_names_are_unique_and_in_enum_order() {
+        let mut names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        for (idx, metric) in Metric::ALL.iter().enumerate() {
+            assert_eq!(*metric as usize, idx);
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), N_METRICS);
+    }
+}

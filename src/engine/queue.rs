@@ -1,0 +1,185 @@
+//! The two kinds of queue of the monthly engine (MODEL.md sections 3, 6 and 7).
+
+use std::collections::VecDeque;
+
+/// Queued work of every unit-function ("desk") in age buckets `0..=W` [population-years].
+///
+/// Buckets are stored flat, desk by desk, so a month's pass touches contiguous memory.
+#[derive(Clone, Debug)]
+pub struct WorkQueues {
+    width: usize,
+    buckets: Vec<f64>,
+}
+
+impl WorkQueues {
+    /// Creates empty queues for `n_desks` desks with maximum wait `max_wait` months.
+    pub fn new(n_desks: usize, max_wait: usize) -> WorkQueues {
+        WorkQueues { width: max_wait + 1, buckets: vec![0.0; n_desks * (max_wait + 1)] }
+    }
+
+    /// Returns the buckets of a desk, index = age in months.
+    #[inline]
+    pub fn desk(&self, desk: usize) -> &[f64] {
+        &self.buckets[desk * self.width..(desk + 1) * self.width]
+    }
+
+    /// Returns the buckets of a desk, mutably.
+    #[inline]
+    pub fn desk_mut(&mut self, desk: usize) -> &mut [f64] {
+        &mut self.buckets[desk * self.width..(desk + 1) * self.width]
+    }
+
+    /// Adds new work at age 0.
+    #[inline]
+    pub fn arrive(&mut self, desk: usize, work: f64) {
+        self.buckets[desk * self.width] += work;
+    }
+
+    /// Serves up to `capacity`, oldest work first; returns the work served.
+    pub fn serve(&mut self, desk: usize, capacity: f64) -> f64 {
+        let mut left = capacity;
+        for bucket in self.desk_mut(desk).iter_mut().rev() {
+            let take = left.min(*bucket);
+            *bucket -= take;
+            left -= take;
+            if left <= 0.0 {
+                break;
+            }
+        }
+        capacity - left
+    }
+
+    /// Returns all queued work of a desk.
+    pub fn total(&self, desk: usize) -> f64 {
+        self.desk(desk).iter().sum()
+    }
+
+    /// Removes the same fraction of every bucket of a desk (pooling).
+    pub fn scale(&mut self, desk: usize, keep: f64) {
+        for bucket in self.desk_mut(desk) {
+            *bucket *= keep;
+        }
+    }
+
+    /// Drops the oldest bucket and ages the rest by one month; returns the work lost.
+    pub fn age(&mut self, desk: usize) -> f64 {
+        let buckets = self.desk_mut(desk);
+        let lost = buckets[buckets.len() - 1];
+        buckets.rotate_right(1);
+        buckets[0] = 0.0;
+        lost
+    }
+
+    /// Empties a desk; returns the work it held.
+    pub fn clear(&mut self, desk: usize) -> f64 {
+        let lost = self.total(desk);
+        self.desk_mut(desk).fill(0.0);
+        lost
+    }
+
+    /// Returns all work queued anywhere.
+    pub fn grand_total(&self) -> f64 {
+        self.buckets.iter().sum()
+    }
+}
+
+/// A waiting CCG in an onboarding queue: the CCG, the functions it brings (bit `f` set for
+/// function `f`), and the provider it will be in service with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// CCG index.
+    pub ccg: usize,
+    /// Function bit mask.
+    pub mask: u8,
+    /// Unit number, or `None` for the private sector.
+    pub unit: Option<usize>,
+}
+
+/// A FIFO onboarding queue that takes up to `slots` entries a month (section 4).
+#[derive(Clone, Debug, Default)]
+pub struct OnboardingQueue {
+    /// Entries taken per month.
+    pub slots: u64,
+    entries: VecDeque<Entry>,
+}
+
+impl OnboardingQueue {
+    /// Creates an empty queue.
+    pub fn new(slots: u64) -> OnboardingQueue {
+        OnboardingQueue { slots, entries: VecDeque::new() }
+    }
+
+    /// Returns the number of entries waiting.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Returns true when no entry waits.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Appends an entry at the tail.
+    pub fn push(&mut self, entry: Entry) {
+        self.entries.push_back(entry);
+    }
+
+    /// Removes and returns the entries onboarded this month, head first.
+    pub fn take_month(&mut self) -> impl Iterator<Item = Entry> + '_ {
+        let n = (self.slots.min(self.entries.len() as u64)) as usize;
+        self.entries.drain(..n)
+    }
+
+    /// Removes and returns every waiting entry.
+    pub fn drain_all(&mut self) -> impl Iterator<Item = Entry> + '_ {
+        self.entries.drain(..)
+    }
+
+    /// Returns the expected wait of a newcomer, `ceil(len / slots)` [months].
+    pub fn expected_wait(&self) -> u64 {
+        (self.entries.len() as u64).div_ceil(self.slots.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_is_served_oldest_first_and_lost_after_w_months() {
+        let mut queues = WorkQueues::new(1, 2);
+        queues.arrive(0, 10.0);
+        assert_eq!(queues.serve(0, 4.0), 4.0);
+        assert_eq!(queues.age(0), 0.0);
+        queues.arrive(0, 5.0);
+        // Buckets [5, 6, 0]: serve 7 takes the 6 first, then 1 of the 5.
+        assert_eq!(queues.serve(0, 7.0), 7.0);
+        assert_eq!(queues.desk(0), &[4.0, 0.0, 0.0]);
+        assert_eq!(queues.age(0), 0.0);
+        assert_eq!(queues.age(0), 0.0);
+        // The 4 units that arrived two months ago are now in bucket W and are lost.
+        assert_eq!(queues.desk(0), &[0.0, 0.0, 4.0]);
+        assert_eq!(queues.age(0), 4.0);
+        assert_eq!(queues.grand_total(), 0.0);
+    }
+
+    #[test]
+    fn serving_more_than_queued_serves_what_is_there() {
+        let mut queues = WorkQueues::new(2, 1);
+        queues.arrive(1, 3.0);
+        assert_eq!(queues.serve(1, 10.0), 3.0);
+        assert_eq!(queues.total(1), 0.0);
+    }
+
+    #[test]
+    fn onboarding_takes_slots_per_month_in_fifo_order() {
+        let mut queue = OnboardingQueue::new(2);
+        for ccg in 0..5 {
+            queue.push(Entry { ccg, mask: 0b1111, unit: Some(0) });
+        }
+        assert_eq!(queue.expected_wait(), 3);
+        let first: Vec<usize> = queue.take_month().map(|e| e.ccg).collect();
+        assert_eq!(first, vec![0, 1]);
+        assert_eq!(queue.len(), 3);
+    }
+}

@@ -1,0 +1,133 @@
+//! Running totals of one cell-replication, and their conversion into metrics (section 8).
+
+use super::outcome::{Metric, N_METRICS};
+use crate::model::cost::MarketPrices;
+use crate::model::{N_FUNCTIONS, Params};
+use crate::stats::percentile_sorted;
+
+/// Horizon totals of one cell in one replication (costs in GBP, work in population-years).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Tally {
+    pub units: f64,
+    pub shared_fixed: f64,
+    pub overheads: f64,
+    pub in_house: f64,
+    pub private: f64,
+    pub transactions: f64,
+    pub coordination: f64,
+    pub distance: f64,
+    pub remote: f64,
+    pub transition: f64,
+    pub demand: [f64; N_FUNCTIONS],
+    pub unmet_uncontracted: [f64; N_FUNCTIONS],
+    pub unmet_capacity: [f64; N_FUNCTIONS],
+    pub unmet_failure: [f64; N_FUNCTIONS],
+    pub served_units: f64,
+    pub served_private: f64,
+    pub served_in_house: f64,
+    pub distance_weighted: f64,
+    pub distance_weight: f64,
+    pub open_desk_months: u64,
+    pub saturated_desk_months: u64,
+    pub utilisation: Vec<f64>,
+    pub uncontracted_at_go_live: u32,
+    pub failures_checkpoint: u32,
+    pub failures_operating: u32,
+    pub systemic_events: u32,
+    pub contracted_by_month: Vec<f64>,
+    /// Population in service with each desk this month, `Qact` [people].
+    pub qact: Vec<f64>,
+    /// Work each desk served this month, pooled work included [population-years].
+    pub served_month: Vec<f64>,
+}
+
+impl Tally {
+    /// Creates empty totals for `n_desks` desks and `months` months.
+    pub fn new(n_desks: usize, months: usize) -> Tally {
+        Tally {
+            qact: vec![0.0; n_desks],
+            served_month: vec![0.0; n_desks],
+            contracted_by_month: vec![0.0; months],
+            ..Tally::default()
+        }
+    }
+
+    /// Clears the per-month desk figures.
+    pub fn start_month(&mut self) {
+        self.qact.fill(0.0);
+        self.served_month.fill(0.0);
+    }
+
+    /// Returns unmet work of every cause and function.
+    pub fn unmet_total(&self) -> f64 {
+        self.unmet_by_function().iter().sum()
+    }
+
+    fn unmet_by_function(&self) -> [f64; N_FUNCTIONS] {
+        std::array::from_fn(|f| self.unmet_uncontracted[f] + self.unmet_capacity[f] + self.unmet_failure[f])
+    }
+
+    /// Writes the cost metrics (section 3: horizon totals times `12 / (H - G)`).
+    pub fn write_costs(&self, values: &mut [f64; N_METRICS], params: &Params, prices: &MarketPrices, residual: &[f64; N_FUNCTIONS], population: f64) {
+        let annual = params.annualise();
+        let components = [
+            (Metric::CostUnits, self.units),
+            (Metric::CostSharedFixed, self.shared_fixed),
+            (Metric::CostOverheads, self.overheads),
+            (Metric::CostInHouse, self.in_house),
+            (Metric::CostPrivate, self.private),
+            (Metric::CostTransactions, self.transactions),
+            (Metric::CostCoordination, self.coordination),
+            (Metric::CostDistance, self.distance),
+            (Metric::CostRemote, self.remote),
+            (Metric::CostTransition, self.transition),
+        ];
+        let mut total = 0.0;
+        for (metric, horizon) in components {
+            values[metric as usize] = horizon * annual / 1e6;
+            total += horizon;
+        }
+        let total_annual = total * annual;
+        values[Metric::CostTotal as usize] = total_annual / 1e6;
+        values[Metric::CostOneOff as usize] = (self.transactions + self.transition) * annual / 1e6;
+        values[Metric::CostPerHead as usize] = total_annual / population;
+        let unmet = self.unmet_by_function();
+        let shortfall: f64 = (0..N_FUNCTIONS).map(|f| (unmet[f] + residual[f]) * prices.private[f]).sum();
+        values[Metric::CostPerHeadInclUnmet as usize] = (total + shortfall) * annual / population;
+    }
+
+    /// Writes the unmet, utilisation, share and distance metrics (section 8).
+    pub fn write_service(&mut self, values: &mut [f64; N_METRICS]) {
+        let demand: f64 = self.demand.iter().sum();
+        let unmet = self.unmet_by_function();
+        values[Metric::UnmetShare as usize] = unmet.iter().sum::<f64>() / demand;
+        values[Metric::UnmetUncontracted as usize] = self.unmet_uncontracted.iter().sum::<f64>() / demand;
+        values[Metric::UnmetCapacity as usize] = self.unmet_capacity.iter().sum::<f64>() / demand;
+        values[Metric::UnmetFailure as usize] = self.unmet_failure.iter().sum::<f64>() / demand;
+        let by_function = [
+            Metric::UnmetBusinessIntelligence,
+            Metric::UnmetClinicalProcurement,
+            Metric::UnmetBusinessSupport,
+            Metric::UnmetCommunications,
+        ];
+        for (f, metric) in by_function.into_iter().enumerate() {
+            values[metric as usize] = unmet[f] / self.demand[f];
+        }
+        if !self.utilisation.is_empty() {
+            values[Metric::UtilisationMean as usize] = self.utilisation.iter().sum::<f64>() / self.utilisation.len() as f64;
+            self.utilisation.sort_by(f64::total_cmp);
+            values[Metric::UtilisationP95 as usize] = percentile_sorted(&self.utilisation, 0.95);
+        }
+        if self.open_desk_months > 0 {
+            values[Metric::SaturatedUnitShare as usize] = self.saturated_desk_months as f64 / self.open_desk_months as f64;
+        }
+        let served = self.served_units + self.served_private + self.served_in_house;
+        if served > 0.0 {
+            values[Metric::PrivateShare as usize] = self.served_private / served;
+            values[Metric::InHouseShare as usize] = self.served_in_house / served;
+        }
+        if self.distance_weight > 0.0 {
+            values[Metric::DistanceKmMean as usize] = self.distance_weighted / self.distance_weight;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The units of one cell as they stand before month 0: drawn costs, weakness, checkpoint
+//! fate, participation, capacity, onboarding slots and prices (MODEL.md sections 4, 5 and 7).
+
+use super::draws::{ALL_FUNCTIONS_KEY, ReplicationDraws};
+use super::rng::MeanOneLogNormal;
+use crate::delivery::DeliveryOption;
+use crate::model::cost::{MarketPrices, UnitCost};
+use crate::model::params::round_half_up;
+use crate::model::{Function, Layout, N_FUNCTIONS, Params};
+
+/// Marks a function a unit does not provide in [`UnitBook::desk_of`].
+pub const NO_DESK: u32 = u32::MAX;
+
+/// One unit-function: a unit's work queue, capacity and cost curve for one function.
+#[derive(Clone, Copy, Debug)]
+pub struct Desk {
+    /// Unit number.
+    pub unit: usize,
+    /// The function.
+    pub function: Function,
+    /// Capacity `K(u,f)` before any systemic halving [population-years per month].
+    pub capacity: f64,
+    /// Drawn cost curve (weak factor included).
+    pub cost: UnitCost,
+    /// Monthly constant cost: `(1 - s_f) F / 12` when sharing, else `F / 12` [GBP].
+    pub monthly_constant: f64,
+}
+
+/// The units of one cell.
+#[derive(Clone, Debug)]
+pub struct UnitBook {
+    /// Desks in (unit, function) order.
+    pub desks: Vec<Desk>,
+    /// Desk index of each unit and function, or [`NO_DESK`].
+    pub desk_of: Vec<[u32; N_FUNCTIONS]>,
+    /// Whether each unit opens at month 0 (passed the checkpoint and participates).
+    pub open: Vec<bool>,
+    /// Onboarding slots per month, `slots(u)`.
+    pub slots: Vec<u64>,
+    /// Price per head of all functions the unit provides at `Qplan` [GBP/year].
+    pub price: Vec<f64>,
+    /// Monthly failure uniforms of each unit, if units can fail.
+    pub monthly_failure: Vec<Vec<f64>>,
+    /// Units that failed the checkpoint.
+    pub failed_checkpoint: u32,
+    /// Planned national or network tariff per head, if fixed costs are shared [GBP/year].
+    pub planned_tariff: f64,
+}
+
+impl UnitBook {
+    /// Builds the units of a cell from its layout, parameters and draws.
+    pub fn new(
+        option: &dyn DeliveryOption,
+        layout: &Layout,
+        params: &Params,
+        prices: &MarketPrices,
+        total_population: f64,
+        draws: &mut ReplicationDraws,
+    ) -> UnitBook {
+        let n_units = layout.units().len();
+        let mut book = UnitBook {
+            desks: Vec::with_capacity(n_units * N_FUNCTIONS),
+            desk_of: vec![[NO_DESK; N_FUNCTIONS]; n_units],
+            open: vec![true; n_units],
+            slots: Vec::with_capacity(n_units),
+            price: Vec::with_capacity(n_units),
+            monthly_failure: Vec::with_capacity(n_units),
+            failed_checkpoint: 0,
+            planned_tariff: 0.0,
+        };
+        let sharing = option.shared_overhead(params).is_some();
+        let cost_dist = MeanOneLogNormal::new(params.costs.cost_cv);
+        let risk = &params.risk;
+        for (unit_idx, unit) in layout.units().iter().enumerate() {
+            let mut weak = false;
+            if option.units_can_fail() {
+                let fate = draws.fate(unit.site, unit.function.map_or(ALL_FUNCTIONS_KEY, Function::index));
+                weak = fate.weak < risk.p_weak;
+                if fate.checkpoint < risk.p_checkpoint {
+                    book.open[unit_idx] = false;
+                    book.failed_checkpoint += 1;
+                }
+                book.monthly_failure.push(fate.monthly.clone());
+            }
+            let mut price = 0.0;
+            for f in Function::ALL.into_iter().filter(|&f| unit.provides(f)) {
+                let fp = params.function(f);
+                let [z_fixed, z_variable] = draws.unit_cost(unit.site, f.index());
+                let weak_factor = if weak { risk.weak_cost_factor } else { 1.0 };
+                let cost = UnitCost {
+                    fixed: fp.fixed_cost * cost_dist.at(z_fixed) * weak_factor,
+                    variable: fp.variable_cost * cost_dist.at(z_variable),
+                    efficient_scale: fp.efficient_scale,
+                };
+                let qplan = layout.qplan(unit_idx, f);
+                price += cost.per_head(qplan);
+                let capacity_factor = if weak { risk.weak_capacity_factor } else { 1.0 };
+                let constant_share = if sharing { 1.0 - fp.shareable } else { 1.0 };
+                book.desk_of[unit_idx][f.index()] = book.desks.len() as u32;
+                book.desks.push(Desk {
+                    unit: unit_idx,
+                    function: f,
+                    capacity: (1.0 + fp.headroom) * qplan / 12.0 * capacity_factor,
+                    cost,
+                    monthly_constant: constant_share * cost.fixed / 12.0,
+                });
+            }
+            if !option.participates(price, prices) {
+                book.open[unit_idx] = false;
+            }
+            book.price.push(price);
+            let slots = params.onboarding.per_unit_month + params.onboarding.per_million_month * layout.qplan_max(unit_idx) / 1e6;
+            book.slots.push(round_half_up(slots).max(1.0) as u64);
+        }
+        if let Some(overhead) = option.shared_overhead(params) {
+            book.planned_tariff = book.planned_cost(layout, params, overhead) / total_population;
+        }
+        book
+    }
+
+    /// Returns the planned yearly cost of every unit at `Qplan`, with sharing, plus the shared
+    /// fixed cost and the overhead [GBP/year] (section 7, price paid under national/network).
+    fn planned_cost(&self, layout: &Layout, params: &Params, overhead: f64) -> f64 {
+        let units: f64 = self
+            .desks
+            .iter()
+            .map(|desk| {
+                let qplan = layout.qplan(desk.unit, desk.function);
+                12.0 * desk.monthly_constant + desk.cost.variable * qplan + desk.cost.size_term(qplan)
+            })
+            .sum();
+        units + shared_fixed_cost(params) + overhead
+    }
+}
+
+/// Returns `sum_f s_f F_f` with base parameters, the fixed cost held once nationally [GBP/year].
+pub fn shared_fixed_cost(params: &Params) -> f64 {
+    params.functions.iter().map(|f| f.shareable * f.fixed_cost).sum()
+}
