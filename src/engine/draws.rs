@@ -181,6 +181,7 @@ mod tests {
         assert_eq!(a.unit_cost(7, 2), b.unit_cost(7, 2));
         assert_ne!(a.unit_cost(7, 2), a.unit_cost(7, 3));
         assert_eq!(a.fate(7, 4).checkpoint, b.fate(7, 4).checkpoint);
-        assert_ne!(a.fate(7, 4).checkpoint, a.fate(7, 0).checkpoint);
+        let all_functions = a.fate(7, 4).checkpoint;
+        assert_ne!(all_functions, a.fate(7, 0).checkpoint);
     }
 }
