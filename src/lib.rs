@@ -3,4 +3,5 @@
 pub mod delivery;
 pub mod engine;
 pub mod model;
+pub mod scenario;
 pub mod stats;

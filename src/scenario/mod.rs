@@ -1,0 +1,311 @@
+//! Scenarios: what the analyst asks for (MODEL.md section 9).
+//!
+//! A scenario file states only what it changes. [`Scenario::parse`] reads it in two stages:
+//! the text is walked key by key against the key table in [`keys`], and the result is checked
+//! as a whole ([`Scenario::validate`]); every problem names the file, line and key, and all
+//! problems are reported together. Reading the file is the caller's job.
+
+mod error;
+pub mod keys;
+mod parse;
+
+pub use error::{Problem, ScenarioError};
+pub use keys::{ParamKey, Rule};
+pub use parse::{MAX_CELLS, MAX_REPLICATIONS};
+
+use std::collections::HashMap;
+
+use crate::delivery::OptionKind;
+use crate::model::Params;
+
+/// One swept key and its values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepAxis {
+    /// The numeric scalar key swept.
+    pub key: ParamKey,
+    /// Its values, in the order given.
+    pub values: Vec<f64>,
+}
+
+/// One point of a sweep's cross product: the swept values and the parameters they give.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPoint {
+    /// `(key path, value)` for each axis, in axis order; empty without a sweep.
+    pub values: Vec<(String, f64)>,
+    /// The scenario's parameters with the swept values applied.
+    pub params: Params,
+}
+
+/// A validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// The file the scenario came from, as the user named it.
+    pub file: String,
+    /// Label in outputs (the file stem unless `name` is given).
+    pub name: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per cell.
+    pub replications: u64,
+    /// Delivery options to run, in the order given.
+    pub options: Vec<OptionKind>,
+    /// Numbers of units N to run.
+    pub units: Vec<usize>,
+    /// Path of a CCG register, relative to the scenario file; `None` for the built-in one.
+    pub ccgs: Option<String>,
+    /// Parameters before any sweep.
+    pub params: Params,
+    /// Sweep axes, in file order.
+    pub sweep: Vec<SweepAxis>,
+    /// Keys the file sets, with their values as written, in file order.
+    pub changes: Vec<(String, String)>,
+    lines: HashMap<String, usize>,
+}
+
+impl Scenario {
+    /// Returns the defaults of MODEL.md section 9 under the given file name and label.
+    pub fn defaults(file: &str, name: &str) -> Scenario {
+        Scenario {
+            file: file.to_string(),
+            name: name.to_string(),
+            seed: 1,
+            replications: 1000,
+            options: OptionKind::ALL.to_vec(),
+            units: vec![23],
+            ccgs: None,
+            params: Params::default(),
+            sweep: Vec::new(),
+            changes: Vec::new(),
+            lines: HashMap::new(),
+        }
+    }
+
+    /// Parses and validates a scenario; `file` labels messages, `stem` is the default name.
+    pub fn parse(text: &str, file: &str, stem: &str) -> Result<Scenario, ScenarioError> {
+        let mut scenario = Scenario::defaults(file, stem);
+        let mut parser = parse::Parser::new(text);
+        parser.parse(&mut scenario);
+        scenario.lines = std::mem::take(&mut parser.lines);
+        scenario.changes = std::mem::take(&mut parser.changes);
+        let mut problems = parser.problems;
+        if problems.is_empty() {
+            problems.extend(scenario.problems());
+        }
+        scenario.fail_on(problems)
+    }
+
+    fn fail_on(self, mut problems: Vec<Problem>) -> Result<Scenario, ScenarioError> {
+        if problems.is_empty() {
+            return Ok(self);
+        }
+        problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        Err(ScenarioError { file: self.file, problems })
+    }
+
+    /// Returns the line a key was set on, if the file set it.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.lines.get(key).copied()
+    }
+
+    fn problem(&self, key: &str, message: String) -> Problem {
+        Problem { line: self.line_of(key), key: key.to_string(), message }
+    }
+
+    /// Checks the scenario as a whole, at every sweep point.
+    pub fn validate(self) -> Result<Scenario, ScenarioError> {
+        let problems = self.problems();
+        self.fail_on(problems)
+    }
+
+    fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if self.options.contains(&OptionKind::Network)
+            && let Some(&n) = self.units.iter().find(|&&n| n < OptionKind::Network.min_units())
+        {
+            problems.push(self.problem("units", format!("N = {n} is below 4, but network needs one team per function (N >= 4); drop it or remove network from options")));
+        }
+        let cells = self.point_count().saturating_mul(self.options.len()).saturating_mul(self.units.len());
+        if cells > MAX_CELLS {
+            problems.push(self.problem("sweep", format!(
+                "{cells} cells (options x units x sweep points) is more than the limit of {MAX_CELLS}: split the study into several runs"
+            )));
+            return problems;
+        }
+        for point in self.points() {
+            for (key, message) in check_params(&point.params) {
+                let at = point.values.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
+                let message = if at.is_empty() { message } else { format!("{message} (at sweep point {at})") };
+                let problem = self.problem(&key, message);
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
+        }
+        problems
+    }
+
+    /// Checks the units against the register size.
+    pub fn check_register(&self, n_ccgs: usize) -> Result<(), ScenarioError> {
+        let problems: Vec<Problem> = self
+            .units
+            .iter()
+            .filter(|&&n| n > n_ccgs)
+            .map(|&n| self.problem("units", format!("N = {n} is more than the {n_ccgs} CCGs of the register: each unit sits at a CCG location, so N must be 1 to {n_ccgs}")))
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(ScenarioError { file: self.file.clone(), problems }) }
+    }
+
+    /// Returns the number of sweep points (1 without a sweep), saturating.
+    pub fn point_count(&self) -> usize {
+        self.sweep.iter().fold(1usize, |acc, axis| acc.saturating_mul(axis.values.len()))
+    }
+
+    /// Returns every sweep point, the first axis varying slowest.
+    pub fn points(&self) -> Vec<SweepPoint> {
+        let mut points = vec![SweepPoint { values: Vec::new(), params: self.params.clone() }];
+        for axis in &self.sweep {
+            points = points
+                .into_iter()
+                .flat_map(|point| {
+                    axis.values.iter().map(move |&value| {
+                        let mut next = point.clone();
+                        axis.key.set(&mut next.params, value);
+                        next.values.push((axis.key.path.clone(), value));
+                        next
+                    })
+                })
+                .collect();
+        }
+        points
+    }
+
+    /// Returns the largest horizon over all sweep points [months].
+    pub fn max_months(&self) -> u32 {
+        self.points().iter().map(|p| p.params.time.months).max().unwrap_or(self.params.time.months)
+    }
+}
+
+/// Returns the problems of one set of parameters that involve more than one key.
+pub fn check_params(params: &Params) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let months = params.time.months;
+    if params.time.go_live_month >= months {
+        problems.push(("time.go_live_month".to_string(), format!("go-live month {} must be before the horizon time.months = {months}", params.time.go_live_month)));
+    }
+    if let Some(m) = params.time.wave_months.iter().find(|&&m| m >= months) {
+        problems.push(("time.wave_months".to_string(), format!("wave month {m} must be below time.months = {months}")));
+    }
+    for (key, tri) in [("procurement.hubs", params.procurement.hubs), ("procurement.framework", params.procurement.framework)] {
+        if !(0.0 <= tri.min && tri.min <= tri.mode && tri.mode <= tri.max) {
+            problems.push((key.to_string(), format!("[{}, {}, {}] is not a triangular (min, mode, max): 0 <= min <= mode <= max is required", tri.min, tri.mode, tri.max)));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::parse(text, "test.toml", "test")
+    }
+
+    #[test]
+    fn empty_scenario_takes_every_default() {
+        let scenario = parse("").unwrap();
+        assert_eq!(scenario.params, Params::default());
+        assert_eq!(scenario.units, vec![23]);
+        assert_eq!(scenario.options.len(), 4);
+        assert_eq!(scenario.replications, 1000);
+        assert_eq!(scenario.name, "test");
+    }
+
+    #[test]
+    fn the_model_md_example_parses() {
+        let text = r#"
+name = "baseline-2012"
+seed = 20121001
+replications = 1000
+options = ["national", "network", "hubs", "framework"]
+units = [10, 23, 35]
+
+[time]
+months = 30
+go_live_month = 6
+
+[functions.business_intelligence]
+fixed_cost = 1.6e6
+variable_cost = 1.40
+efficient_scale = 5.0e6
+
+[sweep]
+"functions.business_support.efficient_scale" = [1.0e7, 2.0e7, 4.0e7]
+"#;
+        let scenario = parse(text).unwrap();
+        assert_eq!(scenario.name, "baseline-2012");
+        assert_eq!(scenario.units, vec![10, 23, 35]);
+        assert_eq!(scenario.sweep.len(), 1);
+        let points = scenario.points();
+        assert_eq!(points.len(), 3);
+        assert_eq!(points[2].params.functions[2].efficient_scale, 4.0e7);
+        assert_eq!(scenario.line_of("units"), Some(6));
+    }
+
+    fn check(text: &str, line: Option<usize>, key: &str, fragment: &str) {
+        let err = parse(text).unwrap_err();
+        let found = err.problems.iter().any(|p| p.line == line && p.key == key && p.message.contains(fragment));
+        assert!(found, "wanted line {line:?} key {key} '{fragment}', got:\n{err}");
+    }
+
+    #[test]
+    fn bad_scenarios_name_line_key_and_what_is_allowed() {
+        check("seed = 1\nbogus = 3\n", Some(2), "bogus", "unknown key");
+        check("[risk]\np_fail_anual = 0.1\n", Some(2), "risk.p_fail_anual", "did you mean 'risk.p_fail_annual'");
+        check("[risk]\np_weak = 1.5\n", Some(2), "risk.p_weak", "from 0 to 1");
+        check("[time]\nmonths = 30.0\n", Some(2), "time.months", "integer is required");
+        check("[time]\nmonths = 10\ngo_live_month = 10\n", Some(3), "time.go_live_month", "before the horizon");
+        check("[costs]\ncost_cv = -0.1\n", Some(2), "costs.cost_cv", ">= 0");
+        check("[functions.business_support]\nefficient_scale = 0\n", Some(2), "functions.business_support.efficient_scale", "> 0");
+        check("[market]\nprice_margin = -1\n", Some(2), "market.price_margin", "> -1");
+        check("[choice]\npreferences = { csu = 0.5 }\n", Some(2), "choice.preferences", "sum to 0.5");
+        check("[procurement]\nhubs = [3, 1, 2]\n", Some(2), "procurement.hubs", "min <= mode <= max");
+        check("options = []\n", Some(1), "options", "empty");
+        check("units = [10, 10]\n", Some(1), "units", "twice");
+        check("units = [3]\n", Some(1), "units", "network needs");
+        check("[sweep]\nname = [1, 2]\n", Some(2), "sweep.name", "not a numeric scalar key");
+        check("seed = 1\nseed = 2\n", Some(2), "", "not valid TOML");
+        check("[time]\nwave_months = [2, 3, 4]\n", Some(2), "time.wave_months", "exactly 4");
+        check("[time]\nwave_weights = [1, 0, 1, 1]\n", Some(2), "time.wave_weights", "> 0");
+        check("replications = 1000000000000\n", Some(1), "replications", "out of range");
+        check("options = [\"hub\"]\n", Some(1), "options", "did you mean 'hubs'");
+    }
+
+    #[test]
+    fn all_problems_are_reported_together() {
+        let err = parse("[risk]\np_weak = 2\np_checkpoint = -1\n").unwrap_err();
+        assert_eq!(err.problems.len(), 2);
+        assert_eq!(err.to_string().lines().count(), 3);
+    }
+
+    #[test]
+    fn sweep_points_that_break_a_cross_check_are_reported() {
+        check("[sweep]\n\"time.months\" = [30, 5]\n", None, "time.go_live_month", "at sweep point time.months = 5");
+    }
+
+    #[test]
+    fn huge_sweeps_are_refused_before_expansion() {
+        let values: Vec<String> = (0..1000).map(|v| v.to_string()).collect();
+        let list = values.join(", ");
+        let text = format!("[sweep]\n\"costs.cost_cv\" = [{list}]\n\"demand.cv_level\" = [{list}]\n");
+        check(&text, None, "sweep", "more than the limit");
+    }
+
+    #[test]
+    fn units_are_checked_against_the_register() {
+        let scenario = parse("units = [10, 300]\n").unwrap();
+        let err = scenario.check_register(211).unwrap_err();
+        assert!(err.to_string().contains("N = 300 is more than the 211 CCGs"), "{err}");
+        assert_eq!(err.problems[0].line, Some(1));
+    }
+}

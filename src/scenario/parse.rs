@@ -1,0 +1,413 @@
+//! From TOML text to a [`Scenario`]: every key is read from toml's spanned tree, so each
+//! problem can name its line; all problems are collected before any is reported.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::error::Problem;
+use super::keys::{self, MAX_MONTHS, ParamKey, Rule};
+use super::{Scenario, SweepAxis};
+use crate::delivery::OptionKind;
+use crate::model::params::{Triangular, preference};
+use crate::model::{Function, Params};
+
+/// Most replications accepted per cell: beyond this a run takes days, not minutes.
+pub const MAX_REPLICATIONS: u64 = 10_000_000;
+
+/// Most cells (options x N x sweep points) accepted in one run.
+pub const MAX_CELLS: usize = 10_000;
+
+/// Largest N accepted before the register is known (the register caps it further).
+pub const MAX_UNITS: u64 = 5_000;
+
+/// Keys that are not numeric scalars, with what they take.
+const SPECIAL_KEYS: [&str; 13] = [
+    "name",
+    "seed",
+    "replications",
+    "options",
+    "units",
+    "ccgs",
+    "sweep",
+    "time.wave_months",
+    "time.wave_weights",
+    "choice.preferences",
+    "procurement.hubs",
+    "procurement.framework",
+    "functions",
+];
+
+/// Sections that hold keys.
+const SECTIONS: [&str; 10] = ["time", "functions", "costs", "demand", "service", "choice", "procurement", "onboarding", "market", "risk"];
+
+/// A value read from the file, with the line it sits on.
+type Item<'t, 'i> = &'t Spanned<DeValue<'i>>;
+
+/// Reads one scenario file, collecting problems.
+pub(super) struct Parser<'t> {
+    text: &'t str,
+    pub problems: Vec<Problem>,
+    pub lines: HashMap<String, usize>,
+    pub changes: Vec<(String, String)>,
+}
+
+impl<'t> Parser<'t> {
+    pub fn new(text: &'t str) -> Parser<'t> {
+        Parser { text, problems: Vec::new(), lines: HashMap::new(), changes: Vec::new() }
+    }
+
+    fn line_of(&self, span: Range<usize>) -> usize {
+        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    fn problem(&mut self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) {
+        let line = span.map(|s| self.line_of(s));
+        self.problems.push(Problem { line, key: key.to_string(), message: message.into() });
+    }
+
+    fn record(&mut self, key: &str, item: Item) {
+        let line = self.line_of(item.span());
+        self.lines.insert(key.to_string(), line);
+        let raw = self.text.get(item.span()).unwrap_or("").trim().replace('\n', " ");
+        self.changes.push((key.to_string(), raw));
+    }
+
+    /// Parses the whole text into `scenario`, which starts from the defaults.
+    pub fn parse(&mut self, scenario: &mut Scenario) {
+        let root = match DeTable::parse(self.text) {
+            Ok(root) => root,
+            Err(err) => {
+                let message = err.message().trim().to_string();
+                self.problem(err.span(), "", format!("not valid TOML: {message}"));
+                return;
+            }
+        };
+        for (key, item) in root.get_ref() {
+            let name = key.get_ref().as_ref();
+            if SECTIONS.contains(&name) {
+                self.section(name, item, scenario);
+            } else {
+                self.top_level(name, item, scenario);
+            }
+        }
+    }
+
+    fn top_level(&mut self, name: &str, item: Item, scenario: &mut Scenario) {
+        match name {
+            "name" => {
+                if let Some(text) = self.string(name, item) {
+                    self.record(name, item);
+                    scenario.name = text;
+                }
+            }
+            "ccgs" => {
+                if let Some(text) = self.string(name, item) {
+                    self.record(name, item);
+                    scenario.ccgs = Some(text);
+                }
+            }
+            "seed" => {
+                if let Some(seed) = self.integer(name, item, 0, i64::MAX as u64) {
+                    self.record(name, item);
+                    scenario.seed = seed;
+                }
+            }
+            "replications" => {
+                if let Some(n) = self.integer(name, item, 1, MAX_REPLICATIONS) {
+                    self.record(name, item);
+                    scenario.replications = n;
+                }
+            }
+            "options" => self.options(item, scenario),
+            "units" => self.units(item, scenario),
+            "sweep" => self.sweep(item, scenario),
+            _ => self.unknown(name, item),
+        }
+    }
+
+    fn unknown(&mut self, path: &str, item: Item) {
+        let mut candidates: Vec<String> = keys::all_keys().into_iter().map(|k| k.path).collect();
+        candidates.extend(SPECIAL_KEYS.iter().map(|s| s.to_string()));
+        candidates.extend(SECTIONS.iter().map(|s| s.to_string()));
+        let hint = match keys::nearest(path, candidates.iter().map(String::as_str)) {
+            Some(best) => format!("; did you mean '{best}'?"),
+            None => "; see the key table in README.md".to_string(),
+        };
+        self.problem(Some(item.span()), path, format!("unknown key{hint}"));
+    }
+
+    fn section(&mut self, section: &str, item: Item, scenario: &mut Scenario) {
+        let Some(table) = item.get_ref().as_table() else {
+            self.problem(Some(item.span()), section, format!("expected a table [{section}], found a {}", item.get_ref().type_str()));
+            return;
+        };
+        for (key, value) in table {
+            let path = format!("{section}.{}", key.get_ref());
+            if section == "functions" {
+                self.function(key.get_ref(), value, scenario);
+            } else {
+                self.section_key(&path, value, scenario);
+            }
+        }
+    }
+
+    fn function(&mut self, function: &str, item: Item, scenario: &mut Scenario) {
+        let path = format!("functions.{function}");
+        if Function::from_key(function).is_none() {
+            let names = Function::ALL.map(Function::key);
+            let hint = keys::nearest(function, names).map(|b| format!("did you mean '{b}'? ")).unwrap_or_default();
+            self.problem(Some(item.span()), &path, format!("unknown function; {hint}allowed: {}", names.join(", ")));
+            return;
+        }
+        let Some(table) = item.get_ref().as_table() else {
+            self.problem(Some(item.span()), &path, "expected a table of fixed_cost, variable_cost, efficient_scale, shareable, headroom");
+            return;
+        };
+        for (key, value) in table {
+            self.section_key(&format!("{path}.{}", key.get_ref()), value, scenario);
+        }
+    }
+
+    fn section_key(&mut self, path: &str, item: Item, scenario: &mut Scenario) {
+        let params = &mut scenario.params;
+        match path {
+            "time.wave_months" => {
+                if let Some(months) = self.integer_list::<4>(path, item, 0, MAX_MONTHS - 1) {
+                    self.record(path, item);
+                    params.time.wave_months = months.map(|m| m as u32);
+                }
+            }
+            "time.wave_weights" => {
+                if let Some(weights) = self.number_list::<4>(path, item, Rule::Positive) {
+                    self.record(path, item);
+                    params.time.wave_weights = weights;
+                }
+            }
+            "choice.preferences" => self.preferences(item, params),
+            "procurement.hubs" | "procurement.framework" => {
+                if let Some([min, mode, max]) = self.number_list::<3>(path, item, Rule::NonNegative) {
+                    self.record(path, item);
+                    let tri = Triangular { min, mode, max };
+                    if path == "procurement.hubs" { params.procurement.hubs = tri } else { params.procurement.framework = tri }
+                }
+            }
+            _ => match keys::find_key(path) {
+                Some(key) => {
+                    if let Some(value) = self.scalar(&key, item) {
+                        self.record(path, item);
+                        key.set(params, value);
+                    }
+                }
+                None => self.unknown(path, item),
+            },
+        }
+    }
+
+    /// Reads a number; integers are accepted where floats are expected, not the reverse.
+    fn number(&mut self, path: &str, item: Item, integer: bool) -> Option<f64> {
+        let value = match item.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|v| v as f64),
+            DeValue::Float(f) if integer => {
+                self.problem(Some(item.span()), path, format!("an integer is required, not {} (write it without a decimal point)", f.as_str()));
+                return None;
+            }
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            other => {
+                let kind = if integer { "an integer" } else { "a number" };
+                self.problem(Some(item.span()), path, format!("expected {kind}, found a {}", other.type_str()));
+                return None;
+            }
+        };
+        match value {
+            Some(v) if v.is_finite() => Some(v),
+            _ => {
+                self.problem(Some(item.span()), path, "not a finite number");
+                None
+            }
+        }
+    }
+
+    fn scalar(&mut self, key: &ParamKey, item: Item) -> Option<f64> {
+        let value = self.number(&key.path, item, key.rule.is_integer())?;
+        if key.rule.admits(value) {
+            Some(value)
+        } else {
+            self.problem(Some(item.span()), &key.path, format!("{value} is out of range: allowed is {}", key.rule.allowed()));
+            None
+        }
+    }
+
+    fn integer(&mut self, path: &str, item: Item, lo: u64, hi: u64) -> Option<u64> {
+        let key = ParamKey { path: path.to_string(), rule: Rule::Integer(lo, hi) };
+        let value = self.number(path, item, true)?;
+        if value >= lo as f64 && value <= hi as f64 {
+            Some(value as u64)
+        } else {
+            self.problem(Some(item.span()), path, format!("{value} is out of range: allowed is {}", key.rule.allowed()));
+            None
+        }
+    }
+
+    fn string(&mut self, path: &str, item: Item) -> Option<String> {
+        match item.get_ref().as_str() {
+            Some(text) if !text.trim().is_empty() => Some(text.to_string()),
+            Some(_) => {
+                self.problem(Some(item.span()), path, "must not be empty");
+                None
+            }
+            None => {
+                self.problem(Some(item.span()), path, format!("expected a string, found a {}", item.get_ref().type_str()));
+                None
+            }
+        }
+    }
+
+    fn array<'a, 'i>(&mut self, path: &str, item: &'a Spanned<DeValue<'i>>, what: &str) -> Option<&'a [Spanned<DeValue<'i>>]> {
+        match item.get_ref().as_array() {
+            Some(array) => Some(&array[..]),
+            None => {
+                self.problem(Some(item.span()), path, format!("expected an array of {what}, found a {}", item.get_ref().type_str()));
+                None
+            }
+        }
+    }
+
+    fn number_list<const N: usize>(&mut self, path: &str, item: Item, rule: Rule) -> Option<[f64; N]> {
+        let array = self.array(path, item, &format!("{N} numbers"))?;
+        if array.len() != N {
+            self.problem(Some(item.span()), path, format!("expected exactly {N} numbers, found {}", array.len()));
+            return None;
+        }
+        let mut out = [0.0; N];
+        let mut ok = true;
+        for (slot, element) in out.iter_mut().zip(array) {
+            match self.number(path, element, rule.is_integer()) {
+                Some(v) if rule.admits(v) => *slot = v,
+                Some(v) => {
+                    self.problem(Some(element.span()), path, format!("{v} is out of range: each must be {}", rule.allowed()));
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn integer_list<const N: usize>(&mut self, path: &str, item: Item, lo: u64, hi: u64) -> Option<[u64; N]> {
+        self.number_list::<N>(path, item, Rule::Integer(lo, hi)).map(|v| v.map(|x| x as u64))
+    }
+
+    fn options(&mut self, item: Item, scenario: &mut Scenario) {
+        let Some(array) = self.array("options", item, "option names") else { return };
+        let mut options = Vec::new();
+        for element in array {
+            let allowed = OptionKind::ALL.map(OptionKind::key).join(", ");
+            match element.get_ref().as_str().map(|s| (s, OptionKind::from_key(s))) {
+                Some((_, Some(kind))) if options.contains(&kind) => {
+                    self.problem(Some(element.span()), "options", format!("'{kind}' is listed twice"));
+                }
+                Some((_, Some(kind))) => options.push(kind),
+                Some((name, None)) => {
+                    let hint = keys::nearest(name, OptionKind::ALL.map(OptionKind::key)).map(|b| format!("did you mean '{b}'? ")).unwrap_or_default();
+                    self.problem(Some(element.span()), "options", format!("unknown option '{name}'; {hint}allowed: {allowed}"));
+                }
+                None => self.problem(Some(element.span()), "options", format!("expected an option name, one of {allowed}")),
+            }
+        }
+        if array.is_empty() {
+            self.problem(Some(item.span()), "options", "the list is empty: name at least one of national, network, hubs, framework");
+        }
+        self.record("options", item);
+        scenario.options = options;
+    }
+
+    fn units(&mut self, item: Item, scenario: &mut Scenario) {
+        let Some(array) = self.array("units", item, "integers") else { return };
+        let mut units = Vec::new();
+        for element in array {
+            if let Some(n) = self.integer("units", element, 1, MAX_UNITS) {
+                if units.contains(&(n as usize)) {
+                    self.problem(Some(element.span()), "units", format!("N = {n} is listed twice"));
+                } else {
+                    units.push(n as usize);
+                }
+            }
+        }
+        if array.is_empty() {
+            self.problem(Some(item.span()), "units", "the list is empty: give at least one number of units, e.g. [23]");
+        }
+        self.record("units", item);
+        scenario.units = units;
+    }
+
+    fn preferences(&mut self, item: Item, params: &mut Params) {
+        let path = "choice.preferences";
+        let Some(table) = item.get_ref().as_table() else {
+            self.problem(Some(item.span()), path, "expected a table such as { csu = 0.5, in_house = 0.32, outside_nhs = 0.05, undecided = 0.13 }");
+            return;
+        };
+        let mut shares = [0.0; 4];
+        let mut ok = true;
+        for (key, value) in table {
+            let name = key.get_ref().as_ref();
+            let Some(idx) = preference::KEYS.iter().position(|k| *k == name) else {
+                let hint = keys::nearest(name, preference::KEYS).map(|b| format!("did you mean '{b}'? ")).unwrap_or_default();
+                self.problem(Some(value.span()), &format!("{path}.{name}"), format!("unknown preference; {hint}allowed: {}", preference::KEYS.join(", ")));
+                ok = false;
+                continue;
+            };
+            match self.scalar(&ParamKey { path: format!("{path}.{name}"), rule: Rule::Probability }, value) {
+                Some(v) => shares[idx] = v,
+                None => ok = false,
+            }
+        }
+        let total: f64 = shares.iter().sum();
+        if ok && (total - 1.0).abs() > 1e-9 {
+            self.problem(Some(item.span()), path, format!("shares sum to {total}, not 1 (missing categories count as 0)"));
+            ok = false;
+        }
+        if ok {
+            self.record(path, item);
+            params.choice.preferences = shares;
+        }
+    }
+
+    fn sweep(&mut self, item: Item, scenario: &mut Scenario) {
+        let Some(table) = item.get_ref().as_table() else {
+            self.problem(Some(item.span()), "sweep", "expected a table of \"dotted.key\" = [values]");
+            return;
+        };
+        let mut axes: BTreeMap<usize, SweepAxis> = BTreeMap::new();
+        for (key, value) in table {
+            let path = key.get_ref().as_ref();
+            let sweep_path = format!("sweep.{path}");
+            let Some(param) = keys::find_key(path) else {
+                let candidates = keys::all_keys();
+                let hint = keys::nearest(path, candidates.iter().map(|k| k.path.as_str()))
+                    .map(|b| format!("did you mean '{b}'? "))
+                    .unwrap_or_default();
+                let why = if SPECIAL_KEYS.contains(&path) { "is not a numeric scalar key" } else { "is not a key" };
+                self.problem(Some(key.span()), &sweep_path, format!("'{path}' {why}; {hint}a sweep takes a numeric scalar key such as risk.p_fail_annual"));
+                continue;
+            };
+            let Some(array) = self.array(&sweep_path, value, "values") else { continue };
+            if array.is_empty() {
+                self.problem(Some(value.span()), &sweep_path, "the list of values is empty");
+                continue;
+            }
+            let values: Vec<Option<f64>> = array
+                .iter()
+                .map(|v| self.scalar(&ParamKey { path: sweep_path.clone(), rule: param.rule }, v))
+                .collect();
+            if values.iter().all(Option::is_some) {
+                let line = self.line_of(key.span());
+                self.lines.insert(sweep_path.clone(), line);
+                axes.insert(line, SweepAxis { key: param, values: values.into_iter().flatten().collect() });
+            }
+        }
+        scenario.sweep = axes.into_values().collect();
+    }
+}
