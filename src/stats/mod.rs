@@ -1,4 +1,27 @@
-//! Streaming statistics across replications (MODEL.md section 8).
+//! Streaming statistics across replications (MODEL.md section 8), with no I/O.
+//!
+//! Every accumulator has `add` and `merge`, and the experiment runner merges them in
+//! replication order, so results do not depend on how work was split across threads.
+//! Memory is bounded: [`QuantileSketch`] keeps at most a few thousand values however many
+//! replications it sees.
+
+mod moments;
+mod quantiles;
+mod student;
+
+pub use moments::Moments;
+pub use quantiles::QuantileSketch;
+pub use student::t_quantile;
+
+use serde::Serialize;
+
+/// A statistic that absorbs values one at a time and combines with another of its kind.
+pub trait Accumulator {
+    /// Adds one value.
+    fn add(&mut self, x: f64);
+    /// Absorbs everything `other` has seen, as if its values had been added after ours.
+    fn merge(&mut self, other: &Self);
+}
 
 /// Returns the `p`-quantile of sorted values by linear interpolation between closest ranks
 /// (`h = (n - 1) p`, Hyndman and Fan type 7); NaN for no values.
@@ -12,5 +35,122 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
             let hi = (lo + 1).min(n - 1);
             sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
         }
+    }
+}
+
+/// Mean, spread, confidence interval and percentiles of one metric over replications.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Replications where the metric was defined.
+    pub n: u64,
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation (n - 1); NaN for n < 2.
+    pub sd: f64,
+    /// Lower end of the 95% confidence interval of the mean (Student t, n - 1 df).
+    pub ci_low: f64,
+    /// Upper end of the 95% confidence interval of the mean.
+    pub ci_high: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// Everything kept about one metric: moments and quantiles; undefined (NaN) values are
+/// counted apart and left out.
+#[derive(Clone, Debug, Default)]
+pub struct MetricAccumulator {
+    moments: Moments,
+    quantiles: QuantileSketch,
+    undefined: u64,
+}
+
+impl Accumulator for MetricAccumulator {
+    fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            self.undefined += 1;
+        } else {
+            self.moments.add(x);
+            self.quantiles.add(x);
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.moments.merge(&other.moments);
+        self.quantiles.merge(&other.quantiles);
+        self.undefined += other.undefined;
+    }
+}
+
+impl MetricAccumulator {
+    /// Returns the number of replications where the metric was undefined.
+    pub fn undefined(&self) -> u64 {
+        self.undefined
+    }
+
+    /// Returns the summary; with n = 0 every figure is NaN, with n = 1 the spread is NaN.
+    pub fn summary(&self) -> Summary {
+        let n = self.moments.count();
+        let mean = self.moments.mean();
+        let sd = self.moments.sample_sd();
+        let half_width = if n >= 2 { t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt() } else { f64::NAN };
+        Summary {
+            n,
+            mean,
+            sd,
+            ci_low: mean - half_width,
+            ci_high: mean + half_width,
+            p5: self.quantiles.quantile(0.05),
+            p50: self.quantiles.quantile(0.50),
+            p95: self.quantiles.quantile(0.95),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_linearly() {
+        let sorted = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(percentile_sorted(&sorted, 0.5), 3.0);
+        assert_eq!(percentile_sorted(&sorted, 0.95), 4.8);
+        assert_eq!(percentile_sorted(&sorted, 0.05), 1.2);
+        assert!(percentile_sorted(&[], 0.5).is_nan());
+        assert_eq!(percentile_sorted(&[7.0], 0.95), 7.0);
+    }
+
+    #[test]
+    fn summary_matches_a_two_pass_computation() {
+        let xs: Vec<f64> = (0..100).map(|i| ((i * 37) % 101) as f64 / 10.0).collect();
+        let mut acc = MetricAccumulator::default();
+        xs.iter().for_each(|&x| acc.add(x));
+        acc.add(f64::NAN);
+        let s = acc.summary();
+        let mean = xs.iter().sum::<f64>() / 100.0;
+        let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 99.0).sqrt();
+        assert_eq!(s.n, 100);
+        assert_eq!(acc.undefined(), 1);
+        assert!((s.mean - mean).abs() < 1e-12);
+        assert!((s.sd - sd).abs() < 1e-12);
+        // t(0.975, 99) = 1.984217.
+        assert!((s.ci_high - mean - 1.984217 * sd / 10.0).abs() < 1e-5);
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(s.p95, percentile_sorted(&sorted, 0.95));
+    }
+
+    #[test]
+    fn a_single_value_has_a_mean_but_no_spread() {
+        let mut acc = MetricAccumulator::default();
+        acc.add(4.0);
+        let s = acc.summary();
+        assert_eq!((s.n, s.mean, s.p50), (1, 4.0, 4.0));
+        assert!(s.sd.is_nan() && s.ci_low.is_nan());
+        assert!(MetricAccumulator::default().summary().mean.is_nan());
     }
 }
