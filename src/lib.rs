@@ -1,7 +1,71 @@
-//! csu-sim (architecture document in progress).
+//! csu-sim: a Monte Carlo simulator of how England's commissioning support could be
+//! organised, under the four delivery options of 2012 (national, network, hubs, framework).
+//!
+//! # Bird's-eye view
+//!
+//! An analyst writes a TOML scenario. The CLI reads it and the CCG register, the scenario
+//! layer validates them into a [`scenario::Scenario`], and the experiment layer expands the
+//! sweep into cells (sweep point x option x N). For every replication the engine draws the
+//! CCGs' randomness once, runs each cell month by month, and returns an
+//! [`engine::Outcome`] per cell; the experiment merges outcomes into streaming statistics
+//! in replication order; the output layer turns the results into CSV, JSON and a table.
+//! `MODEL.md` (shipped beside the project as `shared/MODEL.md`) is the specification; every
+//! formula here cites its section.
+//!
+//! # Code map
+//!
+//! - `model`: entities and pure formulas: the CCG register ([`model::Register`], with the real
+//!   2013 register embedded), haversine distances, greedy p-median placement and network
+//!   apportionment ([`model::Layout`]), the U-shaped unit cost ([`model::UnitCost`]), and
+//!   every parameter with its default ([`model::Params`]).
+//! - `scenario`: TOML text to a validated scenario. [`scenario::keys`] is the one table of
+//!   numeric keys, used for parsing, ranges, sweeps and did-you-mean suggestions.
+//! - `delivery`: the [`delivery::DeliveryOption`] trait and its four implementations, one
+//!   file each; `delivery::build` is the only place that maps an option to its code.
+//! - `engine`: one replication of one cell. `rng` (keyed streams), `draws` (what a
+//!   replication shares across cells), `units` (drawn costs, fate, capacity, prices),
+//!   `simulation` (the monthly loop), `queue` (work in age buckets, onboarding queues),
+//!   `outcome` (the metrics of MODEL.md section 8).
+//! - `stats`: accumulators with `add` and `merge`: moments (Welford, Chan), a bounded quantile
+//!   sketch, Student t quantiles.
+//! - `experiment`: plans cells, caches layouts, runs replications in parallel chunks and merges
+//!   them in order.
+//! - `output`: exporters (pure) and [`output::OutputDir`], the only file writer.
+//! - `cli`: argument parsing (clap), file reading, printing, exit codes.
+//!
+//! # Invariants
+//!
+//! - Nothing outside `cli` and `output` touches files, stdout, the clock, the environment or
+//!   OS entropy. The engine never prints.
+//! - Results are identical for any thread count: every draw comes from a stream keyed by
+//!   `(seed, replication, purpose, entity)` (MODEL.md section 10), never from a shared
+//!   generator, and accumulators are merged sequentially in replication order.
+//! - The same replication index gives every option, N and sweep point the same CCG draws
+//!   (common random numbers), and a unit on the same site the same cost and fate draws.
+//! - Memory does not grow with the number of replications: outcomes are merged chunk by chunk,
+//!   quantiles are sketched in bounded space, and per-replication rows are streamed to disk.
+//! - The scenario schema (MODEL.md section 9) and the output columns are the user contract.
+//!
+//! # Errors
+//!
+//! Library errors are typed (`thiserror`): a [`scenario::ScenarioError`] lists every problem
+//! with its file, line and key; a [`model::RegisterError`] names the row and column. The CLI
+//! maps bad input to exit code 2 and writes nothing; other failures exit 1. Output files are
+//! staged as temporaries and renamed into place only when the run succeeds.
+//!
+//! # Testing
+//!
+//! Unit tests sit next to the code. `tests/integration/main.rs` is the one integration binary:
+//! the known answers of the deterministic mode, model invariants (conservation of work, costs
+//! that add up), determinism across thread counts, and the CLI end to end.
+
 #![warn(missing_docs)]
+
+pub mod cli;
 pub mod delivery;
 pub mod engine;
+pub mod experiment;
 pub mod model;
+pub mod output;
 pub mod scenario;
 pub mod stats;

@@ -40,7 +40,10 @@ impl DeliveryOption for Framework {
     fn choose(&self, market: &Market, request: &Request) -> Choice {
         let national = market.prices.framework_total();
         if national <= request.budget || national < market.prices.private_total() {
-            market.open_by_distance(request.ccg).next().map_or(Choice::Private, Choice::Unit)
+            market
+                .open_by_distance(request.ccg)
+                .next()
+                .map_or(Choice::Private, Choice::Unit)
         } else {
             Choice::Private
         }

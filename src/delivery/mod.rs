@@ -39,7 +39,12 @@ pub enum OptionKind {
 
 impl OptionKind {
     /// All four options in MODEL.md order.
-    pub const ALL: [OptionKind; 4] = [OptionKind::National, OptionKind::Network, OptionKind::Hubs, OptionKind::Framework];
+    pub const ALL: [OptionKind; 4] = [
+        OptionKind::National,
+        OptionKind::Network,
+        OptionKind::Hubs,
+        OptionKind::Framework,
+    ];
 
     /// Returns the scenario key of the option.
     pub fn key(self) -> &'static str {
@@ -107,7 +112,11 @@ impl Market<'_> {
 
     /// Returns the open units in order of distance from `ccg` (ties: unit number).
     pub fn open_by_distance(&self, ccg: usize) -> impl Iterator<Item = usize> + '_ {
-        self.layout.by_distance(ccg).iter().map(|&u| u as usize).filter(|&u| self.open[u])
+        self.layout
+            .by_distance(ccg)
+            .iter()
+            .map(|&u| u as usize)
+            .filter(|&u| self.open[u])
     }
 }
 

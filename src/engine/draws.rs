@@ -58,7 +58,9 @@ impl ReplicationDraws {
     /// Draws everything keyed by CCG for `n_ccgs` CCGs and months `0..months`.
     pub fn new(seed: u64, replication: u64, n_ccgs: usize, months: usize) -> ReplicationDraws {
         let per_ccg = |purpose: Purpose, draw: fn(&mut super::rng::SimRng) -> f64| -> Vec<f64> {
-            (0..n_ccgs).map(|i| draw(&mut stream(seed, replication, purpose, (i as u64, 0)))).collect()
+            (0..n_ccgs)
+                .map(|i| draw(&mut stream(seed, replication, purpose, (i as u64, 0))))
+                .collect()
         };
         let mut systemic_rng = stream(seed, replication, Purpose::Systemic, (0, 0));
         let mut level = Vec::with_capacity(n_ccgs);
@@ -110,7 +112,10 @@ impl ReplicationDraws {
                 let level = level_dist.at(self.level[cf / N_FUNCTIONS][cf % N_FUNCTIONS]);
                 multipliers.extend(months.iter().map(|&z| level * month_dist.at(z)));
             }
-            self.demand_cache = Some(DemandCache { cvs: (cv_level, cv_month), multipliers });
+            self.demand_cache = Some(DemandCache {
+                cvs: (cv_level, cv_month),
+                multipliers,
+            });
         }
     }
 
@@ -146,7 +151,12 @@ impl ReplicationDraws {
 
     /// Returns the uniform of CCG `ccg`'s `count`-th re-procurement (drawn when needed).
     pub fn reprocurement(&self, ccg: usize, count: u32) -> f64 {
-        uniform(&mut stream(self.seed, self.replication, Purpose::Reprocurement, (ccg as u64, u64::from(count))))
+        uniform(&mut stream(
+            self.seed,
+            self.replication,
+            Purpose::Reprocurement,
+            (ccg as u64, u64::from(count)),
+        ))
     }
 
     /// Returns the number of CCGs drawn for.

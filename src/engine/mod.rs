@@ -34,8 +34,19 @@ pub struct Cell<'a> {
 
 impl<'a> Cell<'a> {
     /// Builds a cell, computing its market prices.
-    pub fn new(option: &'a dyn DeliveryOption, layout: &'a Layout, params: &'a Params, register: &'a Register) -> Cell<'a> {
-        Cell { option, layout, params, register, prices: MarketPrices::new(params) }
+    pub fn new(
+        option: &'a dyn DeliveryOption,
+        layout: &'a Layout,
+        params: &'a Params,
+        register: &'a Register,
+    ) -> Cell<'a> {
+        Cell {
+            option,
+            layout,
+            params,
+            register,
+            prices: MarketPrices::new(params),
+        }
     }
 }
 

@@ -14,7 +14,10 @@ pub struct WorkQueues {
 impl WorkQueues {
     /// Creates empty queues for `n_desks` desks with maximum wait `max_wait` months.
     pub fn new(n_desks: usize, max_wait: usize) -> WorkQueues {
-        WorkQueues { width: max_wait + 1, buckets: vec![0.0; n_desks * (max_wait + 1)] }
+        WorkQueues {
+            width: max_wait + 1,
+            buckets: vec![0.0; n_desks * (max_wait + 1)],
+        }
     }
 
     /// Returns the buckets of a desk, index = age in months.
@@ -106,7 +109,10 @@ pub struct OnboardingQueue {
 impl OnboardingQueue {
     /// Creates an empty queue.
     pub fn new(slots: u64) -> OnboardingQueue {
-        OnboardingQueue { slots, entries: VecDeque::new() }
+        OnboardingQueue {
+            slots,
+            entries: VecDeque::new(),
+        }
     }
 
     /// Returns the number of entries waiting.
@@ -175,7 +181,11 @@ mod tests {
     fn onboarding_takes_slots_per_month_in_fifo_order() {
         let mut queue = OnboardingQueue::new(2);
         for ccg in 0..5 {
-            queue.push(Entry { ccg, mask: 0b1111, unit: Some(0) });
+            queue.push(Entry {
+                ccg,
+                mask: 0b1111,
+                unit: Some(0),
+            });
         }
         assert_eq!(queue.expected_wait(), 3);
         let first: Vec<usize> = queue.take_month().map(|e| e.ccg).collect();

@@ -81,7 +81,10 @@ impl MeanOneLogNormal {
     /// Builds the distribution for `cv >= 0`; `cv = 0` always gives exactly 1.
     pub fn new(cv: f64) -> MeanOneLogNormal {
         let variance = (1.0 + cv * cv).ln();
-        MeanOneLogNormal { mu: -variance / 2.0, sigma: variance.sqrt() }
+        MeanOneLogNormal {
+            mu: -variance / 2.0,
+            sigma: variance.sqrt(),
+        }
     }
 
     /// Transforms a standard normal draw `z` into a draw of this distribution.
@@ -130,7 +133,10 @@ mod tests {
             counts[(uniform(&mut rng) * bins as f64) as usize] += 1;
         }
         let expected = n as f64 / bins as f64;
-        let chi2: f64 = counts.iter().map(|&c| (f64::from(c) - expected).powi(2) / expected).sum();
+        let chi2: f64 = counts
+            .iter()
+            .map(|&c| (f64::from(c) - expected).powi(2) / expected)
+            .sum();
         // 19 degrees of freedom: the 0.999 quantile is 43.8.
         assert!(chi2 < 43.8, "{chi2}");
     }

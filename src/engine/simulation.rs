@@ -70,7 +70,14 @@ impl<'a> Simulation<'a> {
         let params = cell.params;
         let register = cell.register;
         let n = register.len();
-        let units = UnitBook::new(cell.option, cell.layout, params, &cell.prices, register.total_population(), draws);
+        let units = UnitBook::new(
+            cell.option,
+            cell.layout,
+            params,
+            &cell.prices,
+            register.total_population(),
+            draws,
+        );
         let n_units = cell.layout.units().len();
         let onboarding = if cell.option.national_queue() {
             vec![OnboardingQueue::new(units.slots.iter().sum())]
@@ -84,8 +91,16 @@ impl<'a> Simulation<'a> {
             onboarding,
             private_queue: OnboardingQueue::new(u64::from(params.onboarding.private_per_month)),
             ready: (0..n).map(|i| ready_month(cell, draws, i)).collect(),
-            budget: draws.budget.iter().map(|&z| params.choice.budget_mean * budget_dist.at(z)).collect(),
-            preference: draws.preference.iter().map(|&u| preference_of(&params.choice.preferences, u)).collect(),
+            budget: draws
+                .budget
+                .iter()
+                .map(|&z| params.choice.budget_mean * budget_dist.at(z))
+                .collect(),
+            preference: draws
+                .preference
+                .iter()
+                .map(|&u| preference_of(&params.choice.preferences, u))
+                .collect(),
             links: vec![[Link::Idle; N_FUNCTIONS]; n],
             after_failure: vec![[false; N_FUNCTIONS]; n],
             reprocurements: vec![0; n],
@@ -184,7 +199,10 @@ impl<'a> Simulation<'a> {
         let honoured = option.honours_preferences();
         if honoured && self.preference[i] == preference::IN_HOUSE {
             for f in functions_in(mask) {
-                self.links[i][f.index()] = Link::Serving { provider: Provider::InHouse, since: m };
+                self.links[i][f.index()] = Link::Serving {
+                    provider: Provider::InHouse,
+                    since: m,
+                };
             }
             self.in_house[i] = true;
             self.price_paid[i] = Some(self.in_house_price(i));
@@ -202,7 +220,11 @@ impl<'a> Simulation<'a> {
             let choice = if wants_private {
                 Choice::Private
             } else {
-                let request = Request { ccg: i, budget: self.budget[i], function };
+                let request = Request {
+                    ccg: i,
+                    budget: self.budget[i],
+                    function,
+                };
                 self.switch_rule(option.choose(&self.market(), &request))
             };
             self.price_paid[i] = Some(option.price_paid(&self.market(), choice));
@@ -215,7 +237,11 @@ impl<'a> Simulation<'a> {
         match choice {
             Choice::Unit(unit) if self.cell.option.switch_rule() => {
                 let wait = self.onboarding[self.queue_of(unit)].expected_wait() as f64;
-                if wait > self.cell.params.choice.switch_wait_months { Choice::Private } else { choice }
+                if wait > self.cell.params.choice.switch_wait_months {
+                    Choice::Private
+                } else {
+                    choice
+                }
             }
             _ => choice,
         }
@@ -226,11 +252,18 @@ impl<'a> Simulation<'a> {
     }
 
     fn enqueue(&mut self, i: usize, mask: u8, choice: Choice) {
-        let entry = Entry { ccg: i, mask, unit: None };
+        let entry = Entry {
+            ccg: i,
+            mask,
+            unit: None,
+        };
         match choice {
             Choice::Unit(unit) => {
                 let queue = self.queue_of(unit);
-                self.onboarding[queue].push(Entry { unit: Some(unit), ..entry });
+                self.onboarding[queue].push(Entry {
+                    unit: Some(unit),
+                    ..entry
+                });
             }
             Choice::Private => self.private_queue.push(entry),
         }
@@ -241,7 +274,11 @@ impl<'a> Simulation<'a> {
 
     fn onboard(&mut self, m: u32) {
         let mut onboarded: Vec<Entry> = Vec::new();
-        for queue in self.onboarding.iter_mut().chain(std::iter::once(&mut self.private_queue)) {
+        for queue in self
+            .onboarding
+            .iter_mut()
+            .chain(std::iter::once(&mut self.private_queue))
+        {
             onboarded.extend(queue.take_month());
         }
         for entry in onboarded {
@@ -357,9 +394,8 @@ impl<'a> Simulation<'a> {
             if capacity[d] > 0.0 {
                 self.tally.utilisation.push(served / capacity[d]);
             }
-            self.tally.units += desk.monthly_constant
-                + desk.cost.size_term(self.tally.qact[d]) / 12.0
-                + desk.cost.variable * served;
+            self.tally.units +=
+                desk.monthly_constant + desk.cost.size_term(self.tally.qact[d]) / 12.0 + desk.cost.variable * served;
         }
         if let Some(overhead) = self.cell.option.shared_overhead(params) {
             self.tally.shared_fixed += shared_fixed_cost(params) / 12.0;
@@ -373,7 +409,10 @@ impl<'a> Simulation<'a> {
         let desks: Vec<usize> = (0..self.units.desks.len())
             .filter(|&d| self.units.desks[d].function == f && self.units.open[self.units.desks[d].unit])
             .collect();
-        let spare: Vec<f64> = desks.iter().map(|&d| (capacity[d] - self.tally.served_month[d]).max(0.0)).collect();
+        let spare: Vec<f64> = desks
+            .iter()
+            .map(|&d| (capacity[d] - self.tally.served_month[d]).max(0.0))
+            .collect();
         let total_spare: f64 = spare.iter().sum();
         let queued: f64 = desks.iter().map(|&d| self.queues.total(d)).sum();
         if total_spare <= 0.0 || queued <= 0.0 {
@@ -417,11 +456,18 @@ impl<'a> Simulation<'a> {
         }
         for (i, links) in self.links.iter().enumerate() {
             for f in Function::ALL {
-                if let Link::Serving { provider: Provider::Unit(u), since } = links[f.index()]
+                if let Link::Serving {
+                    provider: Provider::Unit(u),
+                    since,
+                } = links[f.index()]
                     && u == unit
                 {
                     // A CCG onboarded this month counts as still waiting (section 7 fine print).
-                    if since <= m { moved[i].0 |= 1 << f.index() } else { moved[i].1 |= 1 << f.index() }
+                    if since <= m {
+                        moved[i].0 |= 1 << f.index()
+                    } else {
+                        moved[i].1 |= 1 << f.index()
+                    }
                 }
             }
         }
@@ -436,7 +482,11 @@ impl<'a> Simulation<'a> {
                 self.after_failure[i][f.index()] = true;
             }
             let at = m + self.redecision_delay(i, draws);
-            let link = if at < self.cell.params.time.months { Link::Deciding { at } } else { Link::Idle };
+            let link = if at < self.cell.params.time.months {
+                Link::Deciding { at }
+            } else {
+                Link::Idle
+            };
             for f in functions_in(serving | waiting) {
                 self.links[i][f.index()] = link;
             }
@@ -462,7 +512,10 @@ impl<'a> Simulation<'a> {
         let annual: f64 = params
             .functions
             .iter()
-            .map(|fp| params.costs.in_house_fixed_share * fp.fixed_cost + fp.variable_cost * (1.0 + params.costs.in_house_premium) * population)
+            .map(|fp| {
+                params.costs.in_house_fixed_share * fp.fixed_cost
+                    + fp.variable_cost * (1.0 + params.costs.in_house_premium) * population
+            })
             .sum();
         annual / population
     }
@@ -479,7 +532,10 @@ impl<'a> Simulation<'a> {
         let overridden = if cell.option.honours_preferences() {
             0
         } else {
-            self.preference.iter().filter(|&&p| p == preference::IN_HOUSE || p == preference::OUTSIDE_NHS).count()
+            self.preference
+                .iter()
+                .filter(|&&p| p == preference::IN_HOUSE || p == preference::OUTSIDE_NHS)
+                .count()
         };
         let over_budget = self
             .price_paid
@@ -493,7 +549,13 @@ impl<'a> Simulation<'a> {
             .collect();
         let tally = &mut self.tally;
         let mut values = [f64::NAN; N_METRICS];
-        tally.write_costs(&mut values, params, &cell.prices, &residual_by_function, cell.register.total_population());
+        tally.write_costs(
+            &mut values,
+            params,
+            &cell.prices,
+            &residual_by_function,
+            cell.register.total_population(),
+        );
         let demand = tally.demand.iter().sum::<f64>();
         values[Metric::ResidualShare as usize] = residual / demand;
         values[Metric::UncontractedAtGoLive as usize] = f64::from(tally.uncontracted_at_go_live);
@@ -508,7 +570,12 @@ impl<'a> Simulation<'a> {
         let unmet: f64 = tally.unmet_total();
         Outcome {
             values,
-            work: WorkLedger { demand, served, unmet, residual },
+            work: WorkLedger {
+                demand,
+                served,
+                unmet,
+                residual,
+            },
             contracted_by_month: std::mem::take(&mut tally.contracted_by_month),
         }
     }
@@ -516,7 +583,11 @@ impl<'a> Simulation<'a> {
 
 /// Returns the arithmetic mean, or NaN for no values.
 fn mean(values: &[f64]) -> f64 {
-    if values.is_empty() { f64::NAN } else { values.iter().sum::<f64>() / values.len() as f64 }
+    if values.is_empty() {
+        f64::NAN
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    }
 }
 
 /// Returns CCG `i`'s ready month `R_i`: its register wave, or one drawn with the wave weights.

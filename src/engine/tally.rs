@@ -68,7 +68,14 @@ impl Tally {
     }
 
     /// Writes the cost metrics (section 3: horizon totals times `12 / (H - G)`).
-    pub fn write_costs(&self, values: &mut [f64; N_METRICS], params: &Params, prices: &MarketPrices, residual: &[f64; N_FUNCTIONS], population: f64) {
+    pub fn write_costs(
+        &self,
+        values: &mut [f64; N_METRICS],
+        params: &Params,
+        prices: &MarketPrices,
+        residual: &[f64; N_FUNCTIONS],
+        population: f64,
+    ) {
         let annual = params.annualise();
         let components = [
             (Metric::CostUnits, self.units),
@@ -92,7 +99,9 @@ impl Tally {
         values[Metric::CostOneOff as usize] = (self.transactions + self.transition) * annual / 1e6;
         values[Metric::CostPerHead as usize] = total_annual / population;
         let unmet = self.unmet_by_function();
-        let shortfall: f64 = (0..N_FUNCTIONS).map(|f| (unmet[f] + residual[f]) * prices.private[f]).sum();
+        let shortfall: f64 = (0..N_FUNCTIONS)
+            .map(|f| (unmet[f] + residual[f]) * prices.private[f])
+            .sum();
         values[Metric::CostPerHeadInclUnmet as usize] = (total + shortfall) * annual / population;
     }
 
@@ -114,12 +123,14 @@ impl Tally {
             values[metric as usize] = unmet[f] / self.demand[f];
         }
         if !self.utilisation.is_empty() {
-            values[Metric::UtilisationMean as usize] = self.utilisation.iter().sum::<f64>() / self.utilisation.len() as f64;
+            values[Metric::UtilisationMean as usize] =
+                self.utilisation.iter().sum::<f64>() / self.utilisation.len() as f64;
             self.utilisation.sort_by(f64::total_cmp);
             values[Metric::UtilisationP95 as usize] = percentile_sorted(&self.utilisation, 0.95);
         }
         if self.open_desk_months > 0 {
-            values[Metric::SaturatedUnitShare as usize] = self.saturated_desk_months as f64 / self.open_desk_months as f64;
+            values[Metric::SaturatedUnitShare as usize] =
+                self.saturated_desk_months as f64 / self.open_desk_months as f64;
         }
         let served = self.served_units + self.served_private + self.served_in_house;
         if served > 0.0 {

@@ -109,7 +109,8 @@ impl UnitBook {
                 book.open[unit_idx] = false;
             }
             book.price.push(price);
-            let slots = params.onboarding.per_unit_month + params.onboarding.per_million_month * layout.qplan_max(unit_idx) / 1e6;
+            let slots = params.onboarding.per_unit_month
+                + params.onboarding.per_million_month * layout.qplan_max(unit_idx) / 1e6;
             book.slots.push(round_half_up(slots).max(1.0) as u64);
         }
         if let Some(overhead) = option.shared_overhead(params) {

@@ -17,7 +17,11 @@ pub struct UnitCost {
 impl UnitCost {
     /// Returns the cost curve with base parameters (no draw, no weak factor).
     pub fn base(params: &FunctionParams) -> UnitCost {
-        UnitCost { fixed: params.fixed_cost, variable: params.variable_cost, efficient_scale: params.efficient_scale }
+        UnitCost {
+            fixed: params.fixed_cost,
+            variable: params.variable_cost,
+            efficient_scale: params.efficient_scale,
+        }
     }
 
     /// Returns the size term `F (Q / Q*)^2` [GBP/year].
@@ -36,7 +40,11 @@ impl UnitCost {
     ///
     /// Its minimum is at `Q = Q*`, where it equals `2 F / Q* + v`.
     pub fn per_head(&self, population: f64) -> f64 {
-        if population > 0.0 { self.annual(population) / population } else { f64::INFINITY }
+        if population > 0.0 {
+            self.annual(population) / population
+        } else {
+            f64::INFINITY
+        }
     }
 }
 
@@ -58,9 +66,15 @@ pub struct MarketPrices {
 impl MarketPrices {
     /// Computes both price lists from base parameters (section 7).
     pub fn new(params: &Params) -> MarketPrices {
-        let MarketParams { price_margin, private_margin } = params.market;
+        let MarketParams {
+            price_margin,
+            private_margin,
+        } = params.market;
         let price = |margin: f64| Function::ALL.map(|f| efficient_price(params.function(f), margin));
-        MarketPrices { framework: price(price_margin), private: price(private_margin) }
+        MarketPrices {
+            framework: price(price_margin),
+            private: price(private_margin),
+        }
     }
 
     /// Returns the framework price for all four functions [GBP per head per year].
@@ -80,7 +94,11 @@ mod tests {
 
     #[test]
     fn cost_per_head_is_lowest_at_the_efficient_scale() {
-        let cost = UnitCost { fixed: 1.6e6, variable: 1.4, efficient_scale: 5.0e6 };
+        let cost = UnitCost {
+            fixed: 1.6e6,
+            variable: 1.4,
+            efficient_scale: 5.0e6,
+        };
         let at_star = cost.per_head(5.0e6);
         assert!((at_star - (2.0 * 1.6e6 / 5.0e6 + 1.4)).abs() < 1e-12);
         for q in [1.0e6, 4.0e6, 4.9e6, 5.1e6, 6.0e6, 2.0e7] {
@@ -91,7 +109,11 @@ mod tests {
 
     #[test]
     fn cost_curve_is_fixed_plus_variable_plus_size_term() {
-        let cost = UnitCost { fixed: 1.0e6, variable: 0.65, efficient_scale: 8.0e6 };
+        let cost = UnitCost {
+            fixed: 1.0e6,
+            variable: 0.65,
+            efficient_scale: 8.0e6,
+        };
         assert!((cost.annual(4.0e6) - (1.0e6 + 0.65 * 4.0e6 + 1.0e6 * 0.25)).abs() < 1e-6);
     }
 

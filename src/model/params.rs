@@ -62,7 +62,13 @@ pub struct FunctionParams {
 
 impl FunctionParams {
     const fn new(fixed_cost: f64, variable_cost: f64, efficient_scale: f64, shareable: f64) -> FunctionParams {
-        FunctionParams { fixed_cost, variable_cost, efficient_scale, shareable, headroom: 0.10 }
+        FunctionParams {
+            fixed_cost,
+            variable_cost,
+            efficient_scale,
+            shareable,
+            headroom: 0.10,
+        }
     }
 }
 
@@ -229,7 +235,12 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Params {
         Params {
-            time: TimeParams { months: 30, go_live_month: 6, wave_months: [2, 3, 4, 5], wave_weights: [34.0, 67.0, 62.0, 48.0] },
+            time: TimeParams {
+                months: 30,
+                go_live_month: 6,
+                wave_months: [2, 3, 4, 5],
+                wave_weights: [34.0, 67.0, 62.0, 48.0],
+            },
             functions: [
                 FunctionParams::new(1.6e6, 1.40, 5.0e6, 0.5),
                 FunctionParams::new(1.0e6, 0.65, 8.0e6, 0.3),
@@ -247,8 +258,14 @@ impl Default for Params {
                 in_house_fixed_share: 0.15,
                 in_house_premium: 0.20,
             },
-            demand: DemandParams { cv_level: 0.15, cv_month: 0.10 },
-            service: ServiceParams { max_wait_months: 2, pool_efficiency: 0.8 },
+            demand: DemandParams {
+                cv_level: 0.15,
+                cv_month: 0.10,
+            },
+            service: ServiceParams {
+                max_wait_months: 2,
+                pool_efficiency: 0.8,
+            },
             choice: ChoiceParams {
                 preferences: [0.50, 0.32, 0.05, 0.13],
                 budget_mean: 13.0,
@@ -257,13 +274,28 @@ impl Default for Params {
                 switch_wait_months: 2.0,
             },
             procurement: ProcurementParams {
-                hubs: Triangular { min: 1.0, mode: 1.0, max: 3.0 },
-                framework: Triangular { min: 2.0, mode: 3.0, max: 6.0 },
+                hubs: Triangular {
+                    min: 1.0,
+                    mode: 1.0,
+                    max: 3.0,
+                },
+                framework: Triangular {
+                    min: 2.0,
+                    mode: 3.0,
+                    max: 6.0,
+                },
                 cost_hubs: 50.0e3,
                 cost_framework: 15.0e3,
             },
-            onboarding: OnboardingParams { per_unit_month: 2.0, per_million_month: 0.5, private_per_month: 8 },
-            market: MarketParams { price_margin: 0.10, private_margin: 0.20 },
+            onboarding: OnboardingParams {
+                per_unit_month: 2.0,
+                per_million_month: 0.5,
+                private_per_month: 8,
+            },
+            market: MarketParams {
+                price_margin: 0.10,
+                private_margin: 0.20,
+            },
             risk: RiskParams {
                 p_checkpoint: 3.0 / 26.0,
                 p_weak: 9.0 / 23.0,
@@ -300,7 +332,11 @@ mod tests {
 
     #[test]
     fn triangular_inverse_cdf_hits_min_mode_max() {
-        let t = Triangular { min: 2.0, mode: 3.0, max: 6.0 };
+        let t = Triangular {
+            min: 2.0,
+            mode: 3.0,
+            max: 6.0,
+        };
         assert_eq!(t.inverse_cdf(0.0), 2.0);
         assert!((t.inverse_cdf(0.25) - 3.0).abs() < 1e-12);
         assert!((t.inverse_cdf(1.0) - 6.0).abs() < 1e-12);
@@ -312,11 +348,23 @@ mod tests {
 
     #[test]
     fn triangular_months_round_halves_up() {
-        let t = Triangular { min: 1.0, mode: 1.0, max: 3.0 };
+        let t = Triangular {
+            min: 1.0,
+            mode: 1.0,
+            max: 3.0,
+        };
         assert_eq!(t.months(0.0), 1);
         // inverse_cdf(0.4375) = 3 - sqrt(0.5625 * 4) = 1.5, rounded up to 2.
         assert_eq!(t.months(0.4375), 2);
-        assert_eq!(Triangular { min: 2.0, mode: 2.0, max: 2.0 }.months(0.7), 2);
+        assert_eq!(
+            Triangular {
+                min: 2.0,
+                mode: 2.0,
+                max: 2.0
+            }
+            .months(0.7),
+            2
+        );
     }
 
     #[test]

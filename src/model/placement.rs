@@ -80,7 +80,13 @@ impl Layout {
             planned.push(nearest);
             by_distance.push(order);
         }
-        Layout { kind, units, planned, qplan, by_distance }
+        Layout {
+            kind,
+            units,
+            planned,
+            qplan,
+            by_distance,
+        }
     }
 
     /// Returns the layout kind.
@@ -199,7 +205,10 @@ pub fn place_teams(register: &Register, teams: &[usize; N_FUNCTIONS]) -> Vec<Uni
         used[site] = true;
         add_site(register, &mut best[f], site);
         placed[f] += 1;
-        units.push(Unit { site, function: Some(Function::ALL[f]) });
+        units.push(Unit {
+            site,
+            function: Some(Function::ALL[f]),
+        });
     }
     units
 }
@@ -237,7 +246,10 @@ mod tests {
             region: None,
             wave: None,
         };
-        Register::from_ccgs("toy", vec![ccg("S", 100.0, 51.0), ccg("M", 100.0, 52.0), ccg("N", 150.0, 53.0)])
+        Register::from_ccgs(
+            "toy",
+            vec![ccg("S", 100.0, 51.0), ccg("M", 100.0, 52.0), ccg("N", 150.0, 53.0)],
+        )
     }
 
     #[test]
@@ -252,7 +264,15 @@ mod tests {
 
     #[test]
     fn greedy_ties_go_to_the_lowest_index() {
-        let ccg = |code: &str, lat: f64| Ccg { code: code.into(), name: code.into(), population: 1.0, lat, lon: 0.0, region: None, wave: None };
+        let ccg = |code: &str, lat: f64| Ccg {
+            code: code.into(),
+            name: code.into(),
+            population: 1.0,
+            lat,
+            lon: 0.0,
+            region: None,
+            wave: None,
+        };
         let register = Register::from_ccgs("tie", vec![ccg("A", 51.0), ccg("B", 52.0)]);
         assert_eq!(greedy_sites(&register, 2), vec![0, 1]);
     }
@@ -295,7 +315,10 @@ mod tests {
     #[test]
     fn greedy_sites_match_the_known_answers() {
         let register = Register::builtin();
-        let codes: Vec<&str> = greedy_sites(&register, 23).iter().map(|&s| register.ccgs()[s].code.as_str()).collect();
+        let codes: Vec<&str> = greedy_sites(&register, 23)
+            .iter()
+            .map(|&s| register.ccgs()[s].code.as_str())
+            .collect();
         let expected = "04G 00Y 08X 11E 00J 05Y 99P 06L 02X 10V 01X 09W 04K 06H 10Q 08D 03C 11J 11N 03F 01H 11M 99K";
         assert_eq!(codes.join(" "), expected);
     }

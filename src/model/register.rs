@@ -173,7 +173,14 @@ impl<'a> RowParser<'a> {
             .map_err(|e| self.error(1, None, format!("cannot read the header row: {e}")))?
             .clone();
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-            return Err(self.error(1, None, format!("the file is empty: a header row with the columns {} is required", REQUIRED_COLUMNS.join(", "))));
+            return Err(self.error(
+                1,
+                None,
+                format!(
+                    "the file is empty: a header row with the columns {} is required",
+                    REQUIRED_COLUMNS.join(", ")
+                ),
+            ));
         }
         let columns = self.columns(&header)?;
         let mut ccgs = Vec::new();
@@ -182,11 +189,22 @@ impl<'a> RowParser<'a> {
             let line = row_idx + 2;
             let record = record.map_err(|e| self.error(line, None, format!("malformed CSV: {e}")))?;
             if ccgs.len() >= MAX_CCGS {
-                return Err(self.error(line, None, format!("more than {MAX_CCGS} rows: a register holds one row per CCG (England has about 200)")));
+                return Err(self.error(
+                    line,
+                    None,
+                    format!("more than {MAX_CCGS} rows: a register holds one row per CCG (England has about 200)"),
+                ));
             }
             let ccg = self.row(&columns, &record, line)?;
             if let Some(first) = seen.insert(ccg.code.clone(), line) {
-                return Err(self.error(line, Some("code"), format!("duplicate code '{}' (first on line {first}): codes must be unique", ccg.code)));
+                return Err(self.error(
+                    line,
+                    Some("code"),
+                    format!(
+                        "duplicate code '{}' (first on line {first}): codes must be unique",
+                        ccg.code
+                    ),
+                ));
             }
             ccgs.push(ccg);
         }
@@ -204,11 +222,15 @@ impl<'a> RowParser<'a> {
         let find = |name: &str| names.iter().position(|n| n == name);
         let missing: Vec<&str> = REQUIRED_COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
         if !missing.is_empty() {
-            return Err(self.error(1, Some(missing[0]), format!(
-                "missing required column(s) {}: the header must name {} (optional: region, wave)",
-                missing.join(", "),
-                REQUIRED_COLUMNS.join(", ")
-            )));
+            return Err(self.error(
+                1,
+                Some(missing[0]),
+                format!(
+                    "missing required column(s) {}: the header must name {} (optional: region, wave)",
+                    missing.join(", "),
+                    REQUIRED_COLUMNS.join(", ")
+                ),
+            ));
         }
         let required = |name: &str| find(name).unwrap_or_else(|| unreachable!("checked above"));
         Ok(Columns {
@@ -222,10 +244,23 @@ impl<'a> RowParser<'a> {
         })
     }
 
-    fn field<'r>(&self, record: &'r csv::ByteRecord, idx: usize, column: &str, line: usize) -> Result<&'r str, RegisterError> {
-        let raw = record
-            .get(idx)
-            .ok_or_else(|| self.error(line, Some(column), format!("the row has {} fields but the header has more: no value for '{column}'", record.len())))?;
+    fn field<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        idx: usize,
+        column: &str,
+        line: usize,
+    ) -> Result<&'r str, RegisterError> {
+        let raw = record.get(idx).ok_or_else(|| {
+            self.error(
+                line,
+                Some(column),
+                format!(
+                    "the row has {} fields but the header has more: no value for '{column}'",
+                    record.len()
+                ),
+            )
+        })?;
         std::str::from_utf8(raw)
             .map(str::trim)
             .map_err(|_| self.error(line, Some(column), "the value is not valid UTF-8 text".to_string()))
@@ -245,20 +280,42 @@ impl<'a> RowParser<'a> {
     fn row(&self, columns: &Columns, record: &csv::ByteRecord, line: usize) -> Result<Ccg, RegisterError> {
         let code = self.field(record, columns.code, "code", line)?.to_string();
         if code.is_empty() {
-            return Err(self.error(line, Some("code"), "the code is empty: every CCG needs a unique code".to_string()));
+            return Err(self.error(
+                line,
+                Some("code"),
+                "the code is empty: every CCG needs a unique code".to_string(),
+            ));
         }
         let name = self.field(record, columns.name, "name", line)?.to_string();
         let population = self.number(record, columns.population, "population", line)?;
         if population <= 0.0 || population > MAX_POPULATION {
-            return Err(self.error(line, Some("population"), format!("population {population} is out of range: it must be above 0 and at most {MAX_POPULATION:e}")));
+            return Err(self.error(
+                line,
+                Some("population"),
+                format!("population {population} is out of range: it must be above 0 and at most {MAX_POPULATION:e}"),
+            ));
         }
         let lat = self.number(record, columns.lat, "lat", line)?;
         if !(LAT_RANGE.0..=LAT_RANGE.1).contains(&lat) {
-            return Err(self.error(line, Some("lat"), format!("latitude {lat} is outside England ({} to {} degrees)", LAT_RANGE.0, LAT_RANGE.1)));
+            return Err(self.error(
+                line,
+                Some("lat"),
+                format!(
+                    "latitude {lat} is outside England ({} to {} degrees)",
+                    LAT_RANGE.0, LAT_RANGE.1
+                ),
+            ));
         }
         let lon = self.number(record, columns.lon, "lon", line)?;
         if !(LON_RANGE.0..=LON_RANGE.1).contains(&lon) {
-            return Err(self.error(line, Some("lon"), format!("longitude {lon} is outside England ({} to {} degrees)", LON_RANGE.0, LON_RANGE.1)));
+            return Err(self.error(
+                line,
+                Some("lon"),
+                format!(
+                    "longitude {lon} is outside England ({} to {} degrees)",
+                    LON_RANGE.0, LON_RANGE.1
+                ),
+            ));
         }
         let region = match columns.region {
             Some(idx) => Some(self.field(record, idx, "region", line)?.to_string()).filter(|r| !r.is_empty()),
@@ -268,7 +325,15 @@ impl<'a> RowParser<'a> {
             Some(idx) => self.wave(self.field(record, idx, "wave", line)?, line)?,
             None => None,
         };
-        Ok(Ccg { code, name, population, lat, lon, region, wave })
+        Ok(Ccg {
+            code,
+            name,
+            population,
+            lat,
+            lon,
+            region,
+            wave,
+        })
     }
 
     fn wave(&self, text: &str, line: usize) -> Result<Option<u8>, RegisterError> {
@@ -277,7 +342,11 @@ impl<'a> RowParser<'a> {
         }
         match text.parse::<u8>() {
             Ok(w @ 1..=4) => Ok(Some(w)),
-            _ => Err(self.error(line, Some("wave"), format!("wave '{text}' is not allowed: use 1, 2, 3 or 4, or leave it empty to draw it"))),
+            _ => Err(self.error(
+                line,
+                Some("wave"),
+                format!("wave '{text}' is not allowed: use 1, 2, 3 or 4, or leave it empty to draw it"),
+            )),
         }
     }
 }
@@ -316,18 +385,38 @@ mod tests {
     fn bad_rows_are_rejected_with_line_and_column() {
         let head = "code,name,population,lat,lon\n";
         check_error("", 1, None, "empty");
-        check_error("code,name,lat,lon\nA,a,52,-1\n", 1, Some("population"), "missing required column");
-        check_error(&format!("{head}A,a,100,52,-1\nA,b,100,52,-1\n"), 3, Some("code"), "duplicate code 'A'");
+        check_error(
+            "code,name,lat,lon\nA,a,52,-1\n",
+            1,
+            Some("population"),
+            "missing required column",
+        );
+        check_error(
+            &format!("{head}A,a,100,52,-1\nA,b,100,52,-1\n"),
+            3,
+            Some("code"),
+            "duplicate code 'A'",
+        );
         check_error(&format!("{head}A,a,0,52,-1\n"), 2, Some("population"), "above 0");
         check_error(&format!("{head}A,a,-5,52,-1\n"), 2, Some("population"), "out of range");
         check_error(&format!("{head}A,a,1e9,52,-1\n"), 2, Some("population"), "at most");
         check_error(&format!("{head}A,a,100,NaN,-1\n"), 2, Some("lat"), "finite");
         check_error(&format!("{head}A,a,100,40,-1\n"), 2, Some("lat"), "outside England");
         check_error(&format!("{head}A,a,100,52,5\n"), 2, Some("lon"), "outside England");
-        check_error(&format!("{head}A,a,many,52,-1\n"), 2, Some("population"), "not a number");
+        check_error(
+            &format!("{head}A,a,many,52,-1\n"),
+            2,
+            Some("population"),
+            "not a number",
+        );
         check_error(&format!("{head}A,a,100\n"), 2, Some("lat"), "no value");
         check_error(head, 1, None, "no CCG rows");
-        check_error("code,name,population,lat,lon,wave\nA,a,100,52,-1,7\n", 2, Some("wave"), "1, 2, 3 or 4");
+        check_error(
+            "code,name,population,lat,lon,wave\nA,a,100,52,-1,7\n",
+            2,
+            Some("wave"),
+            "1, 2, 3 or 4",
+        );
     }
 
     #[test]

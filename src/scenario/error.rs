@@ -27,7 +27,12 @@ pub struct ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.problems.len();
-        write!(f, "{} has {count} problem{}", self.file, if count == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "{} has {count} problem{}",
+            self.file,
+            if count == 1 { "" } else { "s" }
+        )?;
         for problem in &self.problems {
             write!(f, "\n  {}", self.file)?;
             if let Some(line) = problem.line {

@@ -99,7 +99,10 @@ impl Scenario {
             return Ok(self);
         }
         problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
-        Err(ScenarioError { file: self.file, problems })
+        Err(ScenarioError {
+            file: self.file,
+            problems,
+        })
     }
 
     /// Returns the line a key was set on, if the file set it.
@@ -108,7 +111,11 @@ impl Scenario {
     }
 
     fn problem(&self, key: &str, message: String) -> Problem {
-        Problem { line: self.line_of(key), key: key.to_string(), message }
+        Problem {
+            line: self.line_of(key),
+            key: key.to_string(),
+            message,
+        }
     }
 
     /// Checks the scenario as a whole, at every sweep point.
@@ -124,7 +131,10 @@ impl Scenario {
         {
             problems.push(self.problem("units", format!("N = {n} is below 4, but network needs one team per function (N >= 4); drop it or remove network from options")));
         }
-        let cells = self.point_count().saturating_mul(self.options.len()).saturating_mul(self.units.len());
+        let cells = self
+            .point_count()
+            .saturating_mul(self.options.len())
+            .saturating_mul(self.units.len());
         if cells > MAX_CELLS {
             problems.push(self.problem("sweep", format!(
                 "{cells} cells (options x units x sweep points) is more than the limit of {MAX_CELLS}: split the study into several runs"
@@ -133,8 +143,17 @@ impl Scenario {
         }
         for point in self.points() {
             for (key, message) in check_params(&point.params) {
-                let at = point.values.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
-                let message = if at.is_empty() { message } else { format!("{message} (at sweep point {at})") };
+                let at = point
+                    .values
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let message = if at.is_empty() {
+                    message
+                } else {
+                    format!("{message} (at sweep point {at})")
+                };
                 let problem = self.problem(&key, message);
                 if !problems.contains(&problem) {
                     problems.push(problem);
@@ -152,17 +171,29 @@ impl Scenario {
             .filter(|&&n| n > n_ccgs)
             .map(|&n| self.problem("units", format!("N = {n} is more than the {n_ccgs} CCGs of the register: each unit sits at a CCG location, so N must be 1 to {n_ccgs}")))
             .collect();
-        if problems.is_empty() { Ok(()) } else { Err(ScenarioError { file: self.file.clone(), problems }) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioError {
+                file: self.file.clone(),
+                problems,
+            })
+        }
     }
 
     /// Returns the number of sweep points (1 without a sweep), saturating.
     pub fn point_count(&self) -> usize {
-        self.sweep.iter().fold(1usize, |acc, axis| acc.saturating_mul(axis.values.len()))
+        self.sweep
+            .iter()
+            .fold(1usize, |acc, axis| acc.saturating_mul(axis.values.len()))
     }
 
     /// Returns every sweep point, the first axis varying slowest.
     pub fn points(&self) -> Vec<SweepPoint> {
-        let mut points = vec![SweepPoint { values: Vec::new(), params: self.params.clone() }];
+        let mut points = vec![SweepPoint {
+            values: Vec::new(),
+            params: self.params.clone(),
+        }];
         for axis in &self.sweep {
             points = points
                 .into_iter()
@@ -181,7 +212,11 @@ impl Scenario {
 
     /// Returns the largest horizon over all sweep points [months].
     pub fn max_months(&self) -> u32 {
-        self.points().iter().map(|p| p.params.time.months).max().unwrap_or(self.params.time.months)
+        self.points()
+            .iter()
+            .map(|p| p.params.time.months)
+            .max()
+            .unwrap_or(self.params.time.months)
     }
 }
 
@@ -190,14 +225,32 @@ pub fn check_params(params: &Params) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let months = params.time.months;
     if params.time.go_live_month >= months {
-        problems.push(("time.go_live_month".to_string(), format!("go-live month {} must be before the horizon time.months = {months}", params.time.go_live_month)));
+        problems.push((
+            "time.go_live_month".to_string(),
+            format!(
+                "go-live month {} must be before the horizon time.months = {months}",
+                params.time.go_live_month
+            ),
+        ));
     }
     if let Some(m) = params.time.wave_months.iter().find(|&&m| m >= months) {
-        problems.push(("time.wave_months".to_string(), format!("wave month {m} must be below time.months = {months}")));
+        problems.push((
+            "time.wave_months".to_string(),
+            format!("wave month {m} must be below time.months = {months}"),
+        ));
     }
-    for (key, tri) in [("procurement.hubs", params.procurement.hubs), ("procurement.framework", params.procurement.framework)] {
+    for (key, tri) in [
+        ("procurement.hubs", params.procurement.hubs),
+        ("procurement.framework", params.procurement.framework),
+    ] {
         if !(0.0 <= tri.min && tri.min <= tri.mode && tri.mode <= tri.max) {
-            problems.push((key.to_string(), format!("[{}, {}, {}] is not a triangular (min, mode, max): 0 <= min <= mode <= max is required", tri.min, tri.mode, tri.max)));
+            problems.push((
+                key.to_string(),
+                format!(
+                    "[{}, {}, {}] is not a triangular (min, mode, max): 0 <= min <= mode <= max is required",
+                    tri.min, tri.mode, tri.max
+                ),
+            ));
         }
     }
     problems
@@ -254,30 +307,78 @@ efficient_scale = 5.0e6
 
     fn check(text: &str, line: Option<usize>, key: &str, fragment: &str) {
         let err = parse(text).unwrap_err();
-        let found = err.problems.iter().any(|p| p.line == line && p.key == key && p.message.contains(fragment));
+        let found = err
+            .problems
+            .iter()
+            .any(|p| p.line == line && p.key == key && p.message.contains(fragment));
         assert!(found, "wanted line {line:?} key {key} '{fragment}', got:\n{err}");
     }
 
     #[test]
     fn bad_scenarios_name_line_key_and_what_is_allowed() {
         check("seed = 1\nbogus = 3\n", Some(2), "bogus", "unknown key");
-        check("[risk]\np_fail_anual = 0.1\n", Some(2), "risk.p_fail_anual", "did you mean 'risk.p_fail_annual'");
+        check(
+            "[risk]\np_fail_anual = 0.1\n",
+            Some(2),
+            "risk.p_fail_anual",
+            "did you mean 'risk.p_fail_annual'",
+        );
         check("[risk]\np_weak = 1.5\n", Some(2), "risk.p_weak", "from 0 to 1");
         check("[time]\nmonths = 30.0\n", Some(2), "time.months", "integer is required");
-        check("[time]\nmonths = 10\ngo_live_month = 10\n", Some(3), "time.go_live_month", "before the horizon");
+        check(
+            "[time]\nmonths = 10\ngo_live_month = 10\n",
+            Some(3),
+            "time.go_live_month",
+            "before the horizon",
+        );
         check("[costs]\ncost_cv = -0.1\n", Some(2), "costs.cost_cv", ">= 0");
-        check("[functions.business_support]\nefficient_scale = 0\n", Some(2), "functions.business_support.efficient_scale", "> 0");
+        check(
+            "[functions.business_support]\nefficient_scale = 0\n",
+            Some(2),
+            "functions.business_support.efficient_scale",
+            "> 0",
+        );
         check("[market]\nprice_margin = -1\n", Some(2), "market.price_margin", "> -1");
-        check("[choice]\npreferences = { csu = 0.5 }\n", Some(2), "choice.preferences", "sum to 0.5");
-        check("[procurement]\nhubs = [3, 1, 2]\n", Some(2), "procurement.hubs", "min <= mode <= max");
+        check(
+            "[choice]\npreferences = { csu = 0.5 }\n",
+            Some(2),
+            "choice.preferences",
+            "sum to 0.5",
+        );
+        check(
+            "[procurement]\nhubs = [3, 1, 2]\n",
+            Some(2),
+            "procurement.hubs",
+            "min <= mode <= max",
+        );
         check("options = []\n", Some(1), "options", "empty");
         check("units = [10, 10]\n", Some(1), "units", "twice");
         check("units = [3]\n", Some(1), "units", "network needs");
-        check("[sweep]\nname = [1, 2]\n", Some(2), "sweep.name", "not a numeric scalar key");
+        check(
+            "[sweep]\nname = [1, 2]\n",
+            Some(2),
+            "sweep.name",
+            "not a numeric scalar key",
+        );
         check("seed = 1\nseed = 2\n", Some(2), "", "not valid TOML");
-        check("[time]\nwave_months = [2, 3, 4]\n", Some(2), "time.wave_months", "exactly 4");
-        check("[time]\nwave_weights = [1, 0, 1, 1]\n", Some(2), "time.wave_weights", "> 0");
-        check("replications = 1000000000000\n", Some(1), "replications", "out of range");
+        check(
+            "[time]\nwave_months = [2, 3, 4]\n",
+            Some(2),
+            "time.wave_months",
+            "exactly 4",
+        );
+        check(
+            "[time]\nwave_weights = [1, 0, 1, 1]\n",
+            Some(2),
+            "time.wave_weights",
+            "> 0",
+        );
+        check(
+            "replications = 1000000000000\n",
+            Some(1),
+            "replications",
+            "out of range",
+        );
         check("options = [\"hub\"]\n", Some(1), "options", "did you mean 'hubs'");
     }
 
@@ -290,7 +391,12 @@ efficient_scale = 5.0e6
 
     #[test]
     fn sweep_points_that_break_a_cross_check_are_reported() {
-        check("[sweep]\n\"time.months\" = [30, 5]\n", None, "time.go_live_month", "at sweep point time.months = 5");
+        check(
+            "[sweep]\n\"time.months\" = [30, 5]\n",
+            None,
+            "time.go_live_month",
+            "at sweep point time.months = 5",
+        );
     }
 
     #[test]

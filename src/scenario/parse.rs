@@ -41,7 +41,18 @@ const SPECIAL_KEYS: [&str; 13] = [
 ];
 
 /// Sections that hold keys.
-const SECTIONS: [&str; 10] = ["time", "functions", "costs", "demand", "service", "choice", "procurement", "onboarding", "market", "risk"];
+const SECTIONS: [&str; 10] = [
+    "time",
+    "functions",
+    "costs",
+    "demand",
+    "service",
+    "choice",
+    "procurement",
+    "onboarding",
+    "market",
+    "risk",
+];
 
 /// A value read from the file, with the line it sits on.
 type Item<'t, 'i> = &'t Spanned<DeValue<'i>>;
@@ -56,7 +67,12 @@ pub(super) struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     pub fn new(text: &'t str) -> Parser<'t> {
-        Parser { text, problems: Vec::new(), lines: HashMap::new(), changes: Vec::new() }
+        Parser {
+            text,
+            problems: Vec::new(),
+            lines: HashMap::new(),
+            changes: Vec::new(),
+        }
     }
 
     fn line_of(&self, span: Range<usize>) -> usize {
@@ -65,7 +81,11 @@ impl<'t> Parser<'t> {
 
     fn problem(&mut self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) {
         let line = span.map(|s| self.line_of(s));
-        self.problems.push(Problem { line, key: key.to_string(), message: message.into() });
+        self.problems.push(Problem {
+            line,
+            key: key.to_string(),
+            message: message.into(),
+        });
     }
 
     fn record(&mut self, key: &str, item: Item) {
@@ -141,7 +161,11 @@ impl<'t> Parser<'t> {
 
     fn section(&mut self, section: &str, item: Item, scenario: &mut Scenario) {
         let Some(table) = item.get_ref().as_table() else {
-            self.problem(Some(item.span()), section, format!("expected a table [{section}], found a {}", item.get_ref().type_str()));
+            self.problem(
+                Some(item.span()),
+                section,
+                format!("expected a table [{section}], found a {}", item.get_ref().type_str()),
+            );
             return;
         };
         for (key, value) in table {
@@ -158,12 +182,22 @@ impl<'t> Parser<'t> {
         let path = format!("functions.{function}");
         if Function::from_key(function).is_none() {
             let names = Function::ALL.map(Function::key);
-            let hint = keys::nearest(function, names).map(|b| format!("did you mean '{b}'? ")).unwrap_or_default();
-            self.problem(Some(item.span()), &path, format!("unknown function; {hint}allowed: {}", names.join(", ")));
+            let hint = keys::nearest(function, names)
+                .map(|b| format!("did you mean '{b}'? "))
+                .unwrap_or_default();
+            self.problem(
+                Some(item.span()),
+                &path,
+                format!("unknown function; {hint}allowed: {}", names.join(", ")),
+            );
             return;
         }
         let Some(table) = item.get_ref().as_table() else {
-            self.problem(Some(item.span()), &path, "expected a table of fixed_cost, variable_cost, efficient_scale, shareable, headroom");
+            self.problem(
+                Some(item.span()),
+                &path,
+                "expected a table of fixed_cost, variable_cost, efficient_scale, shareable, headroom",
+            );
             return;
         };
         for (key, value) in table {
@@ -191,7 +225,11 @@ impl<'t> Parser<'t> {
                 if let Some([min, mode, max]) = self.number_list::<3>(path, item, Rule::NonNegative) {
                     self.record(path, item);
                     let tri = Triangular { min, mode, max };
-                    if path == "procurement.hubs" { params.procurement.hubs = tri } else { params.procurement.framework = tri }
+                    if path == "procurement.hubs" {
+                        params.procurement.hubs = tri
+                    } else {
+                        params.procurement.framework = tri
+                    }
                 }
             }
             _ => match keys::find_key(path) {
@@ -209,15 +247,28 @@ impl<'t> Parser<'t> {
     /// Reads a number; integers are accepted where floats are expected, not the reverse.
     fn number(&mut self, path: &str, item: Item, integer: bool) -> Option<f64> {
         let value = match item.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|v| v as f64),
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|v| v as f64),
             DeValue::Float(f) if integer => {
-                self.problem(Some(item.span()), path, format!("an integer is required, not {} (write it without a decimal point)", f.as_str()));
+                self.problem(
+                    Some(item.span()),
+                    path,
+                    format!(
+                        "an integer is required, not {} (write it without a decimal point)",
+                        f.as_str()
+                    ),
+                );
                 return None;
             }
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             other => {
                 let kind = if integer { "an integer" } else { "a number" };
-                self.problem(Some(item.span()), path, format!("expected {kind}, found a {}", other.type_str()));
+                self.problem(
+                    Some(item.span()),
+                    path,
+                    format!("expected {kind}, found a {}", other.type_str()),
+                );
                 return None;
             }
         };
@@ -235,18 +286,29 @@ impl<'t> Parser<'t> {
         if key.rule.admits(value) {
             Some(value)
         } else {
-            self.problem(Some(item.span()), &key.path, format!("{value} is out of range: allowed is {}", key.rule.allowed()));
+            self.problem(
+                Some(item.span()),
+                &key.path,
+                format!("{value} is out of range: allowed is {}", key.rule.allowed()),
+            );
             None
         }
     }
 
     fn integer(&mut self, path: &str, item: Item, lo: u64, hi: u64) -> Option<u64> {
-        let key = ParamKey { path: path.to_string(), rule: Rule::Integer(lo, hi) };
+        let key = ParamKey {
+            path: path.to_string(),
+            rule: Rule::Integer(lo, hi),
+        };
         let value = self.number(path, item, true)?;
         if value >= lo as f64 && value <= hi as f64 {
             Some(value as u64)
         } else {
-            self.problem(Some(item.span()), path, format!("{value} is out of range: allowed is {}", key.rule.allowed()));
+            self.problem(
+                Some(item.span()),
+                path,
+                format!("{value} is out of range: allowed is {}", key.rule.allowed()),
+            );
             None
         }
     }
@@ -259,17 +321,30 @@ impl<'t> Parser<'t> {
                 None
             }
             None => {
-                self.problem(Some(item.span()), path, format!("expected a string, found a {}", item.get_ref().type_str()));
+                self.problem(
+                    Some(item.span()),
+                    path,
+                    format!("expected a string, found a {}", item.get_ref().type_str()),
+                );
                 None
             }
         }
     }
 
-    fn array<'a, 'i>(&mut self, path: &str, item: &'a Spanned<DeValue<'i>>, what: &str) -> Option<&'a [Spanned<DeValue<'i>>]> {
+    fn array<'a, 'i>(
+        &mut self,
+        path: &str,
+        item: &'a Spanned<DeValue<'i>>,
+        what: &str,
+    ) -> Option<&'a [Spanned<DeValue<'i>>]> {
         match item.get_ref().as_array() {
             Some(array) => Some(&array[..]),
             None => {
-                self.problem(Some(item.span()), path, format!("expected an array of {what}, found a {}", item.get_ref().type_str()));
+                self.problem(
+                    Some(item.span()),
+                    path,
+                    format!("expected an array of {what}, found a {}", item.get_ref().type_str()),
+                );
                 None
             }
         }
@@ -278,7 +353,11 @@ impl<'t> Parser<'t> {
     fn number_list<const N: usize>(&mut self, path: &str, item: Item, rule: Rule) -> Option<[f64; N]> {
         let array = self.array(path, item, &format!("{N} numbers"))?;
         if array.len() != N {
-            self.problem(Some(item.span()), path, format!("expected exactly {N} numbers, found {}", array.len()));
+            self.problem(
+                Some(item.span()),
+                path,
+                format!("expected exactly {N} numbers, found {}", array.len()),
+            );
             return None;
         }
         let mut out = [0.0; N];
@@ -287,7 +366,11 @@ impl<'t> Parser<'t> {
             match self.number(path, element, rule.is_integer()) {
                 Some(v) if rule.admits(v) => *slot = v,
                 Some(v) => {
-                    self.problem(Some(element.span()), path, format!("{v} is out of range: each must be {}", rule.allowed()));
+                    self.problem(
+                        Some(element.span()),
+                        path,
+                        format!("{v} is out of range: each must be {}", rule.allowed()),
+                    );
                     ok = false;
                 }
                 None => ok = false,
@@ -297,11 +380,14 @@ impl<'t> Parser<'t> {
     }
 
     fn integer_list<const N: usize>(&mut self, path: &str, item: Item, lo: u64, hi: u64) -> Option<[u64; N]> {
-        self.number_list::<N>(path, item, Rule::Integer(lo, hi)).map(|v| v.map(|x| x as u64))
+        self.number_list::<N>(path, item, Rule::Integer(lo, hi))
+            .map(|v| v.map(|x| x as u64))
     }
 
     fn options(&mut self, item: Item, scenario: &mut Scenario) {
-        let Some(array) = self.array("options", item, "option names") else { return };
+        let Some(array) = self.array("options", item, "option names") else {
+            return;
+        };
         let mut options = Vec::new();
         for element in array {
             let allowed = OptionKind::ALL.map(OptionKind::key).join(", ");
@@ -311,21 +397,37 @@ impl<'t> Parser<'t> {
                 }
                 Some((_, Some(kind))) => options.push(kind),
                 Some((name, None)) => {
-                    let hint = keys::nearest(name, OptionKind::ALL.map(OptionKind::key)).map(|b| format!("did you mean '{b}'? ")).unwrap_or_default();
-                    self.problem(Some(element.span()), "options", format!("unknown option '{name}'; {hint}allowed: {allowed}"));
+                    let hint = keys::nearest(name, OptionKind::ALL.map(OptionKind::key))
+                        .map(|b| format!("did you mean '{b}'? "))
+                        .unwrap_or_default();
+                    self.problem(
+                        Some(element.span()),
+                        "options",
+                        format!("unknown option '{name}'; {hint}allowed: {allowed}"),
+                    );
                 }
-                None => self.problem(Some(element.span()), "options", format!("expected an option name, one of {allowed}")),
+                None => self.problem(
+                    Some(element.span()),
+                    "options",
+                    format!("expected an option name, one of {allowed}"),
+                ),
             }
         }
         if array.is_empty() {
-            self.problem(Some(item.span()), "options", "the list is empty: name at least one of national, network, hubs, framework");
+            self.problem(
+                Some(item.span()),
+                "options",
+                "the list is empty: name at least one of national, network, hubs, framework",
+            );
         }
         self.record("options", item);
         scenario.options = options;
     }
 
     fn units(&mut self, item: Item, scenario: &mut Scenario) {
-        let Some(array) = self.array("units", item, "integers") else { return };
+        let Some(array) = self.array("units", item, "integers") else {
+            return;
+        };
         let mut units = Vec::new();
         for element in array {
             if let Some(n) = self.integer("units", element, 1, MAX_UNITS) {
@@ -337,7 +439,11 @@ impl<'t> Parser<'t> {
             }
         }
         if array.is_empty() {
-            self.problem(Some(item.span()), "units", "the list is empty: give at least one number of units, e.g. [23]");
+            self.problem(
+                Some(item.span()),
+                "units",
+                "the list is empty: give at least one number of units, e.g. [23]",
+            );
         }
         self.record("units", item);
         scenario.units = units;
@@ -346,7 +452,11 @@ impl<'t> Parser<'t> {
     fn preferences(&mut self, item: Item, params: &mut Params) {
         let path = "choice.preferences";
         let Some(table) = item.get_ref().as_table() else {
-            self.problem(Some(item.span()), path, "expected a table such as { csu = 0.5, in_house = 0.32, outside_nhs = 0.05, undecided = 0.13 }");
+            self.problem(
+                Some(item.span()),
+                path,
+                "expected a table such as { csu = 0.5, in_house = 0.32, outside_nhs = 0.05, undecided = 0.13 }",
+            );
             return;
         };
         let mut shares = [0.0; 4];
@@ -354,19 +464,35 @@ impl<'t> Parser<'t> {
         for (key, value) in table {
             let name = key.get_ref().as_ref();
             let Some(idx) = preference::KEYS.iter().position(|k| *k == name) else {
-                let hint = keys::nearest(name, preference::KEYS).map(|b| format!("did you mean '{b}'? ")).unwrap_or_default();
-                self.problem(Some(value.span()), &format!("{path}.{name}"), format!("unknown preference; {hint}allowed: {}", preference::KEYS.join(", ")));
+                let hint = keys::nearest(name, preference::KEYS)
+                    .map(|b| format!("did you mean '{b}'? "))
+                    .unwrap_or_default();
+                self.problem(
+                    Some(value.span()),
+                    &format!("{path}.{name}"),
+                    format!("unknown preference; {hint}allowed: {}", preference::KEYS.join(", ")),
+                );
                 ok = false;
                 continue;
             };
-            match self.scalar(&ParamKey { path: format!("{path}.{name}"), rule: Rule::Probability }, value) {
+            match self.scalar(
+                &ParamKey {
+                    path: format!("{path}.{name}"),
+                    rule: Rule::Probability,
+                },
+                value,
+            ) {
                 Some(v) => shares[idx] = v,
                 None => ok = false,
             }
         }
         let total: f64 = shares.iter().sum();
         if ok && (total - 1.0).abs() > 1e-9 {
-            self.problem(Some(item.span()), path, format!("shares sum to {total}, not 1 (missing categories count as 0)"));
+            self.problem(
+                Some(item.span()),
+                path,
+                format!("shares sum to {total}, not 1 (missing categories count as 0)"),
+            );
             ok = false;
         }
         if ok {
@@ -377,7 +503,11 @@ impl<'t> Parser<'t> {
 
     fn sweep(&mut self, item: Item, scenario: &mut Scenario) {
         let Some(table) = item.get_ref().as_table() else {
-            self.problem(Some(item.span()), "sweep", "expected a table of \"dotted.key\" = [values]");
+            self.problem(
+                Some(item.span()),
+                "sweep",
+                "expected a table of \"dotted.key\" = [values]",
+            );
             return;
         };
         let mut axes: BTreeMap<usize, SweepAxis> = BTreeMap::new();
@@ -389,23 +519,47 @@ impl<'t> Parser<'t> {
                 let hint = keys::nearest(path, candidates.iter().map(|k| k.path.as_str()))
                     .map(|b| format!("did you mean '{b}'? "))
                     .unwrap_or_default();
-                let why = if SPECIAL_KEYS.contains(&path) { "is not a numeric scalar key" } else { "is not a key" };
-                self.problem(Some(key.span()), &sweep_path, format!("'{path}' {why}; {hint}a sweep takes a numeric scalar key such as risk.p_fail_annual"));
+                let why = if SPECIAL_KEYS.contains(&path) {
+                    "is not a numeric scalar key"
+                } else {
+                    "is not a key"
+                };
+                self.problem(
+                    Some(key.span()),
+                    &sweep_path,
+                    format!("'{path}' {why}; {hint}a sweep takes a numeric scalar key such as risk.p_fail_annual"),
+                );
                 continue;
             };
-            let Some(array) = self.array(&sweep_path, value, "values") else { continue };
+            let Some(array) = self.array(&sweep_path, value, "values") else {
+                continue;
+            };
             if array.is_empty() {
                 self.problem(Some(value.span()), &sweep_path, "the list of values is empty");
                 continue;
             }
             let values: Vec<Option<f64>> = array
                 .iter()
-                .map(|v| self.scalar(&ParamKey { path: sweep_path.clone(), rule: param.rule }, v))
+                .map(|v| {
+                    self.scalar(
+                        &ParamKey {
+                            path: sweep_path.clone(),
+                            rule: param.rule,
+                        },
+                        v,
+                    )
+                })
                 .collect();
             if values.iter().all(Option::is_some) {
                 let line = self.line_of(key.span());
                 self.lines.insert(sweep_path.clone(), line);
-                axes.insert(line, SweepAxis { key: param, values: values.into_iter().flatten().collect() });
+                axes.insert(
+                    line,
+                    SweepAxis {
+                        key: param,
+                        values: values.into_iter().flatten().collect(),
+                    },
+                );
             }
         }
         scenario.sweep = axes.into_values().collect();

@@ -96,7 +96,11 @@ impl MetricAccumulator {
         let n = self.moments.count();
         let mean = self.moments.mean();
         let sd = self.moments.sample_sd();
-        let half_width = if n >= 2 { t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt() } else { f64::NAN };
+        let half_width = if n >= 2 {
+            t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt()
+        } else {
+            f64::NAN
+        };
         Summary {
             n,
             mean,

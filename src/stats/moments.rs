@@ -50,7 +50,11 @@ impl Moments {
 
     /// Returns the sample standard deviation (divisor n - 1); NaN for n < 2.
     pub fn sample_sd(&self) -> f64 {
-        if self.n < 2 { f64::NAN } else { (self.m2 / (self.n - 1) as f64).max(0.0).sqrt() }
+        if self.n < 2 {
+            f64::NAN
+        } else {
+            (self.m2 / (self.n - 1) as f64).max(0.0).sqrt()
+        }
     }
 }
 

@@ -1,0 +1,70 @@
+//! The command line: parse arguments, read files, run, print, write.
+//!
+//! This and [`crate::output`] are the only modules that touch files, stdout or the clock.
+
+mod load;
+mod run;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use load::LoadedScenario;
+
+/// Exit code of a bad scenario, register or argument.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Exit code of an internal failure (for example a file that cannot be written).
+pub const EXIT_INTERNAL: u8 = 1;
+
+/// Monte Carlo simulator of commissioning support options for England's CCGs
+#[derive(Debug, Parser)]
+#[command(name = "csu-sim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario and write its tables under output/<scenario name>/
+    Run(run::RunArgs),
+    /// Check a scenario (and its register) without running it
+    Validate(validate::ValidateArgs),
+}
+
+/// An error with the exit code it maps to.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad input: exit code 2, nothing written.
+    Input(anyhow::Error),
+    /// Anything else: exit code 1.
+    Internal(anyhow::Error),
+}
+
+impl CliError {
+    /// Returns the process exit code.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            CliError::Input(_) => EXIT_BAD_INPUT,
+            CliError::Internal(_) => EXIT_INTERNAL,
+        })
+    }
+
+    /// Returns the message to print.
+    pub fn message(&self) -> String {
+        match self {
+            CliError::Input(err) | CliError::Internal(err) => format!("{err:#}"),
+        }
+    }
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<(), CliError> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate(args) => validate::validate(&args),
+    }
+}

@@ -1,0 +1,117 @@
+//! `csu-sim run`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use clap::Args;
+
+use super::{CliError, load::load};
+use crate::experiment::{Experiment, ExperimentResults};
+use crate::output::{self, OutputDir, ReplicationLog};
+use crate::scenario::{MAX_REPLICATIONS, Scenario};
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML)
+    scenario: PathBuf,
+    /// Replications per cell, overriding the scenario's
+    #[arg(long)]
+    replications: Option<u64>,
+    /// Master seed, overriding the scenario's
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: one per core]
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output folder [default: output/<scenario name>]
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl RunArgs {
+    fn adjust(&self, scenario: &mut Scenario) -> Result<(), CliError> {
+        if let Some(replications) = self.replications {
+            if !(1..=MAX_REPLICATIONS).contains(&replications) {
+                return Err(CliError::Input(anyhow!(
+                    "--replications {replications} is out of range: allowed is 1 to {MAX_REPLICATIONS}"
+                )));
+            }
+            scenario.replications = replications;
+        }
+        if let Some(seed) = self.seed {
+            scenario.seed = seed;
+        }
+        Ok(())
+    }
+}
+
+/// Returns a folder name made from a scenario name: letters, digits, `-`, `_` and `.` kept.
+fn folder_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cleaned.trim_matches('.').is_empty() {
+        "scenario".to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// Runs a scenario end to end.
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    let loaded = load(&args.scenario, |s| args.adjust(s))?;
+    if args.threads == Some(0) {
+        return Err(CliError::Input(anyhow!("--threads 0 is not allowed: give at least 1")));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::Internal(anyhow!("could not start worker threads: {e}")))?;
+    let experiment = Experiment::new(&loaded.scenario, &loaded.register);
+    let dir_path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(folder_name(&loaded.scenario.name)));
+    let internal = |e: output::OutputError| CliError::Internal(e.into());
+    let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
+    let mut log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
+    let started = Instant::now();
+    let results = pool
+        .install(|| experiment.run(&mut log))
+        .map_err(|e| CliError::Internal(anyhow!("{e}; nothing was written")))?;
+    log.finish().map_err(internal)?;
+    write_outputs(&mut dir, &results).map_err(internal)?;
+    let written = dir.commit().map_err(internal)?;
+    if !args.quiet {
+        print!("{}", output::summary_table(&results));
+        println!(
+            "\n{} cells x {} replications in {:.2} s; wrote {} files to {}",
+            results.cells.len(),
+            results.meta.replications,
+            started.elapsed().as_secs_f64(),
+            written.len(),
+            dir_path.display()
+        );
+    }
+    Ok(())
+}
+
+fn write_outputs(dir: &mut OutputDir, results: &ExperimentResults) -> Result<(), output::OutputError> {
+    for exporter in output::exporters() {
+        let bytes = exporter.serialize(results)?;
+        dir.stage(exporter.file_name(), &bytes)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Experiments: the cross product of sweep points, options and N, run over replications in
+//! parallel (MODEL.md sections 8 and 10).
+//!
+//! Replications are run in chunks: within a chunk rayon runs one replication per task (every
+//! cell of a replication shares its draws, common random numbers); the chunk's outcomes are
+//! then merged into the accumulators sequentially in replication order. Results are therefore
+//! identical for any thread count, and memory depends on the chunk, not the replication count.
+
+mod results;
+
+pub use results::{CellResult, ExperimentResults, RunMeta};
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::delivery::{self, DeliveryOption, OptionKind};
+use crate::engine::{Cell, Outcome, ReplicationDraws, run_cell};
+use crate::model::{Layout, LayoutKind, N_FUNCTIONS, Register};
+use crate::scenario::{Scenario, SweepPoint};
+
+/// Cell-replications held in memory at once, at most (bounds a chunk's outcomes).
+const CHUNK_BUDGET: usize = 4096;
+
+/// Which option, N and sweep point a cell is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellSpec {
+    /// The delivery option.
+    pub option: OptionKind,
+    /// Number of units N.
+    pub units: usize,
+    /// Index of the sweep point.
+    pub point: usize,
+}
+
+/// Watches a run from the thread that merges results; every method defaults to doing nothing.
+pub trait Observer {
+    /// Receives one replication's outcomes, one per cell in [`Experiment::cells`] order.
+    fn on_replication(&mut self, _replication: u64, _outcomes: &[Outcome]) {}
+    /// Reports how many replications are merged so far.
+    fn on_progress(&mut self, _done: u64, _total: u64) {}
+    /// Returns true to stop the run at the next chunk boundary.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that watches nothing.
+pub struct Silent;
+
+impl Observer for Silent {}
+
+/// The run was stopped by its observer before every replication was merged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the run was interrupted after {done} of {total} replications")]
+pub struct Interrupted {
+    /// Replications merged before the stop.
+    pub done: u64,
+    /// Replications asked for.
+    pub total: u64,
+}
+
+/// A planned experiment: cells with their layouts, ready to run.
+pub struct Experiment<'a> {
+    scenario: &'a Scenario,
+    register: &'a Register,
+    points: Vec<SweepPoint>,
+    options: Vec<Box<dyn DeliveryOption>>,
+    cells: Vec<CellSpec>,
+    layouts: Vec<Arc<Layout>>,
+}
+
+impl<'a> Experiment<'a> {
+    /// Plans the cells (sweep point, then option, then N) and places units once per layout.
+    ///
+    /// The scenario must have passed [`Scenario::check_register`] for this register.
+    pub fn new(scenario: &'a Scenario, register: &'a Register) -> Experiment<'a> {
+        let points = scenario.points();
+        let options: Vec<Box<dyn DeliveryOption>> = scenario.options.iter().map(|&k| delivery::build(k)).collect();
+        let mut cache: HashMap<(LayoutKind, usize, [u64; N_FUNCTIONS]), Arc<Layout>> = HashMap::new();
+        let mut cells = Vec::new();
+        let mut layouts = Vec::new();
+        for (point_idx, point) in points.iter().enumerate() {
+            for option in &options {
+                for &units in &scenario.units {
+                    let kind = option.layout_kind();
+                    let scales = point.params.functions.map(|f| f.efficient_scale);
+                    // Team apportionment depends on Q*_f; site placement does not.
+                    let key_scales = if kind == LayoutKind::Teams {
+                        scales.map(f64::to_bits)
+                    } else {
+                        [0; N_FUNCTIONS]
+                    };
+                    let layout = cache
+                        .entry((kind, units, key_scales))
+                        .or_insert_with(|| Arc::new(Layout::new(register, kind, units, &scales)))
+                        .clone();
+                    cells.push(CellSpec {
+                        option: option.kind(),
+                        units,
+                        point: point_idx,
+                    });
+                    layouts.push(layout);
+                }
+            }
+        }
+        Experiment {
+            scenario,
+            register,
+            points,
+            options,
+            cells,
+            layouts,
+        }
+    }
+
+    /// Returns the cells in run order.
+    pub fn cells(&self) -> &[CellSpec] {
+        &self.cells
+    }
+
+    /// Returns the sweep points.
+    pub fn points(&self) -> &[SweepPoint] {
+        &self.points
+    }
+
+    /// Returns the layout of a cell.
+    pub fn layout(&self, cell: usize) -> &Layout {
+        &self.layouts[cell]
+    }
+
+    fn engine_cells(&self) -> Vec<Cell<'_>> {
+        self.cells
+            .iter()
+            .zip(&self.layouts)
+            .map(|(spec, layout)| {
+                let option = self
+                    .options
+                    .iter()
+                    .find(|o| o.kind() == spec.option)
+                    .unwrap_or_else(|| unreachable!("every cell's option was built"));
+                Cell::new(option.as_ref(), layout, &self.points[spec.point].params, self.register)
+            })
+            .collect()
+    }
+
+    /// Runs every replication of every cell, in the current rayon thread pool.
+    pub fn run(&self, observer: &mut dyn Observer) -> Result<ExperimentResults, Interrupted> {
+        let cells = self.engine_cells();
+        let total = self.scenario.replications;
+        let months = self.scenario.max_months() as usize;
+        let mut results = ExperimentResults::new(self, months);
+        let chunk = (CHUNK_BUDGET / cells.len().max(1))
+            .clamp(1, 256)
+            .max(rayon::current_num_threads()) as u64;
+        let mut done = 0;
+        while done < total {
+            if observer.cancelled() {
+                return Err(Interrupted { done, total });
+            }
+            let end = (done + chunk).min(total);
+            let outcomes: Vec<Vec<Outcome>> = (done..end)
+                .into_par_iter()
+                .map(|replication| self.run_replication(&cells, replication, months))
+                .collect();
+            for (offset, replication) in outcomes.iter().enumerate() {
+                results.add_replication(replication);
+                observer.on_replication(done + offset as u64, replication);
+            }
+            done = end;
+            observer.on_progress(done, total);
+        }
+        Ok(results)
+    }
+
+    fn run_replication(&self, cells: &[Cell], replication: u64, months: usize) -> Vec<Outcome> {
+        let mut draws = ReplicationDraws::new(self.scenario.seed, replication, self.register.len(), months);
+        cells.iter().map(|cell| run_cell(cell, &mut draws)).collect()
+    }
+
+    /// Returns the scenario.
+    pub fn scenario(&self) -> &Scenario {
+        self.scenario
+    }
+
+    /// Returns the register.
+    pub fn register(&self) -> &Register {
+        self.register
+    }
+}

@@ -1,0 +1,59 @@
+//! `summary.csv`: one row per cell and metric, long format.
+
+use super::{Exporter, OutputError, number};
+use crate::engine::Metric;
+use crate::experiment::ExperimentResults;
+
+/// The summary table: `scenario, option, units, param_<key>..., metric, n, undefined, mean,
+/// sd, ci95_low, ci95_high, p5, p50, p95`.
+pub struct SummaryCsv;
+
+/// Returns the `param_<key>` column names of the swept keys.
+pub fn param_columns(results: &ExperimentResults) -> Vec<String> {
+    results.meta.sweep_keys.iter().map(|k| format!("param_{k}")).collect()
+}
+
+impl Exporter for SummaryCsv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+
+    fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = ["scenario", "option", "units"].map(String::from).to_vec();
+        header.extend(param_columns(results));
+        header.extend(
+            [
+                "metric",
+                "n",
+                "undefined",
+                "mean",
+                "sd",
+                "ci95_low",
+                "ci95_high",
+                "p5",
+                "p50",
+                "p95",
+            ]
+            .map(String::from),
+        );
+        writer.write_record(&header)?;
+        for cell in &results.cells {
+            for &metric in Metric::ALL {
+                let s = cell.summary(metric);
+                let mut row = vec![
+                    results.meta.scenario.clone(),
+                    cell.option.to_string(),
+                    cell.units.to_string(),
+                ];
+                row.extend(cell.point_values.iter().map(|(_, v)| number(*v)));
+                row.push(metric.name().to_string());
+                row.push(s.n.to_string());
+                row.push(cell.undefined(metric).to_string());
+                row.extend([s.mean, s.sd, s.ci_low, s.ci_high, s.p5, s.p50, s.p95].map(number));
+                writer.write_record(&row)?;
+            }
+        }
+        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+    }
+}

@@ -1,0 +1,94 @@
+//! `summary.json`: run metadata and every cell's summaries.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Exporter, OutputError};
+use crate::engine::Metric;
+use crate::experiment::ExperimentResults;
+use crate::stats::Summary;
+
+/// `{ "meta": {...}, "results": [...] }`.
+pub struct SummaryJson;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    meta: Meta<'a>,
+    results: Vec<CellJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    scenario: &'a str,
+    file: &'a str,
+    version: &'static str,
+    seed: u64,
+    replications: u64,
+    register: &'a str,
+    n_ccgs: usize,
+    sweep_keys: &'a [String],
+    changes: BTreeMap<&'a str, &'a str>,
+}
+
+#[derive(Serialize)]
+struct MetricJson {
+    #[serde(flatten)]
+    summary: Summary,
+    undefined: u64,
+}
+
+#[derive(Serialize)]
+struct CellJson<'a> {
+    option: &'static str,
+    units: usize,
+    params: BTreeMap<&'a str, f64>,
+    metrics: BTreeMap<&'static str, MetricJson>,
+}
+
+impl Exporter for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+
+    fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
+        let meta = &results.meta;
+        let document = Document {
+            meta: Meta {
+                scenario: &meta.scenario,
+                file: &meta.file,
+                version: env!("CARGO_PKG_VERSION"),
+                seed: meta.seed,
+                replications: meta.replications,
+                register: &meta.register,
+                n_ccgs: meta.n_ccgs,
+                sweep_keys: &meta.sweep_keys,
+                changes: meta.changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            },
+            results: results
+                .cells
+                .iter()
+                .map(|cell| CellJson {
+                    option: cell.option.key(),
+                    units: cell.units,
+                    params: cell.point_values.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+                    metrics: Metric::ALL
+                        .iter()
+                        .map(|&m| {
+                            (
+                                m.name(),
+                                MetricJson {
+                                    summary: cell.summary(m),
+                                    undefined: cell.undefined(m),
+                                },
+                            )
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&document)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,130 @@
+//! Everything csu-sim writes: tables, JSON and the per-replication log.
+//!
+//! Exporters are pure ([`Exporter::serialize`] returns bytes); [`OutputDir`] is the only
+//! writer. Every file is first written to a temporary file in the output folder and renamed
+//! into place only when the whole run has succeeded, so a failed or interrupted run leaves
+//! the previous run's files as they were.
+
+mod csv;
+mod json;
+mod replications;
+mod table;
+
+pub use self::csv::SummaryCsv;
+pub use self::json::SummaryJson;
+pub use self::replications::ReplicationLog;
+pub use self::table::summary_table;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::experiment::ExperimentResults;
+
+/// A failure to produce or write an output file.
+#[derive(Debug, Error)]
+pub enum OutputError {
+    /// A file operation failed.
+    #[error("could not write '{path}': {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A CSV row could not be written.
+    #[error("could not write CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    /// JSON could not be produced.
+    #[error("could not produce JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Turns results into the bytes of one file.
+pub trait Exporter {
+    /// Returns the file name the bytes go to.
+    fn file_name(&self) -> &'static str;
+    /// Returns the file's contents.
+    fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError>;
+}
+
+/// Returns the standard exporters of a run.
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![Box::new(SummaryCsv), Box::new(SummaryJson)]
+}
+
+/// Formats a number for CSV: shortest round-trip form, empty for NaN.
+pub fn number(x: f64) -> String {
+    if x.is_nan() { String::new() } else { x.to_string() }
+}
+
+/// An output folder whose files are staged as temporaries and renamed into place together.
+#[derive(Debug)]
+pub struct OutputDir {
+    dir: PathBuf,
+    staged: Vec<(PathBuf, PathBuf)>,
+}
+
+impl OutputDir {
+    /// Creates the folder if needed.
+    pub fn create(dir: &Path) -> Result<OutputDir, OutputError> {
+        fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(OutputDir {
+            dir: dir.to_path_buf(),
+            staged: Vec::new(),
+        })
+    }
+
+    /// Returns the folder.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Returns a fresh temporary path for `name`, to be renamed into place by [`OutputDir::commit`].
+    pub fn stage_path(&mut self, name: &str) -> PathBuf {
+        let temporary = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        self.staged.push((temporary.clone(), self.dir.join(name)));
+        temporary
+    }
+
+    /// Writes `bytes` to a staged temporary for `name`.
+    pub fn stage(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.stage_path(name);
+        fs::write(&path, bytes).map_err(|source| OutputError::Io { path, source })
+    }
+
+    /// Renames every staged file into place.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
+        let staged = std::mem::take(&mut self.staged);
+        let mut written = Vec::new();
+        for (temporary, target) in staged {
+            fs::rename(&temporary, &target).map_err(|source| OutputError::Io {
+                path: target.clone(),
+                source,
+            })?;
+            written.push(target);
+        }
+        Ok(written)
+    }
+
+    /// Deletes every staged temporary; the folder's previous files stay as they were.
+    pub fn abort(mut self) {
+        self.remove_staged();
+    }
+
+    fn remove_staged(&mut self) {
+        for (temporary, _) in self.staged.drain(..) {
+            let _ = fs::remove_file(temporary);
+        }
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        self.remove_staged();
+    }
+}

@@ -1,0 +1,176 @@
+//! The binary end to end: runs, determinism across thread counts, validation, bad input.
+
+use crate::util::{Dir, csu_sim, fixture, root, stderr};
+
+#[test]
+fn the_baseline_runs_end_to_end_with_few_replications() {
+    let dir = Dir::new("baseline");
+    let out = dir.join("out");
+    let baseline = root().join("scenarios/baseline.toml");
+    let output = csu_sim(&[
+        "run",
+        baseline.to_str().unwrap(),
+        "--replications",
+        "8",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("cost/head incl unmet"), "{stdout}");
+    for option in ["national", "network", "hubs", "framework"] {
+        assert!(stdout.contains(option));
+    }
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    // 4 options x 3 N x every metric, plus the header.
+    assert_eq!(summary.lines().count(), 1 + 12 * csu_sim::engine::N_METRICS);
+    let replications = std::fs::read_to_string(out.join("replications.csv")).unwrap();
+    assert_eq!(replications.lines().count(), 1 + 12 * 8);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(json["meta"]["seed"], 20121001);
+    assert_eq!(json["results"].as_array().unwrap().len(), 12);
+    assert!(
+        json["results"][0]["metrics"]["cost_per_head_incl_unmet"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 5.0
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn output_bytes_are_identical_for_one_and_two_threads() {
+    let dir = Dir::new("threads");
+    let scenario = dir.write(
+        "s.toml",
+        "replications = 25\nunits = [10, 23]\n[sweep]\n\"risk.p_fail_annual\" = [0.03, 0.3]\n",
+    );
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.join(&format!("out{threads}"));
+        let output = csu_sim(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        outputs.push(["summary.csv", "summary.json", "replications.csv"].map(|f| std::fs::read(out.join(f)).unwrap()));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let output = csu_sim(&["validate", path.to_str().unwrap()]);
+            assert!(output.status.success(), "{}: {}", path.display(), stderr(&output));
+            count += 1;
+        }
+    }
+    assert!(count >= 4, "baseline plus at least three policy scenarios");
+    let output = csu_sim(&["validate", fixture("valid/zero_noise.toml").to_str().unwrap()]);
+    assert!(output.status.success());
+}
+
+/// Runs a bad scenario: exit code 2, the message names what it should, nothing is written.
+fn check_bad(scenario: &str, register: Option<&[u8]>, fragments: &[&str]) {
+    let dir = Dir::new("bad");
+    if let Some(bytes) = register {
+        dir.write("ccgs.csv", bytes);
+    }
+    let path = dir.write("bad.toml", scenario);
+    let out = dir.join("out");
+    let output = csu_sim(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{scenario}: {}", stderr(&output));
+    let message = stderr(&output);
+    for fragment in fragments {
+        assert!(message.contains(fragment), "wanted '{fragment}' in: {message}");
+    }
+    assert!(!out.exists(), "nothing may be written for bad input");
+}
+
+#[test]
+fn bad_scenarios_exit_2_naming_file_line_and_key() {
+    check_bad(
+        "[risk]\np_weak = 3\n",
+        None,
+        &["bad.toml:2", "risk.p_weak", "from 0 to 1"],
+    );
+    check_bad("units = [500]\n", None, &["bad.toml:1", "units", "211 CCGs"]);
+    check_bad(
+        "optoins = [\"hubs\"]\n",
+        None,
+        &["bad.toml:1", "did you mean 'options'"],
+    );
+    check_bad(
+        "[time]\nmonths = 6\n",
+        None,
+        &["time.go_live_month", "before the horizon"],
+    );
+    check_bad(
+        "ccgs = \"missing.csv\"\n",
+        None,
+        &["bad.toml:1", "ccgs", "could not read register"],
+    );
+}
+
+#[test]
+fn bad_registers_exit_2_naming_row_and_column() {
+    let head = "code,name,population,lat,lon\n";
+    check_bad(
+        "ccgs = \"ccgs.csv\"\nunits = [1]\noptions = [\"hubs\"]\n",
+        Some(format!("{head}A,a,-1,52,-1\n").as_bytes()),
+        &["ccgs.csv: line 2", "population"],
+    );
+    check_bad(
+        "ccgs = \"ccgs.csv\"\nunits = [1]\noptions = [\"hubs\"]\n",
+        Some(format!("{head}A,a,1,52,-1\nA,b,1,52,-1\n").as_bytes()),
+        &["line 3", "duplicate code"],
+    );
+    check_bad(
+        "ccgs = \"ccgs.csv\"\nunits = [1]\noptions = [\"hubs\"]\n",
+        Some(b"code,name\nA,a\n"),
+        &["missing required column"],
+    );
+    check_bad(
+        "ccgs = \"ccgs.csv\"\nunits = [1]\noptions = [\"hubs\"]\n",
+        Some(format!("{head}A,a,1,NaN,-1\n").as_bytes()),
+        &["lat"],
+    );
+}
+
+#[test]
+fn a_missing_scenario_file_is_bad_input() {
+    let output = csu_sim(&["run", "/nonexistent/scenario.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("could not read scenario"));
+}
+
+#[test]
+fn a_small_custom_register_runs() {
+    let dir = Dir::new("register");
+    dir.write("ccgs.csv", "code,name,population,lat,lon,wave\nA,a,300000,52.0,-1.0,1\nB,b,200000,52.5,-1.5,\nC,c,250000,53.0,-2.0,4\nD,d,150000,51.5,-0.5,2\nE,e,400000,51.0,0.5,3\n");
+    let scenario = dir.write("s.toml", "ccgs = \"ccgs.csv\"\nreplications = 5\nunits = [4, 5]\noptions = [\"hubs\", \"network\", \"framework\", \"national\"]\n");
+    let out = dir.join("out");
+    let output = csu_sim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.join("summary.csv").exists());
+}

@@ -1,0 +1,166 @@
+//! Model invariants on the stochastic defaults: conservation of work, costs that add up,
+//! shares in range, and common random numbers across options and N.
+
+use csu_sim::engine::{Metric, Outcome};
+use csu_sim::experiment::{Experiment, ExperimentResults, Observer, Silent};
+use csu_sim::model::Register;
+use csu_sim::scenario::Scenario;
+
+/// Collects every outcome of a run.
+#[derive(Default)]
+struct Collect {
+    outcomes: Vec<Vec<Outcome>>,
+}
+
+impl Observer for Collect {
+    fn on_replication(&mut self, _replication: u64, outcomes: &[Outcome]) {
+        self.outcomes.push(outcomes.to_vec());
+    }
+}
+
+fn scenario(text: &str) -> Scenario {
+    Scenario::parse(text, "test.toml", "test").unwrap()
+}
+
+fn collect(text: &str) -> (ExperimentResults, Vec<Vec<Outcome>>) {
+    let scenario = scenario(text);
+    let register = Register::builtin();
+    let mut collect = Collect::default();
+    let results = Experiment::new(&scenario, &register).run(&mut collect).unwrap();
+    (results, collect.outcomes)
+}
+
+const COST_COMPONENTS: [Metric; 10] = [
+    Metric::CostUnits,
+    Metric::CostSharedFixed,
+    Metric::CostOverheads,
+    Metric::CostInHouse,
+    Metric::CostPrivate,
+    Metric::CostTransactions,
+    Metric::CostCoordination,
+    Metric::CostDistance,
+    Metric::CostRemote,
+    Metric::CostTransition,
+];
+
+fn check_invariants(outcome: &Outcome, what: &str) {
+    let work = outcome.work;
+    let balance = work.served + work.unmet + work.residual;
+    assert!((balance - work.demand).abs() <= 1e-9 * work.demand, "{what}: {work:?}");
+    let components: f64 = COST_COMPONENTS.iter().map(|&m| outcome.get(m)).sum();
+    let total = outcome.get(Metric::CostTotal);
+    assert!(
+        (components - total).abs() <= 1e-9 * total,
+        "{what}: {components} vs {total}"
+    );
+    let one_off = outcome.get(Metric::CostTransactions) + outcome.get(Metric::CostTransition);
+    assert!(
+        (outcome.get(Metric::CostOneOff) - one_off).abs() <= 1e-12 * total.max(1.0),
+        "{what}"
+    );
+    let causes =
+        outcome.get(Metric::UnmetUncontracted) + outcome.get(Metric::UnmetCapacity) + outcome.get(Metric::UnmetFailure);
+    assert!((causes - outcome.get(Metric::UnmetShare)).abs() < 1e-12, "{what}");
+    for metric in [
+        Metric::UnmetShare,
+        Metric::ResidualShare,
+        Metric::PrivateShare,
+        Metric::InHouseShare,
+        Metric::OverBudgetShare,
+        Metric::PreferenceOverridden,
+        Metric::SaturatedUnitShare,
+    ] {
+        let v = outcome.get(metric);
+        assert!(
+            v.is_nan() || (0.0..=1.0).contains(&v),
+            "{what}: {} = {v}",
+            metric.name()
+        );
+    }
+    for &metric in COST_COMPONENTS.iter() {
+        let v = outcome.get(metric);
+        assert!(v.is_finite() && v >= 0.0, "{what}: {} = {v}", metric.name());
+    }
+    assert!(outcome.get(Metric::UncontractedAtGoLive) <= 211.0);
+    assert!(outcome.contracted_by_month.iter().all(|&c| c <= 211.0));
+    assert!(outcome.get(Metric::CostPerHeadInclUnmet) >= outcome.get(Metric::CostPerHead));
+}
+
+#[test]
+fn work_is_conserved_and_costs_add_up_in_every_replication_and_option() {
+    let (results, outcomes) =
+        collect("replications = 40\nunits = [10, 23, 35]\n[risk]\np_fail_annual = 0.3\np_systemic_annual = 0.5\n");
+    assert_eq!(outcomes.len(), 40);
+    for (replication, cells) in outcomes.iter().enumerate() {
+        for (cell, outcome) in results.cells.iter().zip(cells) {
+            check_invariants(outcome, &format!("rep {replication} {} N={}", cell.option, cell.units));
+        }
+    }
+    // High failure risk must show up as failures and failure-caused unmet work somewhere.
+    let failures: f64 = results
+        .cells
+        .iter()
+        .map(|c| c.summary(Metric::FailuresOperating).mean)
+        .sum();
+    assert!(failures > 0.0);
+    let systemic = results.cells.iter().find(|c| c.option.key() == "national").unwrap();
+    assert!(systemic.summary(Metric::SystemicEvents).mean > 0.0);
+}
+
+#[test]
+fn each_option_sees_the_same_draws_whatever_else_runs() {
+    let alone = collect("replications = 5\noptions = [\"hubs\"]\nunits = [23]\n").1;
+    let together = collect("replications = 5\noptions = [\"framework\", \"hubs\", \"network\"]\nunits = [10, 23]\n").1;
+    for (a, b) in alone.iter().zip(&together) {
+        // Cell order: framework 10, framework 23, hubs 10, hubs 23, ...
+        assert_eq!(a[0].values.map(f64::to_bits), b[3].values.map(f64::to_bits));
+        assert_eq!(a[0].work, b[3].work);
+    }
+}
+
+#[test]
+fn options_share_ccg_draws_within_a_replication() {
+    // Preferences are drawn per CCG: the share overridden under national and network is the
+    // same in every replication, and the in-house share of hubs and framework agrees in sign.
+    let (_, outcomes) = collect("replications = 10\nunits = [23]\n");
+    for cells in &outcomes {
+        let overridden = cells[0].get(Metric::PreferenceOverridden);
+        assert_eq!(overridden, cells[1].get(Metric::PreferenceOverridden));
+        assert!(overridden > 0.0);
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let text = "replications = 30\nunits = [10, 35]\n";
+    let scenario = scenario(text);
+    let register = Register::builtin();
+    let run_with = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let mut collect = Collect::default();
+        pool.install(|| Experiment::new(&scenario, &register).run(&mut collect).unwrap());
+        // Bit patterns, so that undefined (NaN) metrics compare equal too.
+        let bits = |o: &Outcome| o.values.map(f64::to_bits).to_vec();
+        collect
+            .outcomes
+            .iter()
+            .map(|cells| cells.iter().map(bits).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run_with(1), run_with(3));
+}
+
+#[test]
+fn raising_onboarding_slots_never_raises_uncontracted_at_go_live() {
+    let (results, outcomes) = collect(
+        "replications = 20\noptions = [\"national\", \"hubs\"]\nunits = [10]\n[sweep]\n\"onboarding.per_unit_month\" = [1, 4]\n",
+    );
+    assert_eq!(results.cells.len(), 4);
+    for cells in &outcomes {
+        // Cells: point 0 (national, hubs), point 1 (national, hubs); national has no choice
+        // that slots could change, so more slots can only onboard sooner.
+        assert!(cells[2].get(Metric::UncontractedAtGoLive) <= cells[0].get(Metric::UncontractedAtGoLive));
+    }
+    let silent = Experiment::new(&scenario("replications = 2\nunits = [4]\n"), &Register::builtin()).run(&mut Silent);
+    assert!(silent.is_ok());
+}

@@ -1,0 +1,135 @@
+//! The known answers of `shared/checks/known_answers.md` (copied to fixtures/), and the
+//! deterministic-mode costs computed here independently from the register and placement.
+
+use csu_sim::delivery::OptionKind;
+use csu_sim::engine::Metric;
+use csu_sim::experiment::{Experiment, ExperimentResults, Silent};
+use csu_sim::model::{Function, Layout, LayoutKind, Register};
+use csu_sim::scenario::Scenario;
+
+use crate::util::fixture;
+
+fn zero_noise() -> Scenario {
+    let text = std::fs::read_to_string(fixture("valid/zero_noise.toml")).unwrap();
+    Scenario::parse(&text, "zero_noise.toml", "zero_noise").unwrap()
+}
+
+fn run(scenario: &Scenario, register: &Register) -> ExperimentResults {
+    Experiment::new(scenario, register).run(&mut Silent).unwrap()
+}
+
+/// Parses the deterministic-mode table of the known answers.
+fn known_table() -> Vec<(String, usize, Vec<(String, f64)>)> {
+    let text = std::fs::read_to_string(fixture("known_answers.md")).unwrap();
+    let mut header: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<String> = line
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect();
+        if cells[0] == "option" {
+            header = cells;
+        } else if OptionKind::from_key(&cells[0]).is_some() {
+            let values = header[2..]
+                .iter()
+                .cloned()
+                .zip(cells[2..].iter().map(|c| c.parse::<f64>().unwrap()))
+                .collect();
+            rows.push((cells[0].clone(), cells[1].parse().unwrap(), values));
+        }
+    }
+    rows
+}
+
+#[test]
+fn deterministic_mode_reproduces_every_known_answer() {
+    let register = Register::builtin();
+    let results = run(&zero_noise(), &register);
+    let table = known_table();
+    assert_eq!(table.len(), 12);
+    for (option, units, values) in table {
+        let cell = results
+            .cells
+            .iter()
+            .find(|c| c.option.key() == option && c.units == units)
+            .unwrap();
+        for (name, expected) in values {
+            let metric = *Metric::ALL.iter().find(|m| m.name() == name).unwrap();
+            let s = cell.summary(metric);
+            let tolerance = 1e-9 * expected.abs().max(1.0);
+            assert!(
+                (s.mean - expected).abs() < tolerance,
+                "{option} N={units} {name}: {} vs {expected}",
+                s.mean
+            );
+            assert_eq!(s.sd, 0.0, "{option} N={units} {name}: every replication is identical");
+        }
+    }
+}
+
+/// Annual cost of the hubs option in deterministic mode, from first principles: every CCG
+/// is in service with its nearest hub for all 24 operating months, pays its distance, and
+/// procures once; units run at `C_f(Qplan)` with demand equal to population.
+fn hubs_cost_by_hand(register: &Register, n: usize) -> f64 {
+    let params = csu_sim::model::Params::default();
+    let scales = params.functions.map(|f| f.efficient_scale);
+    let layout = Layout::new(register, LayoutKind::Sites, n, &scales);
+    let mut annual = 0.0;
+    for unit in 0..n {
+        for f in Function::ALL {
+            let fp = params.function(f);
+            let q = layout.qplan(unit, f);
+            annual += fp.fixed_cost + fp.variable_cost * q + fp.fixed_cost * (q / fp.efficient_scale).powi(2);
+        }
+    }
+    for (i, _) in register.ccgs().iter().enumerate() {
+        let site = layout.units()[layout.planned_unit(i, Function::BusinessIntelligence)].site;
+        annual += 4.0 * 200.0 * register.distances().get(i, site);
+    }
+    // 211 procurements of GBP 50k over the 24-month operating period, annualised.
+    annual + register.len() as f64 * 50e3 * 12.0 / 24.0
+}
+
+#[test]
+fn deterministic_hubs_cost_matches_a_hand_computation() {
+    let register = Register::builtin();
+    let results = run(&zero_noise(), &register);
+    for n in [10, 23, 35] {
+        let cell = results
+            .cells
+            .iter()
+            .find(|c| c.option == OptionKind::Hubs && c.units == n)
+            .unwrap();
+        let expected = hubs_cost_by_hand(&register, n) / 1e6;
+        let got = cell.summary(Metric::CostTotal).mean;
+        assert!((got - expected).abs() < 1e-9 * expected, "N={n}: {got} vs {expected}");
+    }
+}
+
+#[test]
+fn deterministic_national_cost_is_hubs_less_sharing_plus_overhead() {
+    let register = Register::builtin();
+    let results = run(&zero_noise(), &register);
+    let shared: f64 = csu_sim::model::Params::default()
+        .functions
+        .iter()
+        .map(|f| f.shareable * f.fixed_cost)
+        .sum();
+    for n in [10, 23, 35] {
+        let get = |option| {
+            results
+                .cells
+                .iter()
+                .find(|c| c.option == option && c.units == n)
+                .unwrap()
+                .summary(Metric::CostTotal)
+                .mean
+        };
+        // National: no transactions, each site's constant term is (1 - s_f) F_f, the nation
+        // pays s_f F_f once plus GBP 10 m overhead.
+        let expected = get(OptionKind::Hubs) - 5.275 - (n as f64 - 1.0) * shared / 1e6 + 10.0;
+        assert!((get(OptionKind::National) - expected).abs() < 1e-9 * expected, "N={n}");
+    }
+}

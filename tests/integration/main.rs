@@ -1,0 +1,6 @@
+//! The one integration test binary: known answers, model invariants, determinism, the CLI.
+
+mod cli;
+mod invariants;
+mod known_answers;
+mod util;
