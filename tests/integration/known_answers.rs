@@ -18,8 +18,11 @@ fn run(scenario: &Scenario, register: &Register) -> ExperimentResults {
     Experiment::new(scenario, register).run(&mut Silent).unwrap()
 }
 
+/// One row of the known answers: option, N, and (metric, value) pairs.
+type KnownRow = (String, usize, Vec<(String, f64)>);
+
 /// Parses the deterministic-mode table of the known answers.
-fn known_table() -> Vec<(String, usize, Vec<(String, f64)>)> {
+fn known_table() -> Vec<KnownRow> {
     let text = std::fs::read_to_string(fixture("known_answers.md")).unwrap();
     let mut header: Vec<String> = Vec::new();
     let mut rows = Vec::new();
