@@ -144,7 +144,7 @@ impl<'a> Simulation<'a> {
             if operating && self.cell.option.systemic_risk() {
                 self.systemic_draw(m, draws.systemic[m as usize]);
             }
-            self.decide_month(m, draws);
+            self.decide_month(m);
             self.onboard(m);
             self.track_contracts(m);
             if operating {
@@ -178,7 +178,7 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn decide_month(&mut self, m: u32, draws: &ReplicationDraws) {
+    fn decide_month(&mut self, m: u32) {
         for i in 0..self.links.len() {
             let mut mask = 0u8;
             for f in Function::ALL {
@@ -187,13 +187,13 @@ impl<'a> Simulation<'a> {
                 }
             }
             if mask != 0 {
-                self.decide(i, mask, m, draws);
+                self.decide(i, mask, m);
             }
         }
     }
 
     /// One decision of CCG `i` for the functions in `mask` (section 7).
-    fn decide(&mut self, i: usize, mask: u8, m: u32, _draws: &ReplicationDraws) {
+    fn decide(&mut self, i: usize, mask: u8, m: u32) {
         let option = self.cell.option;
         let params = self.cell.params;
         let honoured = option.honours_preferences();

@@ -1,0 +1,3 @@
+pub mod experiment;
+pub mod replication;
+pub mod statistics;

@@ -1,0 +1,44 @@
+//! One replication of one cell per option, and the shared per-replication draws.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
+use csu_sim::delivery::{OptionKind, build};
+use csu_sim::engine::{Cell, ReplicationDraws, run_cell};
+use csu_sim::model::{Layout, Params, Register};
+
+fn replication_per_option(c: &mut Criterion) {
+    let register = Register::builtin();
+    let params = Params::default();
+    let scales = params.functions.map(|f| f.efficient_scale);
+    let mut group = c.benchmark_group("replication");
+    group.throughput(Throughput::Elements(1));
+    for n in [10, 23, 35] {
+        for kind in OptionKind::ALL {
+            let option = build(kind);
+            let layout = Layout::new(&register, option.layout_kind(), n, &scales);
+            let cell = Cell::new(option.as_ref(), &layout, &params, &register);
+            let mut draws = ReplicationDraws::new(1, 0, register.len(), 30);
+            group.bench_function(BenchmarkId::new(kind.key(), n), |b| {
+                b.iter(|| run_cell(&cell, &mut draws))
+            });
+        }
+    }
+    group.bench_function("draws", |b| b.iter(|| ReplicationDraws::new(1, 0, register.len(), 30)));
+    group.finish();
+}
+
+fn placement(c: &mut Criterion) {
+    let register = Register::builtin();
+    let scales = Params::default().functions.map(|f| f.efficient_scale);
+    let mut group = c.benchmark_group("placement");
+    for n in [10, 23, 35] {
+        group.bench_with_input(BenchmarkId::new("sites", n), &n, |b, &n| {
+            b.iter(|| Layout::new(&register, csu_sim::model::LayoutKind::Sites, n, &scales))
+        });
+        group.bench_with_input(BenchmarkId::new("teams", n), &n, |b, &n| {
+            b.iter(|| Layout::new(&register, csu_sim::model::LayoutKind::Teams, n, &scales))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, replication_per_option, placement);
