@@ -3,6 +3,7 @@
 //! This and [`crate::output`] are the only modules that touch files, stdout or the clock.
 
 mod load;
+mod progress;
 mod run;
 mod validate;
 

@@ -6,9 +6,10 @@ use std::time::Instant;
 use anyhow::anyhow;
 use clap::Args;
 
+use super::progress::RunObserver;
 use super::{CliError, load::load};
 use crate::experiment::{Experiment, ExperimentResults};
-use crate::output::{self, OutputDir, ReplicationLog};
+use crate::output::{self, OutputDir, ReplicationLog, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario};
 
 /// Arguments of `run`.
@@ -28,13 +29,26 @@ pub struct RunArgs {
     /// Output folder [default: output/<scenario name>]
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Print nothing but errors
+    /// Set a key for this run, as in TOML: --set risk.p_fail_annual=0.05 (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// Sweep a numeric key: --sweep onboarding.per_unit_month=1,2,4 (repeatable)
+    #[arg(long = "sweep", value_name = "KEY=V1,V2,...")]
+    sweeps: Vec<String>,
+    /// Print nothing but errors, and no progress bar
     #[arg(long, short)]
     quiet: bool,
 }
 
 impl RunArgs {
     fn adjust(&self, scenario: &mut Scenario) -> Result<(), CliError> {
+        let input = |e: crate::scenario::ScenarioError| CliError::Input(e.into());
+        for assignment in &self.sets {
+            *scenario = scenario.clone().apply_set(assignment).map_err(input)?;
+        }
+        for assignment in &self.sweeps {
+            *scenario = scenario.clone().apply_sweep(assignment).map_err(input)?;
+        }
         if let Some(replications) = self.replications {
             if !(1..=MAX_REPLICATIONS).contains(&replications) {
                 return Err(CliError::Input(anyhow!(
@@ -86,21 +100,29 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| PathBuf::from("output").join(folder_name(&loaded.scenario.name)));
     let internal = |e: output::OutputError| CliError::Internal(e.into());
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
-    let mut log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
+    let log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
+    let mut observer = RunObserver::new(log, loaded.scenario.replications, args.quiet);
     let started = Instant::now();
-    let results = pool
-        .install(|| experiment.run(&mut log))
-        .map_err(|e| CliError::Internal(anyhow!("{e}; nothing was written")))?;
-    log.finish().map_err(internal)?;
-    write_outputs(&mut dir, &results).map_err(internal)?;
+    let outcome = pool.install(|| experiment.run(&mut observer));
+    observer.finish();
+    let results = outcome.map_err(|e| CliError::Internal(anyhow!("{e}; nothing was written")))?;
+    observer.log.finish().map_err(internal)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let run = RunInfo {
+        scenario: &loaded.scenario,
+        threads: pool.current_num_threads(),
+        elapsed_seconds: elapsed,
+    };
+    write_outputs(&mut dir, &results, &run).map_err(internal)?;
     let written = dir.commit().map_err(internal)?;
     if !args.quiet {
         print!("{}", output::summary_table(&results));
+        print!("\n{}", output::verdict_table(&results));
         println!(
             "\n{} cells x {} replications in {:.2} s; wrote {} files to {}",
             results.cells.len(),
             results.meta.replications,
-            started.elapsed().as_secs_f64(),
+            elapsed,
             written.len(),
             dir_path.display()
         );
@@ -108,10 +130,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn write_outputs(dir: &mut OutputDir, results: &ExperimentResults) -> Result<(), output::OutputError> {
+fn write_outputs(dir: &mut OutputDir, results: &ExperimentResults, run: &RunInfo) -> Result<(), output::OutputError> {
     for exporter in output::exporters() {
         let bytes = exporter.serialize(results)?;
         dir.stage(exporter.file_name(), &bytes)?;
     }
+    dir.stage("run.json", &output::run_json(results, run)?)?;
     Ok(())
 }

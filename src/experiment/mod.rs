@@ -6,9 +6,11 @@
 //! then merged into the accumulators sequentially in replication order. Results are therefore
 //! identical for any thread count, and memory depends on the chunk, not the replication count.
 
+pub mod compare;
 mod results;
 
-pub use results::{CellResult, ExperimentResults, RunMeta};
+pub use compare::{Comparison, Comparisons, Leader};
+pub use results::{CellResult, ExperimentResults, RunMeta, Verdict};
 
 use std::collections::HashMap;
 use std::sync::Arc;

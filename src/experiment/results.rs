@@ -1,5 +1,6 @@
 //! Accumulated results of an experiment.
 
+use super::compare::{Comparisons, Group, Leader, leader};
 use super::{CellSpec, Experiment};
 use crate::delivery::OptionKind;
 use crate::engine::{Metric, N_METRICS, Outcome};
@@ -72,6 +73,11 @@ impl CellResult {
         self.metrics[metric as usize].undefined()
     }
 
+    /// Returns any quantile of a metric over replications.
+    pub fn quantile(&self, metric: Metric, p: f64) -> f64 {
+        self.metrics[metric as usize].quantile(p)
+    }
+
     /// Returns, per month, the summary of CCGs with all four functions in service so far.
     pub fn contracted_by_month(&self) -> Vec<Summary> {
         self.contracted
@@ -89,6 +95,23 @@ pub struct ExperimentResults {
     pub meta: RunMeta,
     /// One result per cell, in run order.
     pub cells: Vec<CellResult>,
+    /// Paired differences between options at each N and sweep point.
+    pub comparisons: Comparisons,
+    /// Cells grouped by (N, sweep point), in run order.
+    pub groups: Vec<Group>,
+}
+
+/// The verdict at one N and sweep point: cheapest on the headline, least unmet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// Number of units N.
+    pub units: usize,
+    /// Sweep point index.
+    pub point: usize,
+    /// Lowest `cost_per_head_incl_unmet`.
+    pub cheapest: Option<Leader>,
+    /// Lowest `unmet_share`.
+    pub least_unmet: Option<Leader>,
 }
 
 impl ExperimentResults {
@@ -105,17 +128,54 @@ impl ExperimentResults {
             changes: scenario.changes.clone(),
             sweep_keys: scenario.sweep.iter().map(|axis| axis.key.path.clone()).collect(),
         };
-        let cells = experiment
+        let cells: Vec<CellResult> = experiment
             .cells()
             .iter()
             .map(|spec| CellResult::new(spec, points[spec.point].values.clone(), months))
             .collect();
-        ExperimentResults { meta, cells }
+        let mut groups: Vec<Group> = Vec::new();
+        for (idx, cell) in cells.iter().enumerate() {
+            match groups.iter_mut().find(|g| g.0 == cell.units && g.1 == cell.point) {
+                Some(group) => group.2.push((cell.option, idx)),
+                None => groups.push((cell.units, cell.point, vec![(cell.option, idx)])),
+            }
+        }
+        ExperimentResults {
+            meta,
+            comparisons: Comparisons::new(&groups),
+            cells,
+            groups,
+        }
     }
 
     pub(super) fn add_replication(&mut self, outcomes: &[Outcome]) {
         for (cell, outcome) in self.cells.iter_mut().zip(outcomes) {
             cell.add(outcome);
         }
+        self.comparisons.add(outcomes);
+    }
+
+    /// Returns the verdict of every (N, sweep point), in run order.
+    pub fn verdicts(&self) -> Vec<Verdict> {
+        self.groups
+            .iter()
+            .map(|group| {
+                let best =
+                    |metric: Metric| leader(group, &self.comparisons, |c| self.cells[c].summary(metric).mean, metric);
+                Verdict {
+                    units: group.0,
+                    point: group.1,
+                    cheapest: best(Metric::CostPerHeadInclUnmet),
+                    least_unmet: best(Metric::UnmetShare),
+                }
+            })
+            .collect()
+    }
+
+    /// Returns the cell of an option at (units, point), if it was run.
+    pub fn cell(&self, option: OptionKind, units: usize, point: usize) -> Option<&CellResult> {
+        self.cells
+            .iter()
+            .find(|c| c.option == option && c.units == units && c.point == point)
     }
 }

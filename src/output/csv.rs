@@ -57,3 +57,52 @@ impl Exporter for SummaryCsv {
         writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
     }
 }
+
+/// Paired comparisons: `scenario, units, param_<key>..., option_a, option_b, metric, n,
+/// mean_diff, sd, ci95_low, ci95_high, significant` (difference = a - b).
+pub struct ComparisonsCsv;
+
+impl Exporter for ComparisonsCsv {
+    fn file_name(&self) -> &'static str {
+        "comparisons.csv"
+    }
+
+    fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = ["scenario", "units"].map(String::from).to_vec();
+        header.extend(param_columns(results));
+        header.extend(
+            [
+                "option_a",
+                "option_b",
+                "metric",
+                "n",
+                "mean_diff",
+                "sd",
+                "ci95_low",
+                "ci95_high",
+                "significant",
+            ]
+            .map(String::from),
+        );
+        writer.write_record(&header)?;
+        for item in &results.comparisons.items {
+            let s = item.summary();
+            let mut row = vec![results.meta.scenario.clone(), item.units.to_string()];
+            let point = results.groups.iter().find(|g| g.1 == item.point).map(|g| g.2[0].1);
+            if let Some(cell) = point.map(|c| &results.cells[c]) {
+                row.extend(cell.point_values.iter().map(|(_, v)| number(*v)));
+            }
+            row.extend([
+                item.option_a.to_string(),
+                item.option_b.to_string(),
+                item.metric.name().to_string(),
+            ]);
+            row.push(s.n.to_string());
+            row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(number));
+            row.push(item.significant().to_string());
+            writer.write_record(&row)?;
+        }
+        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+    }
+}

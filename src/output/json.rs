@@ -92,3 +92,49 @@ impl Exporter for SummaryJson {
         Ok(bytes)
     }
 }
+
+/// How a run went, beyond its results: for `run.json`.
+pub struct RunInfo<'a> {
+    /// The scenario as resolved (file, overrides and defaults).
+    pub scenario: &'a crate::scenario::Scenario,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall time of the simulation [s].
+    pub elapsed_seconds: f64,
+}
+
+#[derive(Serialize)]
+struct RunDocument<'a> {
+    version: &'static str,
+    scenario: &'a str,
+    file: &'a str,
+    seed: u64,
+    replications: u64,
+    register: &'a str,
+    threads: usize,
+    elapsed_seconds: f64,
+    changes: Vec<(&'a str, &'a str)>,
+    resolved_scenario: String,
+    reproduce: String,
+}
+
+/// Returns `run.json`: everything needed to reproduce the run, with the scenario as resolved.
+pub fn run_json(results: &ExperimentResults, run: &RunInfo) -> Result<Vec<u8>, OutputError> {
+    let meta = &results.meta;
+    let document = RunDocument {
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: &meta.scenario,
+        file: &meta.file,
+        seed: meta.seed,
+        replications: meta.replications,
+        register: &meta.register,
+        threads: run.threads,
+        elapsed_seconds: run.elapsed_seconds,
+        changes: meta.changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+        resolved_scenario: run.scenario.to_toml(),
+        reproduce: "save resolved_scenario as a .toml file beside the original and run: csu-sim run FILE".to_string(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&document)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -10,10 +10,10 @@ mod json;
 mod replications;
 mod table;
 
-pub use self::csv::SummaryCsv;
-pub use self::json::SummaryJson;
+pub use self::csv::{ComparisonsCsv, SummaryCsv};
+pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::replications::ReplicationLog;
-pub use self::table::summary_table;
+pub use self::table::{summary_table, verdict_table};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -51,7 +51,7 @@ pub trait Exporter {
 
 /// Returns the standard exporters of a run.
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(SummaryCsv), Box::new(SummaryJson)]
+    vec![Box::new(SummaryCsv), Box::new(ComparisonsCsv), Box::new(SummaryJson)]
 }
 
 /// Formats a number for CSV: shortest round-trip form, empty for NaN.

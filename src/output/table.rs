@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::engine::Metric;
-use crate::experiment::ExperimentResults;
+use crate::experiment::{ExperimentResults, Leader};
 
 /// Column headings, in order.
 const HEADINGS: [&str; 9] = [
@@ -46,6 +46,71 @@ pub fn summary_table(results: &ExperimentResults) -> String {
         ));
         row.push(format!("{:.1}", 100.0 * mean(Metric::OverBudgetShare)));
         rows.push(row);
+    }
+    render(&rows)
+}
+
+/// Returns the sweep values of a point as `key = value, ...` (empty without a sweep).
+pub fn point_label(results: &ExperimentResults, point: usize) -> String {
+    let values = results
+        .cells
+        .iter()
+        .find(|c| c.point == point)
+        .map(|c| c.point_values.clone())
+        .unwrap_or_default();
+    values
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Formats a leader's lead over the runner-up: `-0.42 [-0.45, -0.39] vs hubs`.
+pub fn lead_text(leader: &Leader, scale: f64, decimals: usize) -> String {
+    match (&leader.lead, leader.runner_up) {
+        (Some(lead), Some(runner_up)) => format!(
+            "{:.d$} [{:.d$}, {:.d$}] vs {runner_up}",
+            scale * lead.mean,
+            scale * lead.ci_low,
+            scale * lead.ci_high,
+            d = decimals
+        ),
+        _ => "only option".to_string(),
+    }
+}
+
+/// Returns the verdict table: per N (and sweep point), the cheapest option on the headline
+/// with its paired lead over the runner-up, and the option leaving least demand unmet.
+pub fn verdict_table(results: &ExperimentResults) -> String {
+    let mut rows = vec![
+        [
+            "N",
+            "sweep point",
+            "cheapest (incl unmet)",
+            "lead GBP/head [95% CI]",
+            "sure?",
+            "least unmet",
+            "lead pp [95% CI]",
+            "sure?",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let sure = |l: &Leader| if l.significant { "yes" } else { "no" }.to_string();
+    for verdict in results.verdicts() {
+        let mut row = vec![verdict.units.to_string(), point_label(results, verdict.point)];
+        for (leader, scale, decimals) in [(&verdict.cheapest, 1.0, 2), (&verdict.least_unmet, 100.0, 2)] {
+            match leader {
+                Some(l) => row.extend([l.option.to_string(), lead_text(l, scale, decimals), sure(l)]),
+                None => row.extend(["-", "-", "-"].map(String::from)),
+            }
+        }
+        rows.push(row);
+    }
+    if results.meta.sweep_keys.is_empty() {
+        rows.iter_mut().for_each(|r| {
+            r.remove(1);
+        });
     }
     render(&rows)
 }

@@ -8,6 +8,7 @@
 mod error;
 pub mod keys;
 mod parse;
+mod resolved;
 
 pub use error::{Problem, ScenarioError};
 pub use keys::{ParamKey, Rule};
@@ -103,6 +104,73 @@ impl Scenario {
             file: self.file,
             problems,
         })
+    }
+
+    /// Applies a command-line override `key=value`, where `value` is written as in TOML
+    /// (`risk.p_fail_annual=0.05`, `options=["hubs"]`), then re-validates the scenario.
+    pub fn apply_set(self, assignment: &str) -> Result<Scenario, ScenarioError> {
+        let label = format!("--set {assignment}");
+        let Some((key, value)) = assignment.split_once('=') else {
+            return Err(self.override_error(&label, "expected key=value, e.g. --set risk.p_fail_annual=0.05"));
+        };
+        let key = key.trim();
+        let snippet = match key.rsplit_once('.') {
+            Some((table, leaf)) => format!("[{table}]\n{leaf} = {value}\n"),
+            None => format!("{key} = {value}\n"),
+        };
+        self.apply_snippet(&label, &snippet)
+    }
+
+    /// Applies a command-line sweep `key=v1,v2,v3`, replacing any sweep of the same key.
+    pub fn apply_sweep(self, assignment: &str) -> Result<Scenario, ScenarioError> {
+        let label = format!("--sweep {assignment}");
+        let Some((key, values)) = assignment.split_once('=') else {
+            return Err(self.override_error(
+                &label,
+                "expected key=v1,v2,..., e.g. --sweep risk.p_fail_annual=0.03,0.1",
+            ));
+        };
+        let snippet = format!("[sweep]\n\"{}\" = [{values}]\n", key.trim());
+        self.apply_snippet(&label, &snippet)
+    }
+
+    fn override_error(&self, label: &str, message: &str) -> ScenarioError {
+        ScenarioError {
+            file: label.to_string(),
+            problems: vec![Problem {
+                line: None,
+                key: String::new(),
+                message: message.to_string(),
+            }],
+        }
+    }
+
+    fn apply_snippet(mut self, label: &str, snippet: &str) -> Result<Scenario, ScenarioError> {
+        let mut parser = parse::Parser::new(snippet);
+        parser.parse(&mut self);
+        if !parser.problems.is_empty() {
+            // Lines of the generated snippet mean nothing to the user: drop them.
+            let problems = parser
+                .problems
+                .into_iter()
+                .map(|p| Problem { line: None, ..p })
+                .collect();
+            return Err(ScenarioError {
+                file: label.to_string(),
+                problems,
+            });
+        }
+        self.changes
+            .extend(parser.changes.into_iter().map(|(k, v)| (k, format!("{v} ({label})"))));
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(ScenarioError {
+                file: label.to_string(),
+                problems,
+            })
+        }
     }
 
     /// Returns the line a key was set on, if the file set it.
@@ -405,6 +473,34 @@ efficient_scale = 5.0e6
         let list = values.join(", ");
         let text = format!("[sweep]\n\"costs.cost_cv\" = [{list}]\n\"demand.cv_level\" = [{list}]\n");
         check(&text, None, "sweep", "more than the limit");
+    }
+
+    #[test]
+    fn command_line_overrides_apply_on_top_of_the_file() {
+        let scenario = parse("units = [10]\n").unwrap();
+        let scenario = scenario.apply_set("risk.p_fail_annual=0.2").unwrap();
+        assert_eq!(scenario.params.risk.p_fail_annual, 0.2);
+        let scenario = scenario.apply_set("options=[\"hubs\"]").unwrap();
+        assert_eq!(scenario.options, vec![OptionKind::Hubs]);
+        let scenario = scenario.apply_sweep("onboarding.per_unit_month=1,2,4").unwrap();
+        assert_eq!(scenario.point_count(), 3);
+        let scenario = scenario.apply_sweep("onboarding.per_unit_month=1,2").unwrap();
+        assert_eq!(scenario.point_count(), 2, "a second sweep of a key replaces the first");
+        assert_eq!(scenario.units, vec![10]);
+    }
+
+    #[test]
+    fn mistyped_override_paths_suggest_the_nearest_key() {
+        let err = parse("").unwrap().apply_sweep("risk.p_fail_anual=0.1,0.2").unwrap_err();
+        assert!(err.to_string().contains("did you mean 'risk.p_fail_annual'"), "{err}");
+        let err = parse("").unwrap().apply_set("risk.p_weak=7").unwrap_err();
+        assert!(
+            err.to_string().contains("--set risk.p_weak=7") && err.to_string().contains("from 0 to 1"),
+            "{err}"
+        );
+        assert!(parse("").unwrap().apply_set("nonsense").is_err());
+        let err = parse("").unwrap().apply_set("time.months=4").unwrap_err();
+        assert!(err.to_string().contains("before the horizon"), "{err}");
     }
 
     #[test]

@@ -562,6 +562,12 @@ impl<'t> Parser<'t> {
                 );
             }
         }
-        scenario.sweep = axes.into_values().collect();
+        for axis in axes.into_values() {
+            // A later sweep of the same key (from --sweep) replaces the earlier one.
+            match scenario.sweep.iter_mut().find(|a| a.key.path == axis.key.path) {
+                Some(existing) => *existing = axis,
+                None => scenario.sweep.push(axis),
+            }
+        }
     }
 }

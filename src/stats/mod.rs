@@ -91,6 +91,11 @@ impl MetricAccumulator {
         self.undefined
     }
 
+    /// Returns the `p`-quantile of the defined values (NaN when there are none).
+    pub fn quantile(&self, p: f64) -> f64 {
+        self.quantiles.quantile(p)
+    }
+
     /// Returns the summary; with n = 0 every figure is NaN, with n = 1 the spread is NaN.
     pub fn summary(&self) -> Summary {
         let n = self.moments.count();

@@ -1,0 +1,122 @@
+//! The scenario as resolved: every key with the value a run used, as TOML that parses back to
+//! the same scenario (written into `run.json` so any run can be reproduced).
+
+use std::fmt::Write;
+
+use super::Scenario;
+use super::keys::{self, Rule};
+use crate::model::params::preference;
+
+/// Formats a TOML string literal.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Formats a number for TOML: integers for integer keys, floats keep a decimal point or exponent.
+fn value(x: f64, integer: bool) -> String {
+    if integer {
+        format!("{}", x as u64)
+    } else {
+        let text = format!("{x:?}");
+        if text.contains(['.', 'e', 'E']) {
+            text
+        } else {
+            format!("{text}.0")
+        }
+    }
+}
+
+fn list(values: impl IntoIterator<Item = String>) -> String {
+    format!("[{}]", values.into_iter().collect::<Vec<_>>().join(", "))
+}
+
+impl Scenario {
+    /// Returns TOML stating every key of the scenario with its resolved value.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        let p = &self.params;
+        let _ = writeln!(out, "name = {}", quoted(&self.name));
+        let _ = writeln!(out, "seed = {}", self.seed);
+        let _ = writeln!(out, "replications = {}", self.replications);
+        let _ = writeln!(out, "options = {}", list(self.options.iter().map(|o| quoted(o.key()))));
+        let _ = writeln!(out, "units = {}", list(self.units.iter().map(|n| n.to_string())));
+        if let Some(ccgs) = &self.ccgs {
+            let _ = writeln!(out, "ccgs = {}", quoted(ccgs));
+        }
+        let mut section = String::new();
+        for key in keys::all_keys() {
+            let (table, leaf) = key.path.rsplit_once('.').unwrap_or(("", &key.path));
+            if table != section {
+                section = table.to_string();
+                let _ = writeln!(out, "\n[{section}]");
+                match table {
+                    "time" => {
+                        let _ = writeln!(out, "wave_months = {}", list(p.time.wave_months.map(|m| m.to_string())));
+                        let _ = writeln!(
+                            out,
+                            "wave_weights = {}",
+                            list(p.time.wave_weights.map(|w| value(w, false)))
+                        );
+                    }
+                    "choice" => {
+                        let shares: Vec<String> = preference::KEYS
+                            .iter()
+                            .zip(p.choice.preferences)
+                            .map(|(k, v)| format!("{k} = {}", value(v, false)))
+                            .collect();
+                        let _ = writeln!(out, "preferences = {{ {} }}", shares.join(", "));
+                    }
+                    "procurement" => {
+                        for (name, tri) in [("hubs", p.procurement.hubs), ("framework", p.procurement.framework)] {
+                            let _ = writeln!(
+                                out,
+                                "{name} = {}",
+                                list([tri.min, tri.mode, tri.max].map(|v| value(v, false)))
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let _ = writeln!(
+                out,
+                "{leaf} = {}",
+                value(key.get(p), matches!(key.rule, Rule::Integer(..)))
+            );
+        }
+        if !self.sweep.is_empty() {
+            let _ = writeln!(out, "\n[sweep]");
+            for axis in &self.sweep {
+                let integer = axis.key.rule.is_integer();
+                let _ = writeln!(
+                    out,
+                    "{} = {}",
+                    quoted(&axis.key.path),
+                    list(axis.values.iter().map(|&v| value(v, integer)))
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn resolved_toml_parses_back_to_the_same_scenario() {
+        let text = "name = \"x\"\nseed = 9\nunits = [10, 23]\noptions = [\"hubs\", \"network\"]\n[risk]\np_fail_annual = 0.07\n[choice]\npreferences = { csu = 0.6, in_house = 0.4 }\n[sweep]\n\"time.months\" = [30, 36]\n\"costs.cost_cv\" = [0.1, 0.3]\n";
+        let scenario = Scenario::parse(text, "x.toml", "x").unwrap();
+        let resolved = scenario.to_toml();
+        let again = Scenario::parse(&resolved, "resolved.toml", "x").unwrap();
+        assert_eq!(again.params, scenario.params);
+        assert_eq!(again.sweep, scenario.sweep);
+        assert_eq!(
+            (again.seed, again.units.clone(), again.options.clone()),
+            (9, vec![10, 23], scenario.options.clone())
+        );
+        let defaults = Scenario::parse(&Scenario::parse("", "d", "d").unwrap().to_toml(), "d", "d").unwrap();
+        assert_eq!(defaults.params, crate::model::Params::default());
+    }
+}
