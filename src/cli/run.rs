@@ -136,5 +136,16 @@ fn write_outputs(dir: &mut OutputDir, results: &ExperimentResults, run: &RunInfo
         dir.stage(exporter.file_name(), &bytes)?;
     }
     dir.stage("run.json", &output::run_json(results, run)?)?;
+    let mut inline = Vec::new();
+    for chart in output::chart::charts_for(results) {
+        let svg = output::chart::svg(results, &chart)?;
+        dir.stage(&format!("charts/{}.svg", chart.stem), svg.as_bytes())?;
+        dir.stage(
+            &format!("charts/{}.png", chart.stem),
+            &output::chart::png(results, &chart)?,
+        )?;
+        inline.push((chart, svg));
+    }
+    dir.stage("report.html", output::report_html(results, &inline, run).as_bytes())?;
     Ok(())
 }

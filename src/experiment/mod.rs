@@ -10,7 +10,7 @@ pub mod compare;
 mod results;
 
 pub use compare::{Comparison, Comparisons, Leader};
-pub use results::{CellResult, ExperimentResults, RunMeta, Verdict};
+pub use results::{CellResult, ExperimentResults, MapData, RunMeta, SCATTER_SAMPLE, Verdict};
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -4,6 +4,7 @@ use super::compare::{Comparisons, Group, Leader, leader};
 use super::{CellSpec, Experiment};
 use crate::delivery::OptionKind;
 use crate::engine::{Metric, N_METRICS, Outcome};
+use crate::model::Function;
 use crate::stats::{Accumulator, MetricAccumulator, Summary};
 
 /// What identifies a run, for every output.
@@ -40,6 +41,24 @@ pub struct CellResult {
     pub point_values: Vec<(String, f64)>,
     metrics: Vec<MetricAccumulator>,
     contracted: Vec<MetricAccumulator>,
+    /// `(unmet_share, cost_per_head_incl_unmet)` of the first [`SCATTER_SAMPLE`] replications.
+    pub scatter: Vec<(f64, f64)>,
+}
+
+/// Replications kept per cell for scatter charts (bounded, so memory does not grow).
+pub const SCATTER_SAMPLE: usize = 1000;
+
+/// Where one option's units sit at one N, and which unit each CCG is planned to: for maps.
+#[derive(Clone, Debug)]
+pub struct MapData {
+    /// The option.
+    pub option: OptionKind,
+    /// Number of units N.
+    pub units: usize,
+    /// `(lat, lon, unit)` per CCG; for network teams, the business intelligence team.
+    pub ccgs: Vec<(f64, f64, usize)>,
+    /// `(lat, lon)` per unit.
+    pub sites: Vec<(f64, f64)>,
 }
 
 impl CellResult {
@@ -51,6 +70,7 @@ impl CellResult {
             point_values,
             metrics: vec![MetricAccumulator::default(); N_METRICS],
             contracted: vec![MetricAccumulator::default(); months],
+            scatter: Vec::new(),
         }
     }
 
@@ -60,6 +80,12 @@ impl CellResult {
         }
         for (acc, &value) in self.contracted.iter_mut().zip(&outcome.contracted_by_month) {
             acc.add(value);
+        }
+        if self.scatter.len() < SCATTER_SAMPLE {
+            self.scatter.push((
+                outcome.get(Metric::UnmetShare),
+                outcome.get(Metric::CostPerHeadInclUnmet),
+            ));
         }
     }
 
@@ -99,6 +125,10 @@ pub struct ExperimentResults {
     pub comparisons: Comparisons,
     /// Cells grouped by (N, sweep point), in run order.
     pub groups: Vec<Group>,
+    /// Unit placement of every option and N at the first sweep point.
+    pub maps: Vec<MapData>,
+    /// Go-live month `G` of the first sweep point.
+    pub go_live_month: u32,
 }
 
 /// The verdict at one N and sweep point: cheapest on the headline, least unmet.
@@ -140,11 +170,42 @@ impl ExperimentResults {
                 None => groups.push((cell.units, cell.point, vec![(cell.option, idx)])),
             }
         }
+        let register = experiment.register();
+        let maps = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| cell.point == 0)
+            .map(|(idx, cell)| {
+                let layout = experiment.layout(idx);
+                let ccg = |i: usize| &register.ccgs()[i];
+                MapData {
+                    option: cell.option,
+                    units: cell.units,
+                    ccgs: (0..register.len())
+                        .map(|i| {
+                            (
+                                ccg(i).lat,
+                                ccg(i).lon,
+                                layout.planned_unit(i, Function::BusinessIntelligence),
+                            )
+                        })
+                        .collect(),
+                    sites: layout
+                        .units()
+                        .iter()
+                        .map(|u| (ccg(u.site).lat, ccg(u.site).lon))
+                        .collect(),
+                }
+            })
+            .collect();
+        let go_live_month = points.first().map_or(0, |p| p.params.time.go_live_month);
         ExperimentResults {
             meta,
             comparisons: Comparisons::new(&groups),
             cells,
             groups,
+            maps,
+            go_live_month,
         }
     }
 

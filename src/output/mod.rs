@@ -5,14 +5,17 @@
 //! into place only when the whole run has succeeded, so a failed or interrupted run leaves
 //! the previous run's files as they were.
 
+pub mod chart;
 mod csv;
 mod json;
 mod replications;
+mod report;
 mod table;
 
 pub use self::csv::{ComparisonsCsv, SummaryCsv};
 pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::replications::ReplicationLog;
+pub use self::report::report_html;
 pub use self::table::{summary_table, verdict_table};
 
 use std::fs;
@@ -39,6 +42,9 @@ pub enum OutputError {
     /// JSON could not be produced.
     #[error("could not produce JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A chart could not be drawn.
+    #[error("could not draw chart {0}")]
+    Chart(String),
 }
 
 /// Turns results into the bytes of one file.
@@ -84,16 +90,26 @@ impl OutputDir {
         &self.dir
     }
 
-    /// Returns a fresh temporary path for `name`, to be renamed into place by [`OutputDir::commit`].
-    pub fn stage_path(&mut self, name: &str) -> PathBuf {
-        let temporary = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        self.staged.push((temporary.clone(), self.dir.join(name)));
-        temporary
+    /// Returns a fresh temporary path for `name` (which may sit in a subfolder such as
+    /// `charts/`), to be renamed into place by [`OutputDir::commit`].
+    pub fn stage_path(&mut self, name: &str) -> Result<PathBuf, OutputError> {
+        let target = self.dir.join(name);
+        let folder = target.parent().unwrap_or(&self.dir).to_path_buf();
+        fs::create_dir_all(&folder).map_err(|source| OutputError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+        let file = target
+            .file_name()
+            .map_or_else(|| name.to_string(), |f| f.to_string_lossy().to_string());
+        let temporary = folder.join(format!(".{file}.tmp-{}", std::process::id()));
+        self.staged.push((temporary.clone(), target));
+        Ok(temporary)
     }
 
     /// Writes `bytes` to a staged temporary for `name`.
     pub fn stage(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.stage_path(name);
+        let path = self.stage_path(name)?;
         fs::write(&path, bytes).map_err(|source| OutputError::Io { path, source })
     }
 

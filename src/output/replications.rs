@@ -19,7 +19,7 @@ impl ReplicationLog {
     /// Opens `replications.csv` as a staged temporary in `dir` and writes its header:
     /// `scenario, option, units, param_<key>..., replication, <metrics>`.
     pub fn create(dir: &mut OutputDir, experiment: &Experiment) -> Result<ReplicationLog, OutputError> {
-        let path: PathBuf = dir.stage_path("replications.csv");
+        let path: PathBuf = dir.stage_path("replications.csv")?;
         let file = File::create(&path).map_err(|source| OutputError::Io { path, source })?;
         let mut writer = ::csv::Writer::from_writer(BufWriter::new(file));
         let scenario = experiment.scenario();

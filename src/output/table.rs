@@ -65,14 +65,15 @@ pub fn point_label(results: &ExperimentResults, point: usize) -> String {
         .join(", ")
 }
 
-/// Formats a leader's lead over the runner-up: `-0.42 [-0.45, -0.39] vs hubs`.
+/// Formats a leader's margin over the runner-up (runner-up minus leader, so positive):
+/// `0.42 [0.39, 0.45] vs hubs`.
 pub fn lead_text(leader: &Leader, scale: f64, decimals: usize) -> String {
     match (&leader.lead, leader.runner_up) {
         (Some(lead), Some(runner_up)) => format!(
             "{:.d$} [{:.d$}, {:.d$}] vs {runner_up}",
-            scale * lead.mean,
-            scale * lead.ci_low,
-            scale * lead.ci_high,
+            -scale * lead.mean,
+            -scale * lead.ci_high,
+            -scale * lead.ci_low,
             d = decimals
         ),
         _ => "only option".to_string(),
@@ -87,10 +88,10 @@ pub fn verdict_table(results: &ExperimentResults) -> String {
             "N",
             "sweep point",
             "cheapest (incl unmet)",
-            "lead GBP/head [95% CI]",
+            "margin GBP/head [95% CI]",
             "sure?",
             "least unmet",
-            "lead pp [95% CI]",
+            "margin pp [95% CI]",
             "sure?",
         ]
         .map(String::from)

@@ -3,4 +3,5 @@
 mod cli;
 mod invariants;
 mod known_answers;
+mod report;
 mod util;

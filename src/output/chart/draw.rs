@@ -1,0 +1,673 @@
+//! Drawing of each chart kind on any plotters backend.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use super::{
+    CAUSE_COLOURS, Chart, ChartKind, FONT, LABEL_SIZE, LEGEND_WIDTH, PALETTE, TICK_SIZE, TITLE_SIZE, option_colour,
+};
+use crate::delivery::OptionKind;
+use crate::engine::Metric;
+use crate::experiment::{CellResult, ExperimentResults};
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// The plot area and the legend strip of a chart.
+type Areas<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+
+/// Colour of the minor grid lines.
+const LIGHT_GRID: RGBColor = RGBColor(0xF0, 0xF0, 0xF0);
+
+/// Formats a tick for an axis spanning `span`: whole numbers for wide spans.
+fn tick(value: f64, span: f64) -> String {
+    if span >= 20.0 {
+        format!("{value:.0}")
+    } else if span >= 2.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// Cost components in stacking order, with legend labels.
+const COMPONENTS: [(Metric, &str); 10] = [
+    (Metric::CostUnits, "units"),
+    (Metric::CostSharedFixed, "shared fixed"),
+    (Metric::CostOverheads, "overheads"),
+    (Metric::CostInHouse, "in-house"),
+    (Metric::CostPrivate, "private"),
+    (Metric::CostTransactions, "transactions"),
+    (Metric::CostCoordination, "coordination"),
+    (Metric::CostDistance, "distance"),
+    (Metric::CostRemote, "remote delivery"),
+    (Metric::CostTransition, "transition"),
+];
+
+/// Unmet causes in stacking order, with legend labels.
+const CAUSES: [(Metric, &str); 3] = [
+    (Metric::UnmetUncontracted, "uncontracted"),
+    (Metric::UnmetCapacity, "capacity"),
+    (Metric::UnmetFailure, "unit failure"),
+];
+
+/// Returns "key = value, ..." of the first sweep point, or "" without a sweep.
+pub fn point_note(results: &ExperimentResults) -> String {
+    let values = results
+        .cells
+        .iter()
+        .find(|c| c.point == 0)
+        .map(|c| c.point_values.clone())
+        .unwrap_or_default();
+    values
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Returns the options of a run, in run order.
+fn options(results: &ExperimentResults) -> Vec<OptionKind> {
+    let mut out: Vec<OptionKind> = Vec::new();
+    for cell in &results.cells {
+        if !out.contains(&cell.option) {
+            out.push(cell.option);
+        }
+    }
+    out
+}
+
+/// Returns the N values of a run, ascending.
+fn unit_counts(results: &ExperimentResults) -> Vec<usize> {
+    let mut units: Vec<usize> = results.cells.iter().map(|c| c.units).collect();
+    units.sort_unstable();
+    units.dedup();
+    units
+}
+
+/// Returns an option's cells at the first sweep point, by ascending N.
+fn series(results: &ExperimentResults, option: OptionKind) -> Vec<&CellResult> {
+    let mut cells: Vec<&CellResult> = results
+        .cells
+        .iter()
+        .filter(|c| c.option == option && c.point == 0)
+        .collect();
+    cells.sort_by_key(|c| c.units);
+    cells
+}
+
+/// Returns `(lo, hi)` of finite values widened by 8% (and never empty).
+fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.02).max(1e-6);
+    (lo - pad, hi + pad)
+}
+
+/// Draws the title, fills the background, and returns the plot and legend areas.
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<Areas<DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (top, body) = root.split_vertically(56);
+    top.draw(&Text::new(
+        title.to_string(),
+        (24, 14),
+        (FONT, TITLE_SIZE).into_font().style(FontStyle::Bold),
+    ))?;
+    let (width, _) = body.dim_in_pixel();
+    Ok(body.split_horizontally(width.saturating_sub(LEGEND_WIDTH)))
+}
+
+/// Draws legend entries, one coloured square and label per line, outside the data.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(String, RGBColor)]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    for (idx, (label, colour)) in entries.iter().enumerate() {
+        let y = 30 + idx as i32 * 30;
+        area.draw(&Rectangle::new([(12, y), (32, y + 18)], colour.filled()))?;
+        area.draw(&Text::new(label.clone(), (42, y), (FONT, TICK_SIZE).into_font()))?;
+    }
+    Ok(())
+}
+
+/// Draws one chart.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, results: &ExperimentResults, chart: &Chart) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (plot, side) = frame(root, &chart.title)?;
+    let option_entries: Vec<(String, RGBColor)> = options(results)
+        .iter()
+        .map(|&o| (o.to_string(), option_colour(o)))
+        .collect();
+    match chart.kind {
+        ChartKind::CostPerHead => {
+            legend(&side, &option_entries)?;
+            line_by_units(
+                &plot,
+                results,
+                Metric::CostPerHeadInclUnmet,
+                1.0,
+                "GBP per head per year (mean, 95% CI)",
+            )
+        }
+        ChartKind::UncontractedAtGoLive => {
+            legend(&side, &option_entries)?;
+            line_by_units(&plot, results, Metric::UncontractedAtGoLive, 1.0, "CCGs (mean, 95% CI)")
+        }
+        ChartKind::UnmetByCause => {
+            let entries: Vec<(String, RGBColor)> = CAUSES
+                .iter()
+                .zip(CAUSE_COLOURS)
+                .map(|((_, l), c)| (l.to_string(), c))
+                .collect();
+            legend(&side, &entries)?;
+            unmet_by_cause(&plot, results)
+        }
+        ChartKind::RiskFrontier(units) => {
+            legend(&side, &option_entries)?;
+            risk_frontier(&plot, results, units)
+        }
+        ChartKind::ContractedByMonth(units) => {
+            legend(&side, &option_entries)?;
+            contracted_by_month(&plot, results, units)
+        }
+        ChartKind::Map(units) => {
+            let note = [
+                ("network: by BI team".to_string(), RGBColor(0x59, 0x59, 0x59)),
+                ("squares: units".to_string(), BLACK),
+            ];
+            legend(&side, &note)?;
+            map(&plot, results, units)
+        }
+        ChartKind::Utilisation(units) => {
+            legend(&side, &option_entries)?;
+            utilisation(&plot, results, units)
+        }
+        ChartKind::CostBreakdown => {
+            let entries: Vec<(String, RGBColor)> = COMPONENTS
+                .iter()
+                .zip(PALETTE)
+                .map(|((_, l), c)| (l.to_string(), c))
+                .collect();
+            legend(&side, &entries)?;
+            cost_breakdown(&plot, results)
+        }
+        ChartKind::Sweep(axis, units) => {
+            legend(&side, &option_entries)?;
+            sweep(&plot, results, axis, units)
+        }
+    }
+}
+
+/// Mean of a metric against N, one line per option with its 95% CI band.
+fn line_by_units<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &ExperimentResults,
+    metric: Metric,
+    scale: f64,
+    y_desc: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let units = unit_counts(results);
+    let x_range = padded_range(units.iter().map(|&n| n as f64));
+    let values = results.cells.iter().filter(|c| c.point == 0).flat_map(|c| {
+        let s = c.summary(metric);
+        [s.ci_low * scale, s.ci_high * scale, s.mean * scale]
+    });
+    let y_range = padded_range(values);
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)?;
+    chart
+        .configure_mesh()
+        .light_line_style(LIGHT_GRID)
+        .x_desc("Number of units N")
+        .y_desc(y_desc)
+        .axis_desc_style((FONT, LABEL_SIZE))
+        .label_style((FONT, TICK_SIZE))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| tick(*y, y_range.1 - y_range.0))
+        .draw()?;
+    for option in options(results) {
+        let colour = option_colour(option);
+        let cells = series(results, option);
+        let lower = cells.iter().map(|c| (c.units as f64, c.summary(metric).ci_low * scale));
+        let upper = cells
+            .iter()
+            .rev()
+            .map(|c| (c.units as f64, c.summary(metric).ci_high * scale));
+        chart.draw_series(std::iter::once(Polygon::new(
+            lower.chain(upper).collect::<Vec<_>>(),
+            colour.mix(0.25).filled(),
+        )))?;
+        let means: Vec<(f64, f64)> = cells
+            .iter()
+            .map(|c| (c.units as f64, c.summary(metric).mean * scale))
+            .collect();
+        chart.draw_series(LineSeries::new(means.clone(), colour.stroke_width(3)))?;
+        chart.draw_series(means.into_iter().map(|p| Circle::new(p, 5, colour.filled())))?;
+    }
+    Ok(())
+}
+
+/// Stacked bars of unmet share by cause against N, one panel per option.
+fn unmet_by_cause<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &ExperimentResults) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let opts = options(results);
+    let units = unit_counts(results);
+    let total = |c: &CellResult| CAUSES.iter().map(|(m, _)| c.summary(*m).mean * 100.0).sum::<f64>();
+    let y_max = padded_range(results.cells.iter().filter(|c| c.point == 0).map(total).chain([0.0]))
+        .1
+        .max(1.0);
+    let panels = area.split_evenly((1, opts.len()));
+    for (panel, &option) in panels.iter().zip(&opts) {
+        let mut chart = ChartBuilder::on(panel)
+            .caption(option.to_string(), (FONT, LABEL_SIZE))
+            .margin(10)
+            .x_label_area_size(56)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5..units.len() as f64 - 0.5, 0.0..y_max)?;
+        chart
+            .configure_mesh()
+            .light_line_style(LIGHT_GRID)
+            .disable_x_mesh()
+            .x_labels(units.len())
+            .x_desc("N")
+            .y_desc("unmet, % of demand")
+            .axis_desc_style((FONT, LABEL_SIZE))
+            .label_style((FONT, TICK_SIZE))
+            .y_label_formatter(&|y| tick(*y, y_max))
+            .x_label_formatter(&|x| {
+                units
+                    .get(x.round() as usize)
+                    .filter(|_| (x - x.round()).abs() < 1e-6)
+                    .map_or(String::new(), |n| n.to_string())
+            })
+            .draw()?;
+        for cell in series(results, option) {
+            let x = units.iter().position(|&n| n == cell.units).unwrap_or(0) as f64;
+            let mut base = 0.0;
+            for ((metric, _), colour) in CAUSES.iter().zip(CAUSE_COLOURS) {
+                let height = cell.summary(*metric).mean * 100.0;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.3, base), (x + 0.3, base + height)],
+                    colour.filled(),
+                )))?;
+                base += height;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One point per replication: unmet share against headline cost, at one N.
+fn risk_frontier<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &ExperimentResults,
+    units: usize,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let cells: Vec<&CellResult> = results
+        .cells
+        .iter()
+        .filter(|c| c.point == 0 && c.units == units)
+        .collect();
+    let x_range = padded_range(
+        cells
+            .iter()
+            .flat_map(|c| c.scatter.iter().map(|p| p.0 * 100.0))
+            .chain([0.0]),
+    );
+    let y_range = padded_range(cells.iter().flat_map(|c| c.scatter.iter().map(|p| p.1)));
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)?;
+    chart
+        .configure_mesh()
+        .light_line_style(LIGHT_GRID)
+        .x_desc("Unmet demand, % (one point per replication)")
+        .y_desc("GBP per head per year, incl. unmet work")
+        .axis_desc_style((FONT, LABEL_SIZE))
+        .label_style((FONT, TICK_SIZE))
+        .draw()?;
+    for cell in cells {
+        let colour = option_colour(cell.option);
+        chart.draw_series(
+            cell.scatter
+                .iter()
+                .filter(|p| p.0.is_finite() && p.1.is_finite())
+                .map(|&(u, c)| Circle::new((u * 100.0, c), 3, colour.mix(0.45).filled())),
+        )?;
+    }
+    Ok(())
+}
+
+/// CCGs with all four functions in service by month: mean line and 5-95% band, at one N.
+fn contracted_by_month<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &ExperimentResults,
+    units: usize,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let cells: Vec<&CellResult> = results
+        .cells
+        .iter()
+        .filter(|c| c.point == 0 && c.units == units)
+        .collect();
+    let months = cells
+        .iter()
+        .map(|c| c.contracted_by_month().len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let y_max = results.meta.n_ccgs as f64 * 1.05;
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0.0..(months - 1).max(1) as f64, 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .light_line_style(LIGHT_GRID)
+        .x_desc("Month (0 = October 2012)")
+        .y_desc("CCGs fully in service (mean, 5-95%)")
+        .axis_desc_style((FONT, LABEL_SIZE))
+        .label_style((FONT, TICK_SIZE))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .draw()?;
+    let go_live = f64::from(results.go_live_month);
+    chart.draw_series(LineSeries::new(
+        [(go_live, 0.0), (go_live, y_max)],
+        BLACK.stroke_width(2),
+    ))?;
+    chart.draw_series(std::iter::once(Text::new(
+        "go-live",
+        (go_live + 0.3, y_max * 0.5),
+        (FONT, TICK_SIZE).into_font(),
+    )))?;
+    for cell in cells {
+        let colour = option_colour(cell.option);
+        let by_month = cell.contracted_by_month();
+        let lower = by_month.iter().enumerate().map(|(m, s)| (m as f64, s.p5));
+        let upper = by_month.iter().enumerate().rev().map(|(m, s)| (m as f64, s.p95));
+        chart.draw_series(std::iter::once(Polygon::new(
+            lower.chain(upper).collect::<Vec<_>>(),
+            colour.mix(0.2).filled(),
+        )))?;
+        chart.draw_series(LineSeries::new(
+            by_month.iter().enumerate().map(|(m, s)| (m as f64, s.mean)),
+            colour.stroke_width(3),
+        ))?;
+    }
+    Ok(())
+}
+
+/// CCG locations coloured by planned unit, units as squares, one panel per option.
+fn map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &ExperimentResults, units: usize) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let maps: Vec<_> = results.maps.iter().filter(|m| m.units == units).collect();
+    let columns = maps.len().clamp(1, 2);
+    let rows = maps.len().div_ceil(columns).max(1);
+    let panels = area.split_evenly((rows, columns));
+    let lat = padded_range(maps.iter().flat_map(|m| m.ccgs.iter().map(|c| c.0)));
+    let lon = padded_range(maps.iter().flat_map(|m| m.ccgs.iter().map(|c| c.1)));
+    for (panel, data) in panels.iter().zip(maps) {
+        let mut chart = ChartBuilder::on(panel)
+            .caption(
+                format!("{} ({} units)", data.option, data.sites.len()),
+                (FONT, LABEL_SIZE),
+            )
+            .margin(6)
+            .x_label_area_size(30)
+            .y_label_area_size(44)
+            .build_cartesian_2d(lon.0..lon.1, lat.0..lat.1)?;
+        chart
+            .configure_mesh()
+            .light_line_style(LIGHT_GRID)
+            .disable_mesh()
+            .x_labels(5)
+            .y_labels(5)
+            .label_style((FONT, TICK_SIZE - 4))
+            .x_label_formatter(&|x| format!("{x:.0}°"))
+            .y_label_formatter(&|y| format!("{y:.0}°"))
+            .draw()?;
+        chart.draw_series(
+            data.ccgs
+                .iter()
+                .map(|&(la, lo, u)| Circle::new((lo, la), 4, PALETTE[u % PALETTE.len()].filled())),
+        )?;
+        chart.draw_series(data.sites.iter().enumerate().map(|(u, &(la, lo))| {
+            EmptyElement::at((lo, la))
+                + Rectangle::new([(-6, -6), (6, 6)], PALETTE[u % PALETTE.len()].filled())
+                + Rectangle::new([(-6, -6), (6, 6)], BLACK.stroke_width(2))
+        }))?;
+    }
+    Ok(())
+}
+
+/// Box plot of mean utilisation per replication: box 25-75%, whiskers 5-95%, median line.
+fn utilisation<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &ExperimentResults,
+    units: usize,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let cells: Vec<&CellResult> = results
+        .cells
+        .iter()
+        .filter(|c| c.point == 0 && c.units == units)
+        .collect();
+    let labels: Vec<String> = cells.iter().map(|c| c.option.to_string()).collect();
+    let y_range = padded_range(
+        cells
+            .iter()
+            .flat_map(|c| [0.05, 0.95].map(|p| c.quantile(Metric::UtilisationMean, p))),
+    );
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(-0.5..cells.len() as f64 - 0.5, y_range.0..y_range.1)?;
+    chart
+        .configure_mesh()
+        .light_line_style(LIGHT_GRID)
+        .disable_x_mesh()
+        .x_labels(cells.len())
+        .x_label_formatter(&|x| {
+            labels
+                .get(x.round() as usize)
+                .filter(|_| (x - x.round()).abs() < 1e-6)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .y_desc("Served / effective capacity (per replication)")
+        .axis_desc_style((FONT, LABEL_SIZE))
+        .label_style((FONT, TICK_SIZE))
+        .draw()?;
+    for (idx, cell) in cells.iter().enumerate() {
+        let x = idx as f64;
+        let q = |p: f64| cell.quantile(Metric::UtilisationMean, p);
+        if q(0.5).is_nan() {
+            continue;
+        }
+        let colour = option_colour(cell.option);
+        chart.draw_series(LineSeries::new([(x, q(0.05)), (x, q(0.95))], BLACK.stroke_width(2)))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.25, q(0.25)), (x + 0.25, q(0.75))],
+            colour.filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.25, q(0.25)), (x + 0.25, q(0.75))],
+            BLACK.stroke_width(1),
+        )))?;
+        chart.draw_series(LineSeries::new(
+            [(x - 0.25, q(0.5)), (x + 0.25, q(0.5))],
+            BLACK.stroke_width(3),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Stacked bars of the mean cost components per option and N.
+fn cost_breakdown<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &ExperimentResults) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let cells: Vec<&CellResult> = options(results).into_iter().flat_map(|o| series(results, o)).collect();
+    let short = |o: OptionKind| match o {
+        OptionKind::National => "Nat",
+        OptionKind::Network => "Net",
+        OptionKind::Hubs => "Hub",
+        OptionKind::Framework => "Fw",
+    };
+    let labels: Vec<String> = cells
+        .iter()
+        .map(|c| format!("{} {}", short(c.option), c.units))
+        .collect();
+    let y_max = padded_range(
+        cells
+            .iter()
+            .map(|c| COMPONENTS.iter().map(|(m, _)| c.summary(*m).mean).sum::<f64>())
+            .chain([0.0]),
+    )
+    .1;
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(-0.5..cells.len() as f64 - 0.5, 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .light_line_style(LIGHT_GRID)
+        .disable_x_mesh()
+        .x_labels(cells.len())
+        .x_label_formatter(&|x| {
+            labels
+                .get(x.round() as usize)
+                .filter(|_| (x - x.round()).abs() < 1e-6)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .x_desc("Option and N")
+        .y_desc("GBP m per year (mean)")
+        .axis_desc_style((FONT, LABEL_SIZE))
+        .label_style((FONT, TICK_SIZE))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .draw()?;
+    for (idx, cell) in cells.iter().enumerate() {
+        let x = idx as f64;
+        let mut base = 0.0;
+        for ((metric, _), colour) in COMPONENTS.iter().zip(PALETTE) {
+            let height = cell.summary(*metric).mean;
+            if height > 0.0 {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.35, base), (x + 0.35, base + height)],
+                    colour.filled(),
+                )))?;
+                base += height;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A swept key against the headline cost (left) and unmet share (right), at one N, with the
+/// other swept keys at their first values.
+fn sweep<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &ExperimentResults,
+    axis: usize,
+    units: usize,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let first: Vec<f64> = results
+        .cells
+        .iter()
+        .find(|c| c.point == 0)
+        .map(|c| c.point_values.iter().map(|p| p.1).collect())
+        .unwrap_or_default();
+    let on_line = |c: &&CellResult| {
+        c.units == units
+            && c.point_values
+                .iter()
+                .enumerate()
+                .all(|(a, (_, v))| a == axis || first.get(a) == Some(v))
+    };
+    let cells: Vec<&CellResult> = results.cells.iter().filter(on_line).collect();
+    let key = results.meta.sweep_keys.get(axis).cloned().unwrap_or_default();
+    let x_of = |c: &CellResult| c.point_values.get(axis).map_or(0.0, |p| p.1);
+    let x_range = padded_range(cells.iter().map(|c| x_of(c)));
+    let panels = area.split_evenly((1, 2));
+    for (panel, (metric, scale, y_desc)) in panels.iter().zip([
+        (
+            Metric::CostPerHeadInclUnmet,
+            1.0,
+            "GBP per head incl. unmet (mean, 95% CI)",
+        ),
+        (Metric::UnmetShare, 100.0, "Unmet demand, % (mean, 95% CI)"),
+    ]) {
+        let y_range = padded_range(cells.iter().flat_map(|c| {
+            let s = c.summary(metric);
+            [s.ci_low * scale, s.ci_high * scale]
+        }));
+        let mut chart = ChartBuilder::on(panel)
+            .margin(12)
+            .x_label_area_size(56)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)?;
+        chart
+            .configure_mesh()
+            .light_line_style(LIGHT_GRID)
+            .x_desc(key.as_str())
+            .y_desc(y_desc)
+            .axis_desc_style((FONT, LABEL_SIZE - 2))
+            .label_style((FONT, TICK_SIZE))
+            .draw()?;
+        for option in options(results) {
+            let colour = option_colour(option);
+            let mut line: Vec<&CellResult> = cells.iter().copied().filter(|c| c.option == option).collect();
+            line.sort_by(|a, b| x_of(a).total_cmp(&x_of(b)));
+            let lower = line.iter().map(|c| (x_of(c), c.summary(metric).ci_low * scale));
+            let upper = line.iter().rev().map(|c| (x_of(c), c.summary(metric).ci_high * scale));
+            chart.draw_series(std::iter::once(Polygon::new(
+                lower.chain(upper).collect::<Vec<_>>(),
+                colour.mix(0.25).filled(),
+            )))?;
+            let means: Vec<(f64, f64)> = line.iter().map(|c| (x_of(c), c.summary(metric).mean * scale)).collect();
+            chart.draw_series(LineSeries::new(means.clone(), colour.stroke_width(3)))?;
+            chart.draw_series(means.into_iter().map(|p| Circle::new(p, 5, colour.filled())))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! Charts for a briefing, as SVG and PNG (plotters), one function per chart kind.
+//!
+//! PNG text is drawn with DejaVu Sans embedded in the binary, so charts render the same on a
+//! machine with no fonts installed. Every option keeps its colour across all charts.
+
+mod draw;
+
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use super::OutputError;
+use crate::delivery::OptionKind;
+use crate::experiment::ExperimentResults;
+
+/// Chart width [px].
+pub const WIDTH: u32 = 1200;
+/// Chart height [px].
+pub const HEIGHT: u32 = 750;
+/// Font family registered with the embedded font.
+pub const FONT: &str = "sans-serif";
+/// Title size [px].
+pub const TITLE_SIZE: u32 = 30;
+/// Axis description size [px].
+pub const LABEL_SIZE: u32 = 22;
+/// Tick and legend text size [px].
+pub const TICK_SIZE: u32 = 18;
+/// Width reserved at the right for the legend [px].
+pub const LEGEND_WIDTH: u32 = 240;
+
+/// Colour of each option (Okabe-Ito, distinguishable with colour-blindness).
+pub fn option_colour(option: OptionKind) -> RGBColor {
+    match option {
+        OptionKind::National => RGBColor(0x00, 0x72, 0xB2),
+        OptionKind::Network => RGBColor(0xE6, 0x9F, 0x00),
+        OptionKind::Hubs => RGBColor(0x00, 0x9E, 0x73),
+        OptionKind::Framework => RGBColor(0xCC, 0x79, 0xA7),
+    }
+}
+
+/// Colours of the unmet causes: uncontracted, capacity, failure.
+pub const CAUSE_COLOURS: [RGBColor; 3] = [
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0x59, 0x59, 0x59),
+];
+
+/// Colours of cost components and of units on maps, cycled.
+pub const PALETTE: [RGBColor; 12] = [
+    RGBColor(0x1F, 0x77, 0xB4),
+    RGBColor(0xFF, 0x7F, 0x0E),
+    RGBColor(0x2C, 0xA0, 0x2C),
+    RGBColor(0xD6, 0x27, 0x28),
+    RGBColor(0x94, 0x67, 0xBD),
+    RGBColor(0x8C, 0x56, 0x4B),
+    RGBColor(0xE3, 0x77, 0xC2),
+    RGBColor(0x7F, 0x7F, 0x7F),
+    RGBColor(0xBC, 0xBD, 0x22),
+    RGBColor(0x17, 0xBE, 0xCF),
+    RGBColor(0x39, 0x3B, 0x79),
+    RGBColor(0xAD, 0x49, 0x4A),
+];
+
+/// One chart: its file stem, title, and what it draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// File name without extension (`cost_per_head`).
+    pub stem: String,
+    /// Title shown on the chart and in the report.
+    pub title: String,
+    /// What the chart draws.
+    pub kind: ChartKind,
+}
+
+/// The chart kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChartKind {
+    /// Headline cost per head against N, one line per option, 95% CI bands.
+    CostPerHead,
+    /// Unmet share against N, one panel per option, stacked by cause.
+    UnmetByCause,
+    /// CCGs without support at go-live against N.
+    UncontractedAtGoLive,
+    /// Headline cost against unmet share, one point per replication, at one N.
+    RiskFrontier(usize),
+    /// CCGs with all functions in service by month (mean, 5-95% band), at one N.
+    ContractedByMonth(usize),
+    /// CCGs coloured by their planned unit, one panel per option, at one N.
+    Map(usize),
+    /// Distribution of mean utilisation per option, at one N.
+    Utilisation(usize),
+    /// Cost components per option and N (stacked bars).
+    CostBreakdown,
+    /// A swept key against cost per head and unmet share, at one N.
+    Sweep(usize, usize),
+}
+
+/// Returns the charts a run gets: the nine kinds, N-specific ones at the middle N.
+pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
+    let mut units: Vec<usize> = results.cells.iter().map(|c| c.units).collect();
+    units.sort_unstable();
+    units.dedup();
+    let mid = units[units.len() / 2];
+    let mut point = draw::point_note(results);
+    if !point.is_empty() {
+        point = format!(" ({point})");
+    }
+    let chart = |stem: &str, title: String, kind| Chart {
+        stem: stem.to_string(),
+        title,
+        kind,
+    };
+    let mut charts = vec![
+        chart(
+            "cost_per_head",
+            format!("Cost per head incl. unmet work, by number of units{point}"),
+            ChartKind::CostPerHead,
+        ),
+        chart(
+            "unmet_by_cause",
+            format!("Unmet demand by cause{point}"),
+            ChartKind::UnmetByCause,
+        ),
+        chart(
+            "uncontracted_at_go_live",
+            format!("CCGs without full support at go-live{point}"),
+            ChartKind::UncontractedAtGoLive,
+        ),
+        chart(
+            "risk_frontier",
+            format!("Cost against unmet demand, one point per replication, N = {mid}{point}"),
+            ChartKind::RiskFrontier(mid),
+        ),
+        chart(
+            "contracted_by_month",
+            format!("CCGs with all four functions in service, N = {mid}{point}"),
+            ChartKind::ContractedByMonth(mid),
+        ),
+        chart("map", format!("Planned catchments, N = {mid}"), ChartKind::Map(mid)),
+        chart(
+            "utilisation",
+            format!("Mean unit utilisation per replication, N = {mid}{point}"),
+            ChartKind::Utilisation(mid),
+        ),
+        chart(
+            "cost_breakdown",
+            format!("Annual cost by component{point}"),
+            ChartKind::CostBreakdown,
+        ),
+    ];
+    for (axis, key) in results.meta.sweep_keys.iter().enumerate() {
+        let stem = format!("sweep_{}", key.replace('.', "_"));
+        charts.push(chart(
+            &stem,
+            format!("Sweep of {key}, N = {mid}"),
+            ChartKind::Sweep(axis, mid),
+        ));
+    }
+    charts
+}
+
+static FONTS: Once = Once::new();
+
+/// Registers the embedded font once per process.
+fn register_fonts() {
+    FONTS.call_once(|| {
+        // The embedded font is a valid TrueType file, checked by the chart tests.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+fn chart_error(chart: &Chart, err: impl std::fmt::Display) -> OutputError {
+    OutputError::Chart(format!("{}: {err}", chart.stem))
+}
+
+/// Returns the chart as SVG text.
+pub fn svg(results: &ExperimentResults, chart: &Chart) -> Result<String, OutputError> {
+    register_fonts();
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        draw::draw(&root, results, chart).map_err(|e| chart_error(chart, e))?;
+        root.present().map_err(|e| chart_error(chart, e))?;
+    }
+    Ok(text)
+}
+
+/// Returns the chart as PNG bytes.
+pub fn png(results: &ExperimentResults, chart: &Chart) -> Result<Vec<u8>, OutputError> {
+    register_fonts();
+    let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        draw::draw(&root, results, chart).map_err(|e| chart_error(chart, e))?;
+        root.present().map_err(|e| chart_error(chart, e))?;
+    }
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = ::png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
+        encoder.set_color(::png::ColorType::Rgb);
+        encoder.set_depth(::png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| chart_error(chart, e))?;
+        writer.write_image_data(&pixels).map_err(|e| chart_error(chart, e))?;
+    }
+    Ok(bytes)
+}
