@@ -60,6 +60,7 @@
 //! that add up), determinism across thread counts, and the CLI end to end.
 
 #![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
 pub mod delivery;

@@ -19,6 +19,9 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code of an internal failure (for example a file that cannot be written).
 pub const EXIT_INTERNAL: u8 = 1;
 
+/// Exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
 /// Monte Carlo simulator of commissioning support options for England's CCGs
 #[derive(Debug, Parser)]
 #[command(name = "csu-sim", version, about, long_about = None)]
@@ -42,6 +45,8 @@ pub enum CliError {
     Input(anyhow::Error),
     /// Anything else: exit code 1.
     Internal(anyhow::Error),
+    /// Stopped by a signal: exit code 130, nothing written.
+    Interrupted(anyhow::Error),
 }
 
 impl CliError {
@@ -50,13 +55,14 @@ impl CliError {
         ExitCode::from(match self {
             CliError::Input(_) => EXIT_BAD_INPUT,
             CliError::Internal(_) => EXIT_INTERNAL,
+            CliError::Interrupted(_) => EXIT_INTERRUPTED,
         })
     }
 
     /// Returns the message to print.
     pub fn message(&self) -> String {
         match self {
-            CliError::Input(err) | CliError::Internal(err) => format!("{err:#}"),
+            CliError::Input(err) | CliError::Internal(err) | CliError::Interrupted(err) => format!("{err:#}"),
         }
     }
 }

@@ -1,5 +1,8 @@
 //! What the CLI watches during a run: the replication log, and a progress bar on stderr.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::engine::Outcome;
@@ -11,11 +14,24 @@ pub struct RunObserver {
     /// The per-replication CSV being written.
     pub log: ReplicationLog,
     bar: ProgressBar,
+    interrupted: Arc<AtomicBool>,
+}
+
+/// Returns a flag that turns true on SIGINT or SIGTERM (Ctrl-C, `kill`).
+///
+/// The handler only sets the flag: the run stops at its next chunk boundary, staged files are
+/// deleted, and the previous run's outputs stay as they were. If no handler can be installed
+/// (one is already set in this process), the flag simply never turns true.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let setter = flag.clone();
+    let _ = ctrlc::set_handler(move || setter.store(true, Ordering::SeqCst));
+    flag
 }
 
 impl RunObserver {
     /// Creates the observer; the bar is drawn only when stderr is a terminal and not `quiet`.
-    pub fn new(log: ReplicationLog, total: u64, quiet: bool) -> RunObserver {
+    pub fn new(log: ReplicationLog, total: u64, quiet: bool, interrupted: Arc<AtomicBool>) -> RunObserver {
         let bar = if quiet {
             ProgressBar::hidden()
         } else {
@@ -25,7 +41,12 @@ impl RunObserver {
         let style = ProgressStyle::with_template("{bar:40} {pos}/{len} replications, {elapsed} elapsed, ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
-        RunObserver { log, bar }
+        RunObserver { log, bar, interrupted }
+    }
+
+    /// Returns true once SIGINT or SIGTERM has arrived.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
     }
 
     /// Removes the bar from the terminal.
@@ -44,6 +65,6 @@ impl Observer for RunObserver {
     }
 
     fn cancelled(&self) -> bool {
-        self.log.cancelled()
+        self.interrupted.load(Ordering::SeqCst) || self.log.cancelled()
     }
 }

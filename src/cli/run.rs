@@ -6,11 +6,11 @@ use std::time::Instant;
 use anyhow::anyhow;
 use clap::Args;
 
-use super::progress::RunObserver;
+use super::progress::{RunObserver, interrupt_flag};
 use super::{CliError, load::load};
 use crate::experiment::{Experiment, ExperimentResults};
 use crate::output::{self, OutputDir, ReplicationLog, RunInfo};
-use crate::scenario::{MAX_REPLICATIONS, Scenario};
+use crate::scenario::{MAX_REPLICATIONS, Scenario, replications_limit};
 
 /// Arguments of `run`.
 #[derive(Debug, Args)]
@@ -52,7 +52,8 @@ impl RunArgs {
         if let Some(replications) = self.replications {
             if !(1..=MAX_REPLICATIONS).contains(&replications) {
                 return Err(CliError::Input(anyhow!(
-                    "--replications {replications} is out of range: allowed is 1 to {MAX_REPLICATIONS}"
+                    "--replications {}",
+                    replications_limit(replications as f64)
                 )));
             }
             scenario.replications = replications;
@@ -101,11 +102,22 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let internal = |e: output::OutputError| CliError::Internal(e.into());
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
     let log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
-    let mut observer = RunObserver::new(log, loaded.scenario.replications, args.quiet);
+    let stop = interrupt_flag();
+    let mut observer = RunObserver::new(log, loaded.scenario.replications, args.quiet, stop.clone());
     let started = Instant::now();
     let outcome = pool.install(|| experiment.run(&mut observer));
     observer.finish();
-    let results = outcome.map_err(|e| CliError::Internal(anyhow!("{e}; nothing was written")))?;
+    let interrupted = |what: String| {
+        CliError::Interrupted(anyhow!(
+            "{what}; nothing was written, and the files of any earlier run in {} are as they were",
+            dir_path.display()
+        ))
+    };
+    let results = match outcome {
+        Ok(results) => results,
+        Err(stop) if observer.interrupted() => return Err(interrupted(stop.to_string())),
+        Err(stop) => return Err(CliError::Internal(anyhow!("{stop}; nothing was written"))),
+    };
     observer.log.finish().map_err(internal)?;
     let elapsed = started.elapsed().as_secs_f64();
     let run = RunInfo {
@@ -114,6 +126,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         elapsed_seconds: elapsed,
     };
     write_outputs(&mut dir, &results, &run).map_err(internal)?;
+    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(interrupted("interrupted while writing the results".to_string()));
+    }
     let written = dir.commit().map_err(internal)?;
     if !args.quiet {
         print!("{}", output::summary_table(&results));

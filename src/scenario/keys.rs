@@ -233,13 +233,21 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Returns the candidate nearest to `typed`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // A key the user started typing (`risk.p_fail` for `risk.p_fail_annual`) is the best guess.
+    let prefixed = candidates
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with(typed) && !typed.is_empty())
+        .min_by_key(|c| c.len());
+    if prefixed.is_some() {
+        return prefixed;
+    }
     let (best, distance) = candidates
-        .into_iter()
-        .map(|c| (c, edit_distance(typed, c)))
+        .iter()
+        .map(|&c| (c, edit_distance(typed, c)))
         .min_by_key(|&(_, d)| d)?;
-    // Also match on the last segment, so `risk.p_fail` suggests `risk.p_fail_annual`.
-    let close = distance <= (typed.len() / 3).max(2) || best.ends_with(typed) || best.starts_with(typed);
-    close.then_some(best)
+    (distance <= (typed.len() / 3).max(2)).then_some(best)
 }
 
 #[cfg(test)]
@@ -281,6 +289,7 @@ mod tests {
         let paths = || keys.iter().map(|k| k.path.as_str());
         assert_eq!(nearest("risk.p_fail_anual", paths()), Some("risk.p_fail_annual"));
         assert_eq!(nearest("time.month", paths()), Some("time.months"));
+        assert_eq!(nearest("risk.p_fail", paths()), Some("risk.p_fail_annual"));
         assert_eq!(nearest("zzzzzzzzzzzz", paths()), None);
     }
 

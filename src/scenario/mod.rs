@@ -12,7 +12,7 @@ mod resolved;
 
 pub use error::{Problem, ScenarioError};
 pub use keys::{ParamKey, Rule};
-pub use parse::{MAX_CELLS, MAX_REPLICATIONS};
+pub use parse::{MAX_CELLS, MAX_REPLICATIONS, replications_limit};
 
 use std::collections::HashMap;
 
@@ -205,7 +205,7 @@ impl Scenario {
             .saturating_mul(self.units.len());
         if cells > MAX_CELLS {
             problems.push(self.problem("sweep", format!(
-                "{cells} cells (options x units x sweep points) is more than the limit of {MAX_CELLS}: split the study into several runs"
+                "{cells} cells (options x units x sweep points) is more than the limit of {MAX_CELLS}: every cell keeps its statistics in memory and its rows in every output, so split the study into several runs"
             )));
             return problems;
         }

@@ -23,6 +23,15 @@ pub const MAX_CELLS: usize = 10_000;
 /// Largest N accepted before the register is known (the register caps it further).
 pub const MAX_UNITS: u64 = 5_000;
 
+/// Explains the replication limit for a refused count.
+pub fn replications_limit(n: f64) -> String {
+    format!(
+        "{n} is out of range: allowed is an integer from 1 to {MAX_REPLICATIONS}; beyond that a run takes days \
+         (about 20,000 cell-replications a second here), and the confidence intervals are already far \
+         narrower than the model's assumptions: split a larger study into runs with different seeds"
+    )
+}
+
 /// Keys that are not numeric scalars, with what they take.
 const SPECIAL_KEYS: [&str; 13] = [
     "name",
@@ -135,12 +144,14 @@ impl<'t> Parser<'t> {
                     scenario.seed = seed;
                 }
             }
-            "replications" => {
-                if let Some(n) = self.integer(name, item, 1, MAX_REPLICATIONS) {
+            "replications" => match self.number(name, item, true) {
+                Some(n) if (1.0..=MAX_REPLICATIONS as f64).contains(&n) => {
                     self.record(name, item);
-                    scenario.replications = n;
+                    scenario.replications = n as u64;
                 }
-            }
+                Some(n) => self.problem(Some(item.span()), name, replications_limit(n)),
+                None => {}
+            },
             "options" => self.options(item, scenario),
             "units" => self.units(item, scenario),
             "sweep" => self.sweep(item, scenario),
@@ -510,6 +521,8 @@ impl<'t> Parser<'t> {
             );
             return;
         };
+        let table_line = self.line_of(item.span());
+        self.lines.insert("sweep".to_string(), table_line);
         let mut axes: BTreeMap<usize, SweepAxis> = BTreeMap::new();
         for (key, value) in table {
             let path = key.get_ref().as_ref();

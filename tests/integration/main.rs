@@ -1,6 +1,7 @@
 //! The one integration test binary: known answers, model invariants, determinism, the CLI.
 
 mod cli;
+mod corpus;
 mod invariants;
 mod known_answers;
 mod report;
