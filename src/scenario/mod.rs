@@ -472,7 +472,7 @@ efficient_scale = 5.0e6
         let values: Vec<String> = (0..1000).map(|v| v.to_string()).collect();
         let list = values.join(", ");
         let text = format!("[sweep]\n\"costs.cost_cv\" = [{list}]\n\"demand.cv_level\" = [{list}]\n");
-        check(&text, None, "sweep", "more than the limit");
+        check(&text, Some(1), "sweep", "more than the limit");
     }
 
     #[test]
