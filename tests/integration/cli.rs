@@ -174,3 +174,72 @@ fn a_small_custom_register_runs() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(out.join("summary.csv").exists());
 }
+
+/// Reads every file of an output folder (charts included), by relative path.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for sub in ["", "charts"] {
+        let folder = dir.join(sub);
+        let mut entries: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        entries.sort();
+        for path in entries {
+            files.push((
+                path.strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(&path).unwrap(),
+            ));
+        }
+    }
+    files
+}
+
+#[test]
+fn an_interrupted_run_leaves_the_previous_outputs_intact() {
+    let baseline = root().join("scenarios/baseline.toml");
+    for signal in ["-TERM", "-INT"] {
+        let dir = Dir::new("interrupt");
+        let out = dir.join("out");
+        let args = |replications: &'static str| {
+            [
+                "run",
+                baseline.to_str().unwrap(),
+                "--replications",
+                replications,
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ]
+            .map(String::from)
+        };
+        let first = csu_sim(&args("5").each_ref().map(String::as_str));
+        assert!(first.status.success(), "{}", stderr(&first));
+        let before = snapshot(&out);
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_csu-sim"))
+            .args(args("1000000"))
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the run has staged its first temporary file, so the signal lands mid-run.
+        let started = std::time::Instant::now();
+        while !std::fs::read_dir(&out)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp-"))
+        {
+            assert!(started.elapsed().as_secs() < 30, "the run never started");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(130), "{signal}: {}", stderr(&output));
+        assert!(stderr(&output).contains("nothing was written"), "{}", stderr(&output));
+        assert_eq!(snapshot(&out), before, "{signal}: the earlier outputs changed");
+    }
+}

@@ -8,8 +8,8 @@ use csu_sim::scenario::Scenario;
 
 /// Collects every outcome of a run.
 #[derive(Default)]
-struct Collect {
-    outcomes: Vec<Vec<Outcome>>,
+pub struct Collect {
+    pub outcomes: Vec<Vec<Outcome>>,
 }
 
 impl Observer for Collect {
@@ -43,7 +43,8 @@ const COST_COMPONENTS: [Metric; 10] = [
     Metric::CostTransition,
 ];
 
-fn check_invariants(outcome: &Outcome, what: &str) {
+/// Checks conservation of work, costs that add up, and shares and counts in range.
+pub fn check_invariants(outcome: &Outcome, what: &str) {
     let work = outcome.work;
     let balance = work.served + work.unmet + work.residual;
     assert!((balance - work.demand).abs() <= 1e-9 * work.demand, "{what}: {work:?}");

@@ -4,5 +4,6 @@ mod cli;
 mod corpus;
 mod invariants;
 mod known_answers;
+mod properties;
 mod report;
 mod util;
