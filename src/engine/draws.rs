@@ -1,12 +1,21 @@
 //! The draws of one replication, shared by every option, N and sweep point (common random
 //! numbers, MODEL.md section 8).
 //!
+//! Each purpose has its own stream per replication (MODEL.md section 10), so adding a draw for
+//! one purpose never shifts another's:
+//! - CCG draws of a purpose are consecutive values of the purpose's stream, the CCG index (its
+//!   register row) fixing the position: the same replication gives every option, N and sweep
+//!   point the same CCG draws.
+//! - Monthly demand noise is drawn month by month (all CCG-functions of month 0, then month 1,
+//!   ...), so month m's draws never depend on the horizon.
+//! - Unit draws are keyed by site (and function) in streams of their own, drawn on first use
+//!   and kept for the rest of the replication, so a unit on the same site has the same cost and
+//!   fate in every option and N.
+//!
 //! CCG draws are stored as uniforms or standard normals and transformed with each cell's
-//! parameters, so a sweep over a CV still sees the same underlying draws. Unit draws are keyed
-//! by site (and function), so a unit on the same site has the same cost and fate everywhere;
-//! they are drawn on first use and kept for the rest of the replication.
+//! parameters, so a sweep over a CV still sees the same underlying draws.
 
-use super::rng::{MeanOneLogNormal, Purpose, normal, stream, uniform};
+use super::rng::{MeanOneLogNormal, Purpose, SimRng, normal, stream, uniform};
 use crate::model::N_FUNCTIONS;
 
 /// Function key of a unit's fate draws: 0-3 for a network team, 4 for a unit with all four.
@@ -40,52 +49,44 @@ pub struct ReplicationDraws {
     pub procurement: Vec<f64>,
     /// Uniform per month for the national systemic disruption.
     pub systemic: Vec<f64>,
-    level: Vec<[f64; N_FUNCTIONS]>,
+    level: Vec<f64>,
     monthly: Vec<f64>,
     demand_cache: Option<DemandCache>,
     unit_cost: Vec<Option<[f64; 2]>>,
     fate: Vec<Option<FateDraws>>,
 }
 
-/// Demand multipliers `e(i,f) * n(i,f,m)` for one pair of CVs.
+/// Demand `P_i / 12 * e(i,f) * n(i,f,m)` for one pair of CVs [population-years].
 #[derive(Debug)]
 struct DemandCache {
     cvs: (f64, f64),
-    multipliers: Vec<f64>,
+    work: Vec<f64>,
+}
+
+/// Returns `count` consecutive draws of the replication's stream for `purpose`.
+fn sequence(seed: u64, replication: u64, purpose: Purpose, count: usize, draw: fn(&mut SimRng) -> f64) -> Vec<f64> {
+    let mut rng = stream(seed, replication, purpose, (0, 0));
+    (0..count).map(|_| draw(&mut rng)).collect()
 }
 
 impl ReplicationDraws {
     /// Draws everything keyed by CCG for `n_ccgs` CCGs and months `0..months`.
     pub fn new(seed: u64, replication: u64, n_ccgs: usize, months: usize) -> ReplicationDraws {
-        let per_ccg = |purpose: Purpose, draw: fn(&mut super::rng::SimRng) -> f64| -> Vec<f64> {
-            (0..n_ccgs)
-                .map(|i| draw(&mut stream(seed, replication, purpose, (i as u64, 0))))
-                .collect()
-        };
-        let mut systemic_rng = stream(seed, replication, Purpose::Systemic, (0, 0));
-        let mut level = Vec::with_capacity(n_ccgs);
-        let mut monthly = Vec::with_capacity(n_ccgs * N_FUNCTIONS * months);
-        for i in 0..n_ccgs as u64 {
-            level.push([0, 1, 2, 3].map(|f| normal(&mut stream(seed, replication, Purpose::DemandLevel, (i, f)))));
-            for f in 0..N_FUNCTIONS as u64 {
-                let mut rng = stream(seed, replication, Purpose::DemandMonth, (i, f));
-                monthly.extend((0..months).map(|_| normal(&mut rng)));
-            }
-        }
+        let cells = n_ccgs * N_FUNCTIONS;
         ReplicationDraws {
             seed,
             replication,
             months,
             n_ccgs,
-            wave: per_ccg(Purpose::Wave, uniform),
-            preference: per_ccg(Purpose::Preference, uniform),
-            budget: per_ccg(Purpose::Budget, normal),
-            procurement: per_ccg(Purpose::Procurement, uniform),
-            systemic: (0..months).map(|_| uniform(&mut systemic_rng)).collect(),
-            level,
-            monthly,
+            wave: sequence(seed, replication, Purpose::Wave, n_ccgs, uniform),
+            preference: sequence(seed, replication, Purpose::Preference, n_ccgs, uniform),
+            budget: sequence(seed, replication, Purpose::Budget, n_ccgs, normal),
+            procurement: sequence(seed, replication, Purpose::Procurement, n_ccgs, uniform),
+            systemic: sequence(seed, replication, Purpose::Systemic, months, uniform),
+            level: sequence(seed, replication, Purpose::DemandLevel, cells, normal),
+            monthly: sequence(seed, replication, Purpose::DemandMonth, cells * months, normal),
             demand_cache: None,
-            unit_cost: vec![None; n_ccgs * N_FUNCTIONS],
+            unit_cost: vec![None; cells],
             fate: vec![None; n_ccgs * (N_FUNCTIONS + 1)],
         }
     }
@@ -100,29 +101,35 @@ impl ReplicationDraws {
         self.months
     }
 
-    /// Computes the demand multipliers `e(i,f) n(i,f,m)` for the given CVs, unless the last
-    /// call had the same CVs; [`ReplicationDraws::demand`] then returns them.
-    pub fn prepare_demand(&mut self, cv_level: f64, cv_month: f64) {
+    /// Computes each CCG-function-month's demand for the given CVs and populations, unless the
+    /// last call had the same CVs; [`ReplicationDraws::demand`] then returns it.
+    pub fn prepare_demand(&mut self, cv_level: f64, cv_month: f64, populations: &[f64]) {
         let fresh = self.demand_cache.as_ref().is_none_or(|c| c.cvs != (cv_level, cv_month));
-        if fresh {
-            let level_dist = MeanOneLogNormal::new(cv_level);
-            let month_dist = MeanOneLogNormal::new(cv_month);
-            let mut multipliers = Vec::with_capacity(self.monthly.len());
-            for (cf, months) in self.monthly.chunks_exact(self.months).enumerate() {
-                let level = level_dist.at(self.level[cf / N_FUNCTIONS][cf % N_FUNCTIONS]);
-                multipliers.extend(months.iter().map(|&z| level * month_dist.at(z)));
-            }
-            self.demand_cache = Some(DemandCache {
-                cvs: (cv_level, cv_month),
-                multipliers,
-            });
+        if !fresh {
+            return;
         }
+        let level_dist = MeanOneLogNormal::new(cv_level);
+        let month_dist = MeanOneLogNormal::new(cv_month);
+        let base: Vec<f64> = self
+            .level
+            .iter()
+            .enumerate()
+            .map(|(cf, &z)| populations[cf / N_FUNCTIONS] / 12.0 * level_dist.at(z))
+            .collect();
+        let mut work = Vec::with_capacity(self.monthly.len());
+        for month in self.monthly.chunks_exact(base.len().max(1)) {
+            work.extend(month.iter().zip(&base).map(|(&z, &b)| b * month_dist.at(z)));
+        }
+        self.demand_cache = Some(DemandCache {
+            cvs: (cv_level, cv_month),
+            work,
+        });
     }
 
-    /// Returns the demand multipliers of the last [`ReplicationDraws::prepare_demand`], indexed
-    /// `(i * 4 + f) * months + m`; empty before the first call.
+    /// Returns the demand of the last [`ReplicationDraws::prepare_demand`] [population-years],
+    /// indexed `(m * n_ccgs + i) * 4 + f`; empty before the first call.
     pub fn demand(&self) -> &[f64] {
-        self.demand_cache.as_ref().map_or(&[], |c| &c.multipliers)
+        self.demand_cache.as_ref().map_or(&[], |c| &c.work)
     }
 
     /// Returns the standard normals `(z_F, z_v)` of the unit cost draws at `(site, f)`.
@@ -173,12 +180,11 @@ mod tests {
     fn month_draws_do_not_depend_on_the_horizon() {
         let mut short = ReplicationDraws::new(5, 2, 3, 12);
         let mut long = ReplicationDraws::new(5, 2, 3, 30);
-        short.prepare_demand(0.15, 0.1);
-        long.prepare_demand(0.15, 0.1);
+        short.prepare_demand(0.15, 0.1, &[1.0, 2.0, 3.0]);
+        long.prepare_demand(0.15, 0.1, &[1.0, 2.0, 3.0]);
         let (a, b) = (short.demand(), long.demand());
-        for cf in 0..3 * N_FUNCTIONS {
-            assert_eq!(a[cf * 12..cf * 12 + 12], b[cf * 30..cf * 30 + 12]);
-        }
+        assert_eq!(a.len(), 12 * 3 * N_FUNCTIONS);
+        assert_eq!(a[..], b[..a.len()]);
         assert_eq!(short.systemic[..], long.systemic[..12]);
         assert_eq!(short.fate(1, 4).monthly[..], long.fate(1, 4).monthly[..12]);
     }

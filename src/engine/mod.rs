@@ -30,6 +30,8 @@ pub struct Cell<'a> {
     pub register: &'a Register,
     /// Framework and private prices computed from `params`.
     pub prices: MarketPrices,
+    /// CCG populations in register order [people].
+    pub populations: Vec<f64>,
 }
 
 impl<'a> Cell<'a> {
@@ -46,6 +48,7 @@ impl<'a> Cell<'a> {
             params,
             register,
             prices: MarketPrices::new(params),
+            populations: register.populations(),
         }
     }
 }
@@ -55,7 +58,11 @@ impl<'a> Cell<'a> {
 /// `draws` must cover the register's CCGs and at least `params.time.months` months; unit
 /// draws are added to it on first use, so later cells of the same replication reuse them.
 pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
-    draws.prepare_demand(cell.params.demand.cv_level, cell.params.demand.cv_month);
+    draws.prepare_demand(
+        cell.params.demand.cv_level,
+        cell.params.demand.cv_month,
+        &cell.populations,
+    );
     let simulation = simulation::Simulation::new(cell, draws);
     simulation.run(draws)
 }

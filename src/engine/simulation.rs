@@ -148,7 +148,7 @@ impl<'a> Simulation<'a> {
             self.onboard(m);
             self.track_contracts(m);
             if operating {
-                self.demand_month(m, demand, draws.months());
+                self.demand_month(m, demand);
                 self.serve_month(m);
                 if self.cell.option.units_can_fail() {
                     self.failure_draws(m, draws);
@@ -315,18 +315,19 @@ impl<'a> Simulation<'a> {
     }
 
     /// Step 4a: each CCG's demand goes to its provider's queue, or is unmet (section 6).
-    fn demand_month(&mut self, m: u32, demand: &[f64], months: usize) {
+    fn demand_month(&mut self, m: u32, demand: &[f64]) {
         let params = self.cell.params;
         let register = self.cell.register;
         let distances = register.distances();
         let km_cost = params.costs.distance_cost_per_km / 12.0;
         let teams = self.cell.layout.kind() == LayoutKind::Teams;
+        let n = register.len();
         self.tally.start_month();
         for (i, ccg) in register.ccgs().iter().enumerate() {
             let mut nhs_units = 0u32;
             for f in Function::ALL {
                 let fi = f.index();
-                let work = ccg.population / 12.0 * demand[(i * N_FUNCTIONS + fi) * months + m as usize];
+                let work = demand[(m as usize * n + i) * N_FUNCTIONS + fi];
                 self.tally.demand[fi] += work;
                 match Self::in_service(self.links[i][fi], m) {
                     Some(Provider::Unit(unit)) => {

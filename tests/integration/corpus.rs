@@ -161,3 +161,26 @@ fn a_ten_megabyte_register_is_refused_with_the_row_limit() {
     }
     check_register(big.as_bytes(), &["line 5002", "more than 5000 rows"]);
 }
+
+#[test]
+fn every_fuzz_seed_parses_or_is_rejected_without_panicking() {
+    let corpus = crate::util::root().join("tests/fuzz/corpus");
+    let mut count = 0;
+    for (target, entries) in ["scenario", "register"].map(|t| (t, std::fs::read_dir(corpus.join(t)).unwrap())) {
+        for path in entries.map(|e| e.unwrap().path()) {
+            let bytes = std::fs::read(&path).unwrap();
+            if target == "scenario" {
+                if let Ok(text) = std::str::from_utf8(&bytes)
+                    && let Ok(scenario) = csu_sim::scenario::Scenario::parse(text, "seed.toml", "seed")
+                {
+                    let _ = scenario.check_register(211);
+                    let _ = scenario.to_toml();
+                }
+            } else {
+                let _ = csu_sim::model::Register::parse(&bytes, "seed.csv");
+            }
+            count += 1;
+        }
+    }
+    assert!(count > 60);
+}
