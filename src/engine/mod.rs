@@ -7,6 +7,7 @@ pub mod draws;
 pub mod outcome;
 pub mod queue;
 pub mod rng;
+mod routes;
 mod simulation;
 mod tally;
 pub mod units;

@@ -2,11 +2,13 @@
 //!
 //! Within a month the order is fixed (section 3): systemic draw, decisions in CCG index order,
 //! onboarding, then for `m >= G` demand, service, pooling, loss, ageing and costs, and last the
-//! operating failure draws, effective from the next month.
+//! operating failure draws, effective from the next month. A CCG onboarded in month m is in
+//! service from m + 1: its onboarding is recorded, and it starts at the top of the next month.
 
 use super::draws::ReplicationDraws;
 use super::outcome::{Metric, N_METRICS, Outcome, WorkLedger};
 use super::queue::{Entry, OnboardingQueue, WorkQueues};
+use super::routes::{Routes, Service, Sink};
 use super::units::{NO_DESK, UnitBook, shared_fixed_cost};
 use super::{Cell, tally::Tally};
 use crate::delivery::{Choice, Market, Request};
@@ -31,8 +33,10 @@ enum Link {
     Deciding { at: u32 },
     /// Waiting in an onboarding queue.
     Waiting,
-    /// In service from month `since` on.
-    Serving { provider: Provider, since: u32 },
+    /// Onboarded this month: in service from the next.
+    Onboarded(Provider),
+    /// In service.
+    Serving(Provider),
 }
 
 /// Bit mask of all four functions.
@@ -49,17 +53,24 @@ pub(super) struct Simulation<'a> {
     cell: &'a Cell<'a>,
     units: UnitBook,
     queues: WorkQueues,
+    routes: Routes,
     onboarding: Vec<OnboardingQueue>,
     private_queue: OnboardingQueue,
+    onboarded: Vec<Entry>,
+    decisions: Vec<Vec<u32>>,
     ready: Vec<u32>,
     budget: Vec<f64>,
     preference: Vec<usize>,
     links: Vec<[Link; N_FUNCTIONS]>,
-    after_failure: Vec<[bool; N_FUNCTIONS]>,
     reprocurements: Vec<u32>,
     price_paid: Vec<Option<f64>>,
     in_house: Vec<bool>,
     first_full: Vec<Option<u32>>,
+    contracted: u32,
+    desks_of_function: [Vec<usize>; N_FUNCTIONS],
+    capacity: Vec<f64>,
+    served: Vec<f64>,
+    spare: Vec<f64>,
     disrupted_until: u32,
     tally: Tally,
 }
@@ -78,18 +89,23 @@ impl<'a> Simulation<'a> {
             register.total_population(),
             draws,
         );
-        let n_units = cell.layout.units().len();
         let onboarding = if cell.option.national_queue() {
             vec![OnboardingQueue::new(units.slots.iter().sum())]
         } else {
             units.slots.iter().map(|&s| OnboardingQueue::new(s)).collect()
         };
         let budget_dist = MeanOneLogNormal::new(params.choice.budget_cv);
+        let n_desks = units.desks.len();
+        let desks_of_function = Function::ALL.map(|f| (0..n_desks).filter(|&d| units.desks[d].function == f).collect());
+        let months = params.time.months as usize;
         let mut sim = Simulation {
             cell,
-            queues: WorkQueues::new(units.desks.len(), params.service.max_wait_months as usize),
+            queues: WorkQueues::new(n_desks, params.service.max_wait_months as usize),
+            routes: Routes::new(n, n_desks, params.costs.distance_cost_per_km),
             onboarding,
             private_queue: OnboardingQueue::new(u64::from(params.onboarding.private_per_month)),
+            onboarded: Vec::new(),
+            decisions: vec![Vec::new(); months],
             ready: (0..n).map(|i| ready_month(cell, draws, i)).collect(),
             budget: draws
                 .budget
@@ -102,17 +118,20 @@ impl<'a> Simulation<'a> {
                 .map(|&u| preference_of(&params.choice.preferences, u))
                 .collect(),
             links: vec![[Link::Idle; N_FUNCTIONS]; n],
-            after_failure: vec![[false; N_FUNCTIONS]; n],
             reprocurements: vec![0; n],
             price_paid: vec![None; n],
             in_house: vec![false; n],
             first_full: vec![None; n],
+            contracted: 0,
+            desks_of_function,
+            capacity: vec![0.0; n_desks],
+            served: vec![0.0; n_desks],
+            spare: Vec::with_capacity(n_desks),
             disrupted_until: 0,
-            tally: Tally::new(units.desks.len(), params.time.months as usize),
+            tally: Tally::new(months),
             units,
         };
         sim.tally.failures_checkpoint = sim.units.failed_checkpoint;
-        debug_assert_eq!(sim.units.open.len(), n_units);
         sim.schedule_first_decisions(draws);
         sim
     }
@@ -128,10 +147,21 @@ impl<'a> Simulation<'a> {
                 Some(tri) if !goes_in_house => tri.months(draws.procurement[i]),
                 _ => 0,
             };
-            let at = self.ready[i] + delay;
-            if at < self.cell.params.time.months {
-                self.links[i] = [Link::Deciding { at }; N_FUNCTIONS];
+            self.schedule(i, (1 << N_FUNCTIONS) - 1, self.ready[i] + delay);
+        }
+    }
+
+    /// Sets the functions in `mask` of CCG `i` to decide in month `at` (never, if at or after H).
+    fn schedule(&mut self, i: usize, mask: u8, at: u32) {
+        let link = match self.decisions.get_mut(at as usize) {
+            Some(due) => {
+                due.push(i as u32);
+                Link::Deciding { at }
             }
+            None => Link::Idle,
+        };
+        for f in functions_in(mask) {
+            self.links[i][f.index()] = link;
         }
     }
 
@@ -139,16 +169,20 @@ impl<'a> Simulation<'a> {
     pub(super) fn run(mut self, draws: &ReplicationDraws) -> Outcome {
         let time = &self.cell.params.time;
         let demand = draws.demand();
+        let per_month = self.links.len() * N_FUNCTIONS;
         for m in 0..time.months {
+            self.start_onboarded();
             let operating = m >= time.go_live_month;
             if operating && self.cell.option.systemic_risk() {
                 self.systemic_draw(m, draws.systemic[m as usize]);
             }
             self.decide_month(m);
-            self.onboard(m);
+            self.onboard();
             self.track_contracts(m);
             if operating {
-                self.demand_month(m, demand);
+                let start = m as usize * per_month;
+                self.routes.route(&demand[start..start + per_month]);
+                self.account_demand();
                 self.serve_month(m);
                 if self.cell.option.units_can_fail() {
                     self.failure_draws(m, draws);
@@ -178,31 +212,31 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// Step 2: the decisions due this month, in CCG index order.
     fn decide_month(&mut self, m: u32) {
-        for i in 0..self.links.len() {
-            let mut mask = 0u8;
-            for f in Function::ALL {
-                if self.links[i][f.index()] == (Link::Deciding { at: m }) {
-                    mask |= 1 << f.index();
-                }
-            }
+        let mut due = std::mem::take(&mut self.decisions[m as usize]);
+        due.sort_unstable();
+        due.dedup();
+        for &i in &due {
+            let i = i as usize;
+            let mask = Function::ALL
+                .into_iter()
+                .filter(|f| self.links[i][f.index()] == (Link::Deciding { at: m }))
+                .fold(0u8, |mask, f| mask | 1 << f.index());
             if mask != 0 {
-                self.decide(i, mask, m);
+                self.decide(i, mask);
             }
         }
     }
 
     /// One decision of CCG `i` for the functions in `mask` (section 7).
-    fn decide(&mut self, i: usize, mask: u8, m: u32) {
+    fn decide(&mut self, i: usize, mask: u8) {
         let option = self.cell.option;
         let params = self.cell.params;
         let honoured = option.honours_preferences();
         if honoured && self.preference[i] == preference::IN_HOUSE {
             for f in functions_in(mask) {
-                self.links[i][f.index()] = Link::Serving {
-                    provider: Provider::InHouse,
-                    since: m,
-                };
+                self.start(i, f, Provider::InHouse);
             }
             self.in_house[i] = true;
             self.price_paid[i] = Some(self.in_house_price(i));
@@ -212,11 +246,25 @@ impl<'a> Simulation<'a> {
             self.tally.transactions += option.transaction_cost(params);
         }
         let wants_private = honoured && self.preference[i] == preference::OUTSIDE_NHS;
-        let groups: Vec<(u8, Function)> = match self.cell.layout.kind() {
-            LayoutKind::Sites => functions_in(mask).next().map(|f| (mask, f)).into_iter().collect(),
-            LayoutKind::Teams => functions_in(mask).map(|f| (1 << f.index(), f)).collect(),
+        let mut groups = [(0u8, Function::BusinessIntelligence); N_FUNCTIONS];
+        let n_groups = match self.cell.layout.kind() {
+            LayoutKind::Sites => {
+                groups[0] = (
+                    mask,
+                    functions_in(mask).next().unwrap_or(Function::BusinessIntelligence),
+                );
+                1
+            }
+            LayoutKind::Teams => {
+                let mut count = 0;
+                for f in functions_in(mask) {
+                    groups[count] = (1 << f.index(), f);
+                    count += 1;
+                }
+                count
+            }
         };
-        for (group, function) in groups {
+        for &(group, function) in &groups[..n_groups] {
             let choice = if wants_private {
                 Choice::Private
             } else {
@@ -272,95 +320,111 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn onboard(&mut self, m: u32) {
-        let mut onboarded: Vec<Entry> = Vec::new();
+    /// Step 3: each queue takes up to its slots; those onboarded are in service next month.
+    fn onboard(&mut self) {
         for queue in self
             .onboarding
             .iter_mut()
             .chain(std::iter::once(&mut self.private_queue))
         {
-            onboarded.extend(queue.take_month());
+            self.onboarded.extend(queue.take_month());
         }
-        for entry in onboarded {
+        for entry in &self.onboarded {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
             for f in functions_in(entry.mask) {
-                self.links[entry.ccg][f.index()] = Link::Serving { provider, since: m + 1 };
+                self.links[entry.ccg][f.index()] = Link::Onboarded(provider);
             }
         }
     }
 
-    fn in_service(link: Link, m: u32) -> Option<Provider> {
-        match link {
-            Link::Serving { provider, since } if since <= m => Some(provider),
-            _ => None,
-        }
-    }
-
-    fn track_contracts(&mut self, m: u32) {
-        let go_live = m == self.cell.params.time.go_live_month;
-        let mut contracted = 0.0;
-        for (i, links) in self.links.iter().enumerate() {
-            let full = links.iter().all(|&l| Self::in_service(l, m).is_some());
-            if full && self.first_full[i].is_none() {
-                self.first_full[i] = Some(m);
-            }
-            if self.first_full[i].is_some() {
-                contracted += 1.0;
-            }
-            if go_live && !full {
-                self.tally.uncontracted_at_go_live += 1;
-            }
-        }
-        self.tally.contracted_by_month[m as usize] = contracted;
-    }
-
-    /// Step 4a: each CCG's demand goes to its provider's queue, or is unmet (section 6).
-    fn demand_month(&mut self, m: u32, demand: &[f64]) {
-        let params = self.cell.params;
-        let register = self.cell.register;
-        let distances = register.distances();
-        let km_cost = params.costs.distance_cost_per_km / 12.0;
-        let teams = self.cell.layout.kind() == LayoutKind::Teams;
-        let n = register.len();
-        self.tally.start_month();
-        for (i, ccg) in register.ccgs().iter().enumerate() {
-            let mut nhs_units = 0u32;
-            for f in Function::ALL {
-                let fi = f.index();
-                let work = demand[(m as usize * n + i) * N_FUNCTIONS + fi];
-                self.tally.demand[fi] += work;
-                match Self::in_service(self.links[i][fi], m) {
-                    Some(Provider::Unit(unit)) => {
-                        let desk = self.units.desk_of[unit][fi] as usize;
-                        debug_assert_ne!(desk as u32, NO_DESK);
-                        self.queues.arrive(desk, work);
-                        self.tally.qact[desk] += ccg.population;
-                        let km = distances.get(i, self.cell.layout.units()[unit].site);
-                        self.tally.distance += km_cost * km;
-                        self.tally.distance_weighted += ccg.population * km;
-                        self.tally.distance_weight += ccg.population;
-                        self.after_failure[i][fi] = false;
-                        nhs_units += 1;
-                    }
-                    Some(Provider::Private) => {
-                        self.tally.served_private += work;
-                        self.tally.private += self.cell.prices.private[fi] * work;
-                        self.after_failure[i][fi] = false;
-                    }
-                    Some(Provider::InHouse) => {
-                        self.tally.served_in_house += work;
-                        let fp = params.function(f);
-                        let annual = params.costs.in_house_fixed_share * fp.fixed_cost
-                            + fp.variable_cost * (1.0 + params.costs.in_house_premium) * ccg.population;
-                        self.tally.in_house += annual / 12.0;
-                    }
-                    None if self.after_failure[i][fi] => self.tally.unmet_failure[fi] += work,
-                    None => self.tally.unmet_uncontracted[fi] += work,
+    /// Puts last month's onboarded CCG-functions in service (unless their unit failed since).
+    fn start_onboarded(&mut self) {
+        let onboarded = std::mem::take(&mut self.onboarded);
+        for entry in &onboarded {
+            let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
+            for f in functions_in(entry.mask) {
+                if self.links[entry.ccg][f.index()] == Link::Onboarded(provider) {
+                    self.start(entry.ccg, f, provider);
                 }
             }
-            if teams && nhs_units > 1 {
-                self.tally.coordination += params.costs.coordination_cost / 12.0 * f64::from(nhs_units - 1);
+        }
+        self.onboarded = onboarded;
+        self.onboarded.clear();
+    }
+
+    /// Puts CCG-function `(i, f)` in service with `provider` from the current month.
+    fn start(&mut self, i: usize, f: Function, provider: Provider) {
+        self.links[i][f.index()] = Link::Serving(provider);
+        let service = match provider {
+            Provider::Unit(unit) => Service::Desk {
+                desk: self.units.desk_of[unit][f.index()] as usize,
+                km: self.distance(i, unit),
+                population: self.cell.populations[i],
+            },
+            Provider::Private => Service::Private,
+            Provider::InHouse => Service::InHouse {
+                monthly_cost: self.in_house_annual(i, f) / 12.0,
+            },
+        };
+        self.routes.start(i, f.index(), service);
+    }
+
+    fn distance(&self, i: usize, unit: usize) -> f64 {
+        self.cell
+            .register
+            .distances()
+            .get(i, self.cell.layout.units()[unit].site)
+    }
+
+    /// Records contract progress in month `m` (first month all four functions are in service).
+    fn track_contracts(&mut self, m: u32) {
+        for (i, &count) in self.routes.in_service.iter().enumerate() {
+            if count as usize == N_FUNCTIONS && self.first_full[i].is_none() {
+                self.first_full[i] = Some(m);
+                self.contracted += 1;
             }
+        }
+        if m == self.cell.params.time.go_live_month {
+            let short = self
+                .routes
+                .in_service
+                .iter()
+                .filter(|&&c| (c as usize) < N_FUNCTIONS)
+                .count();
+            self.tally.uncontracted_at_go_live = short as u32;
+        }
+        self.tally.contracted_by_month[m as usize] = f64::from(self.contracted);
+    }
+
+    /// Step 4a: books the month's routed demand and the costs of who is in service (section 6).
+    fn account_demand(&mut self) {
+        let routes = &self.routes;
+        let tally = &mut self.tally;
+        for (d, desk) in self.units.desks.iter().enumerate() {
+            let arrivals = routes.arrivals(d);
+            tally.demand[desk.function.index()] += arrivals;
+            if arrivals > 0.0 {
+                self.queues.arrive(d, arrivals);
+            }
+        }
+        for f in 0..N_FUNCTIONS {
+            let private = routes.sunk(Sink::Private, f);
+            let in_house = routes.sunk(Sink::InHouse, f);
+            let uncontracted = routes.sunk(Sink::Uncontracted, f);
+            let failure = routes.sunk(Sink::Failure, f);
+            tally.demand[f] += private + in_house + uncontracted + failure;
+            tally.served_private += private;
+            tally.private += self.cell.prices.private[f] * private;
+            tally.served_in_house += in_house;
+            tally.unmet_uncontracted[f] += uncontracted;
+            tally.unmet_failure[f] += failure;
+        }
+        tally.in_house += routes.in_house_cost;
+        tally.distance += routes.distance_cost;
+        tally.distance_weighted += routes.population_km;
+        tally.distance_weight += routes.population;
+        if self.cell.layout.kind() == LayoutKind::Teams {
+            tally.coordination += self.cell.params.costs.coordination_cost / 12.0 * f64::from(routes.extra_units);
         }
     }
 
@@ -368,23 +432,24 @@ impl<'a> Simulation<'a> {
     fn serve_month(&mut self, m: u32) {
         let params = self.cell.params;
         let halved = m < self.disrupted_until;
-        let mut capacity = vec![0.0; self.units.desks.len()];
         for (d, desk) in self.units.desks.iter().enumerate() {
+            self.capacity[d] = 0.0;
+            self.served[d] = 0.0;
             if self.units.open[desk.unit] {
-                capacity[d] = if halved { desk.capacity / 2.0 } else { desk.capacity };
-                self.tally.served_month[d] = self.queues.serve(d, capacity[d]);
+                self.capacity[d] = if halved { desk.capacity / 2.0 } else { desk.capacity };
+                self.served[d] = self.queues.serve(d, self.capacity[d]);
             }
         }
         if self.cell.option.pools() {
-            for f in Function::ALL {
-                self.pool(f, &capacity);
+            for f in 0..N_FUNCTIONS {
+                self.pool(f);
             }
         }
         for (d, desk) in self.units.desks.iter().enumerate() {
             if !self.units.open[desk.unit] {
                 continue;
             }
-            let served = self.tally.served_month[d];
+            let served = self.served[d];
             self.tally.served_units += served;
             let lost = self.queues.age(d);
             self.tally.unmet_capacity[desk.function.index()] += lost;
@@ -392,11 +457,11 @@ impl<'a> Simulation<'a> {
             if lost > 0.0 {
                 self.tally.saturated_desk_months += 1;
             }
-            if capacity[d] > 0.0 {
-                self.tally.utilisation.push(served / capacity[d]);
+            if self.capacity[d] > 0.0 {
+                self.tally.utilisation.push(served / self.capacity[d]);
             }
             self.tally.units +=
-                desk.monthly_constant + desk.cost.size_term(self.tally.qact[d]) / 12.0 + desk.cost.variable * served;
+                desk.monthly_constant + desk.cost.size_term(self.routes.qact[d]) / 12.0 + desk.cost.variable * served;
         }
         if let Some(overhead) = self.cell.option.shared_overhead(params) {
             self.tally.shared_fixed += shared_fixed_cost(params) / 12.0;
@@ -406,25 +471,34 @@ impl<'a> Simulation<'a> {
 
     /// Pooling of function `f` across open units (section 6): `min(E, efficiency * S)` is taken
     /// in equal proportion from every bucket and delivered in proportion to spare capacity.
-    fn pool(&mut self, f: Function, capacity: &[f64]) {
-        let desks: Vec<usize> = (0..self.units.desks.len())
-            .filter(|&d| self.units.desks[d].function == f && self.units.open[self.units.desks[d].unit])
-            .collect();
-        let spare: Vec<f64> = desks
-            .iter()
-            .map(|&d| (capacity[d] - self.tally.served_month[d]).max(0.0))
-            .collect();
-        let total_spare: f64 = spare.iter().sum();
-        let queued: f64 = desks.iter().map(|&d| self.queues.total(d)).sum();
+    fn pool(&mut self, f: usize) {
+        let desks = &self.desks_of_function[f];
+        self.spare.clear();
+        let mut total_spare = 0.0;
+        let mut queued = 0.0;
+        for &d in desks {
+            let open = self.units.open[self.units.desks[d].unit];
+            let spare = if open {
+                (self.capacity[d] - self.served[d]).max(0.0)
+            } else {
+                0.0
+            };
+            self.spare.push(spare);
+            total_spare += spare;
+            if open {
+                queued += self.queues.total(d);
+            }
+        }
         if total_spare <= 0.0 || queued <= 0.0 {
             return;
         }
         let pooled = queued.min(self.cell.params.service.pool_efficiency * total_spare);
         let keep = 1.0 - pooled / queued;
-        for (&d, &s) in desks.iter().zip(&spare) {
-            self.queues.scale(d, keep);
-            let delivered = pooled * s / total_spare;
-            self.tally.served_month[d] += delivered;
+        for (&d, &spare) in desks.iter().zip(&self.spare) {
+            if self.units.open[self.units.desks[d].unit] {
+                self.queues.scale(d, keep);
+                self.served[d] += pooled * spare / total_spare;
+            }
         }
         self.tally.remote += self.cell.params.costs.remote_cost_per_head * pooled;
     }
@@ -457,18 +531,11 @@ impl<'a> Simulation<'a> {
         }
         for (i, links) in self.links.iter().enumerate() {
             for f in Function::ALL {
-                if let Link::Serving {
-                    provider: Provider::Unit(u),
-                    since,
-                } = links[f.index()]
-                    && u == unit
-                {
+                match links[f.index()] {
+                    Link::Serving(Provider::Unit(u)) if u == unit => moved[i].0 |= 1 << f.index(),
                     // A CCG onboarded this month counts as still waiting (section 7 fine print).
-                    if since <= m {
-                        moved[i].0 |= 1 << f.index()
-                    } else {
-                        moved[i].1 |= 1 << f.index()
-                    }
+                    Link::Onboarded(Provider::Unit(u)) if u == unit => moved[i].1 |= 1 << f.index(),
+                    _ => {}
                 }
             }
         }
@@ -477,20 +544,15 @@ impl<'a> Simulation<'a> {
             if serving | waiting == 0 {
                 continue;
             }
-            let population = self.cell.register.ccgs()[i].population;
+            let population = self.cell.populations[i];
             self.tally.transition += transition * population * f64::from(serving.count_ones()) / N_FUNCTIONS as f64;
+            let km = self.distance(i, unit);
             for f in functions_in(serving) {
-                self.after_failure[i][f.index()] = true;
+                let desk = self.units.desk_of[unit][f.index()] as usize;
+                self.routes.fail(i, f.index(), desk, km, population);
             }
             let at = m + self.redecision_delay(i, draws);
-            let link = if at < self.cell.params.time.months {
-                Link::Deciding { at }
-            } else {
-                Link::Idle
-            };
-            for f in functions_in(serving | waiting) {
-                self.links[i][f.index()] = link;
-            }
+            self.schedule(i, serving | waiting, at);
         }
     }
 
@@ -506,19 +568,19 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// Returns CCG `i`'s yearly in-house cost of function `f`:
+    /// `in_house_fixed_share * F_f + v_f (1 + in_house_premium) P_i` (base parameters) [GBP].
+    fn in_house_annual(&self, i: usize, f: Function) -> f64 {
+        let params = self.cell.params;
+        let fp = params.function(f);
+        params.costs.in_house_fixed_share * fp.fixed_cost
+            + fp.variable_cost * (1.0 + params.costs.in_house_premium) * self.cell.populations[i]
+    }
+
     /// Returns CCG `i`'s in-house cost per head for all four functions [GBP/year].
     fn in_house_price(&self, i: usize) -> f64 {
-        let params = self.cell.params;
-        let population = self.cell.register.ccgs()[i].population;
-        let annual: f64 = params
-            .functions
-            .iter()
-            .map(|fp| {
-                params.costs.in_house_fixed_share * fp.fixed_cost
-                    + fp.variable_cost * (1.0 + params.costs.in_house_premium) * population
-            })
-            .sum();
-        annual / population
+        let annual: f64 = Function::ALL.into_iter().map(|f| self.in_house_annual(i, f)).sum();
+        annual / self.cell.populations[i]
     }
 
     fn finish(mut self) -> Outcome {

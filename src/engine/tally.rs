@@ -3,7 +3,7 @@
 use super::outcome::{Metric, N_METRICS};
 use crate::model::cost::MarketPrices;
 use crate::model::{N_FUNCTIONS, Params};
-use crate::stats::percentile_sorted;
+use crate::stats::percentile_unsorted;
 
 /// Horizon totals of one cell in one replication (costs in GBP, work in population-years).
 #[derive(Clone, Debug, Default)]
@@ -35,27 +35,15 @@ pub(super) struct Tally {
     pub failures_operating: u32,
     pub systemic_events: u32,
     pub contracted_by_month: Vec<f64>,
-    /// Population in service with each desk this month, `Qact` [people].
-    pub qact: Vec<f64>,
-    /// Work each desk served this month, pooled work included [population-years].
-    pub served_month: Vec<f64>,
 }
 
 impl Tally {
-    /// Creates empty totals for `n_desks` desks and `months` months.
-    pub fn new(n_desks: usize, months: usize) -> Tally {
+    /// Creates empty totals for `months` months.
+    pub fn new(months: usize) -> Tally {
         Tally {
-            qact: vec![0.0; n_desks],
-            served_month: vec![0.0; n_desks],
             contracted_by_month: vec![0.0; months],
             ..Tally::default()
         }
-    }
-
-    /// Clears the per-month desk figures.
-    pub fn start_month(&mut self) {
-        self.qact.fill(0.0);
-        self.served_month.fill(0.0);
     }
 
     /// Returns unmet work of every cause and function.
@@ -125,8 +113,7 @@ impl Tally {
         if !self.utilisation.is_empty() {
             values[Metric::UtilisationMean as usize] =
                 self.utilisation.iter().sum::<f64>() / self.utilisation.len() as f64;
-            self.utilisation.sort_by(f64::total_cmp);
-            values[Metric::UtilisationP95 as usize] = percentile_sorted(&self.utilisation, 0.95);
+            values[Metric::UtilisationP95 as usize] = percentile_unsorted(&mut self.utilisation, 0.95);
         }
         if self.open_desk_months > 0 {
             values[Metric::SaturatedUnitShare as usize] =
