@@ -9,6 +9,9 @@
 
 use crate::model::N_FUNCTIONS;
 
+/// Partial sums kept apart while routing a month's demand.
+const LANES: usize = 4;
+
 /// Kinds of sink, after the desks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Sink {
@@ -39,6 +42,7 @@ pub(super) struct Routes {
     n_desks: usize,
     routes: Vec<u32>,
     sinks: Vec<f64>,
+    lanes: Vec<f64>,
     /// Population in service with each desk, `Qact` [people].
     pub qact: Vec<f64>,
     /// Functions in service per CCG (any provider).
@@ -64,6 +68,7 @@ impl Routes {
             n_desks,
             routes: vec![0; n_ccgs * N_FUNCTIONS],
             sinks: vec![0.0; n_desks + 4 * N_FUNCTIONS],
+            lanes: vec![0.0; LANES * (n_desks + 4 * N_FUNCTIONS)],
             qact: vec![0.0; n_desks],
             in_service: vec![0; n_ccgs],
             nhs_units: vec![0; n_ccgs],
@@ -84,8 +89,9 @@ impl Routes {
         (self.n_desks + kind as usize * N_FUNCTIONS + function) as u32
     }
 
-    /// Puts CCG-function `(ccg, f)` in service with `service` from now on.
-    pub fn start(&mut self, ccg: usize, f: usize, service: Service) {
+    /// Puts CCG-function `(ccg, f)` in service with `service` from now on; returns true when
+    /// the CCG now has all four functions in service.
+    pub fn start(&mut self, ccg: usize, f: usize, service: Service) -> bool {
         let cf = ccg * N_FUNCTIONS + f;
         self.in_service[ccg] += 1;
         self.routes[cf] = match service {
@@ -106,6 +112,7 @@ impl Routes {
                 self.sink(Sink::InHouse, f)
             }
         };
+        usize::from(self.in_service[ccg]) == N_FUNCTIONS
     }
 
     /// Takes CCG-function `(ccg, f)` out of service with a failed desk: its demand is unmet
@@ -124,10 +131,19 @@ impl Routes {
     }
 
     /// Routes one month's demand (indexed `i * 4 + f`) to desks and sinks.
+    ///
+    /// Neighbouring CCGs mostly share a desk, so a single array of sums would make every add
+    /// wait for the previous store to the same place. CCGs are spread over [`LANES`] partial
+    /// sums (CCG index modulo LANES), added up at the end, so the adds overlap.
     pub fn route(&mut self, demand: &[f64]) {
-        self.sinks.fill(0.0);
-        for (&route, &work) in self.routes.iter().zip(demand) {
-            self.sinks[route as usize] += work;
+        let n_sinks = self.sinks.len();
+        self.lanes.fill(0.0);
+        for (cf, (&route, &work)) in self.routes.iter().zip(demand).enumerate() {
+            let lane = (cf / N_FUNCTIONS) % LANES;
+            self.lanes[lane * n_sinks + route as usize] += work;
+        }
+        for (sink, total) in self.sinks.iter_mut().enumerate() {
+            *total = (0..LANES).map(|lane| self.lanes[lane * n_sinks + sink]).sum();
         }
     }
 

@@ -67,6 +67,7 @@ pub(super) struct Simulation<'a> {
     in_house: Vec<bool>,
     first_full: Vec<Option<u32>>,
     contracted: u32,
+    month: u32,
     desks_of_function: [Vec<usize>; N_FUNCTIONS],
     capacity: Vec<f64>,
     served: Vec<f64>,
@@ -123,6 +124,7 @@ impl<'a> Simulation<'a> {
             in_house: vec![false; n],
             first_full: vec![None; n],
             contracted: 0,
+            month: 0,
             desks_of_function,
             capacity: vec![0.0; n_desks],
             served: vec![0.0; n_desks],
@@ -171,6 +173,7 @@ impl<'a> Simulation<'a> {
         let demand = draws.demand();
         let per_month = self.links.len() * N_FUNCTIONS;
         for m in 0..time.months {
+            self.month = m;
             self.start_onboarded();
             let operating = m >= time.go_live_month;
             if operating && self.cell.option.systemic_risk() {
@@ -366,7 +369,10 @@ impl<'a> Simulation<'a> {
                 monthly_cost: self.in_house_annual(i, f) / 12.0,
             },
         };
-        self.routes.start(i, f.index(), service);
+        if self.routes.start(i, f.index(), service) && self.first_full[i].is_none() {
+            self.first_full[i] = Some(self.month);
+            self.contracted += 1;
+        }
     }
 
     fn distance(&self, i: usize, unit: usize) -> f64 {
@@ -376,14 +382,8 @@ impl<'a> Simulation<'a> {
             .get(i, self.cell.layout.units()[unit].site)
     }
 
-    /// Records contract progress in month `m` (first month all four functions are in service).
+    /// Records contract progress in month `m`; first-full months are set as functions start.
     fn track_contracts(&mut self, m: u32) {
-        for (i, &count) in self.routes.in_service.iter().enumerate() {
-            if count as usize == N_FUNCTIONS && self.first_full[i].is_none() {
-                self.first_full[i] = Some(m);
-                self.contracted += 1;
-            }
-        }
         if m == self.cell.params.time.go_live_month {
             let short = self
                 .routes
