@@ -28,8 +28,11 @@ impl DeliveryOption for Network {
 
     fn choose(&self, market: &Market, request: &Request) -> Choice {
         market
-            .open_by_distance(request.ccg)
-            .find(|&u| market.layout.units()[u].provides(request.function))
+            .layout
+            .by_distance_of_function(request.ccg, request.function)
+            .iter()
+            .map(|&u| u as usize)
+            .find(|&u| market.open[u])
             .map_or(Choice::Private, Choice::Unit)
     }
 

@@ -74,6 +74,19 @@ pub(super) struct Simulation<'a> {
     spare: Vec<f64>,
     disrupted_until: u32,
     tally: Tally,
+    flags: OptionFlags,
+}
+
+/// What the option says about itself, asked once per cell rather than in the monthly loop.
+#[derive(Clone, Copy, Debug)]
+struct OptionFlags {
+    systemic_risk: bool,
+    units_can_fail: bool,
+    switch_rule: bool,
+    national_queue: bool,
+    pools: bool,
+    teams: bool,
+    shared_overhead: Option<f64>,
 }
 
 impl<'a> Simulation<'a> {
@@ -131,6 +144,15 @@ impl<'a> Simulation<'a> {
             spare: Vec::with_capacity(n_desks),
             disrupted_until: 0,
             tally: Tally::new(months),
+            flags: OptionFlags {
+                systemic_risk: cell.option.systemic_risk(),
+                units_can_fail: cell.option.units_can_fail(),
+                switch_rule: cell.option.switch_rule(),
+                national_queue: cell.option.national_queue(),
+                pools: cell.option.pools(),
+                teams: cell.layout.kind() == LayoutKind::Teams,
+                shared_overhead: cell.option.shared_overhead(params),
+            },
             units,
         };
         sim.tally.failures_checkpoint = sim.units.failed_checkpoint;
@@ -176,7 +198,7 @@ impl<'a> Simulation<'a> {
             self.month = m;
             self.start_onboarded();
             let operating = m >= time.go_live_month;
-            if operating && self.cell.option.systemic_risk() {
+            if operating && self.flags.systemic_risk {
                 self.systemic_draw(m, draws.systemic[m as usize]);
             }
             self.decide_month(m);
@@ -187,7 +209,7 @@ impl<'a> Simulation<'a> {
                 self.routes.route(&demand[start..start + per_month]);
                 self.account_demand();
                 self.serve_month(m);
-                if self.cell.option.units_can_fail() {
+                if self.flags.units_can_fail {
                     self.failure_draws(m, draws);
                 }
             }
@@ -286,7 +308,7 @@ impl<'a> Simulation<'a> {
     /// Sends a CCG to the private sector if its unit's expected wait is too long (section 7).
     fn switch_rule(&self, choice: Choice) -> Choice {
         match choice {
-            Choice::Unit(unit) if self.cell.option.switch_rule() => {
+            Choice::Unit(unit) if self.flags.switch_rule => {
                 let wait = self.onboarding[self.queue_of(unit)].expected_wait() as f64;
                 if wait > self.cell.params.choice.switch_wait_months {
                     Choice::Private
@@ -299,7 +321,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn queue_of(&self, unit: usize) -> usize {
-        if self.cell.option.national_queue() { 0 } else { unit }
+        if self.flags.national_queue { 0 } else { unit }
     }
 
     fn enqueue(&mut self, i: usize, mask: u8, choice: Choice) {
@@ -423,7 +445,7 @@ impl<'a> Simulation<'a> {
         tally.distance += routes.distance_cost;
         tally.distance_weighted += routes.population_km;
         tally.distance_weight += routes.population;
-        if self.cell.layout.kind() == LayoutKind::Teams {
+        if self.flags.teams {
             tally.coordination += self.cell.params.costs.coordination_cost / 12.0 * f64::from(routes.extra_units);
         }
     }
@@ -440,7 +462,7 @@ impl<'a> Simulation<'a> {
                 self.served[d] = self.queues.serve(d, self.capacity[d]);
             }
         }
-        if self.cell.option.pools() {
+        if self.flags.pools {
             for f in 0..N_FUNCTIONS {
                 self.pool(f);
             }
@@ -463,7 +485,7 @@ impl<'a> Simulation<'a> {
             self.tally.units +=
                 desk.monthly_constant + desk.cost.size_term(self.routes.qact[d]) / 12.0 + desk.cost.variable * served;
         }
-        if let Some(overhead) = self.cell.option.shared_overhead(params) {
+        if let Some(overhead) = self.flags.shared_overhead {
             self.tally.shared_fixed += shared_fixed_cost(params) / 12.0;
             self.tally.overheads += overhead / 12.0;
         }

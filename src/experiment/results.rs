@@ -41,6 +41,7 @@ pub struct CellResult {
     pub point_values: Vec<(String, f64)>,
     metrics: Vec<MetricAccumulator>,
     contracted: Vec<MetricAccumulator>,
+    summaries: std::sync::OnceLock<Vec<Summary>>,
     /// `(unmet_share, cost_per_head_incl_unmet)` of the first [`SCATTER_SAMPLE`] replications.
     pub scatter: Vec<(f64, f64)>,
 }
@@ -70,6 +71,7 @@ impl CellResult {
             point_values,
             metrics: vec![MetricAccumulator::default(); N_METRICS],
             contracted: vec![MetricAccumulator::default(); months],
+            summaries: std::sync::OnceLock::new(),
             scatter: Vec::new(),
         }
     }
@@ -89,9 +91,11 @@ impl CellResult {
         }
     }
 
-    /// Returns the summary of a metric over replications.
+    /// Returns the summary of a metric over replications (computed once, when first asked
+    /// for after the run).
     pub fn summary(&self, metric: Metric) -> Summary {
-        self.metrics[metric as usize].summary()
+        self.summaries
+            .get_or_init(|| self.metrics.iter().map(MetricAccumulator::summary).collect())[metric as usize]
     }
 
     /// Returns the number of replications where a metric was undefined.

@@ -39,6 +39,7 @@ pub struct Layout {
     planned: Vec<[u32; N_FUNCTIONS]>,
     qplan: Vec<[f64; N_FUNCTIONS]>,
     by_distance: Vec<Vec<u32>>,
+    by_distance_of_function: Vec<[Vec<u32>; N_FUNCTIONS]>,
 }
 
 impl Layout {
@@ -62,6 +63,8 @@ impl Layout {
         let mut planned = Vec::with_capacity(register.len());
         let mut qplan = vec![[0.0; N_FUNCTIONS]; units.len()];
         let mut by_distance = Vec::with_capacity(register.len());
+        let mut by_distance_of_function =
+            Vec::with_capacity(if kind == LayoutKind::Teams { register.len() } else { 0 });
         for (i, ccg) in register.ccgs().iter().enumerate() {
             let row = distances.row(i);
             let mut order: Vec<u32> = (0..units.len() as u32).collect();
@@ -78,6 +81,16 @@ impl Layout {
                 qplan[nearest[f.index()] as usize][f.index()] += ccg.population;
             }
             planned.push(nearest);
+            if kind == LayoutKind::Teams {
+                let of_function = |f: Function| {
+                    order
+                        .iter()
+                        .copied()
+                        .filter(|&u| units[u as usize].provides(f))
+                        .collect()
+                };
+                by_distance_of_function.push(Function::ALL.map(of_function));
+            }
             by_distance.push(order);
         }
         Layout {
@@ -86,6 +99,7 @@ impl Layout {
             planned,
             qplan,
             by_distance,
+            by_distance_of_function,
         }
     }
 
@@ -117,6 +131,14 @@ impl Layout {
     /// Returns every unit in order of distance from CCG `ccg`, ties by unit number.
     pub fn by_distance(&self, ccg: usize) -> &[u32] {
         &self.by_distance[ccg]
+    }
+
+    /// Returns the units providing function `f` in order of distance from CCG `ccg`.
+    pub fn by_distance_of_function(&self, ccg: usize, f: Function) -> &[u32] {
+        match self.kind {
+            LayoutKind::Sites => &self.by_distance[ccg],
+            LayoutKind::Teams => &self.by_distance_of_function[ccg][f.index()],
+        }
     }
 
     /// Returns the number of teams per function (1 per function for sites).

@@ -116,6 +116,7 @@ impl MetricAccumulator {
         let n = self.moments.count();
         let mean = self.moments.mean();
         let sd = self.moments.sample_sd();
+        let [p5, p50, p95] = self.quantiles.quantiles(&[0.05, 0.50, 0.95]);
         let half_width = if n >= 2 {
             t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt()
         } else {
@@ -127,9 +128,9 @@ impl MetricAccumulator {
             sd,
             ci_low: mean - half_width,
             ci_high: mean + half_width,
-            p5: self.quantiles.quantile(0.05),
-            p50: self.quantiles.quantile(0.50),
-            p95: self.quantiles.quantile(0.95),
+            p5,
+            p50,
+            p95,
         }
     }
 }

@@ -75,14 +75,23 @@ impl QuantileSketch {
 
     /// Returns the `p`-quantile; exact (type 7) while every value is kept; NaN when empty.
     pub fn quantile(&self, p: f64) -> f64 {
+        self.quantiles(&[p])[0]
+    }
+
+    /// Returns several quantiles with one sort of the values held.
+    pub fn quantiles<const K: usize>(&self, ps: &[f64; K]) -> [f64; K] {
         if self.count == 0 {
-            return f64::NAN;
+            return [f64::NAN; K];
         }
         if self.is_exact() {
             let mut sorted = self.levels[0].clone();
-            sorted.sort_by(f64::total_cmp);
-            return percentile_sorted(&sorted, p);
+            sorted.sort_unstable_by(f64::total_cmp);
+            return ps.map(|p| percentile_sorted(&sorted, p));
         }
+        ps.map(|p| self.weighted_quantile(p))
+    }
+
+    fn weighted_quantile(&self, p: f64) -> f64 {
         let mut weighted: Vec<(f64, u64)> = self
             .levels
             .iter()

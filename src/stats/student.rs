@@ -6,11 +6,25 @@
 /// to 1e-12; the regularised incomplete beta uses the continued fraction of Numerical Recipes
 /// (Press et al., 3rd ed., section 6.4).
 pub fn t_quantile(p: f64, df: f64) -> f64 {
+    // Every summary of a run asks for the same quantile: remember the last answer per thread.
+    thread_local! {
+        static LAST: std::cell::Cell<(f64, f64, f64)> = const { std::cell::Cell::new((f64::NAN, f64::NAN, f64::NAN)) };
+    }
+    let (last_p, last_df, last) = LAST.get();
+    if last_p == p && last_df == df {
+        return last;
+    }
+    let value = t_quantile_uncached(p, df);
+    LAST.set((p, df, value));
+    value
+}
+
+fn t_quantile_uncached(p: f64, df: f64) -> f64 {
     if p == 0.5 {
         return 0.0;
     }
     if p < 0.5 {
-        return -t_quantile(1.0 - p, df);
+        return -t_quantile_uncached(1.0 - p, df);
     }
     let cdf = |t: f64| 1.0 - 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
     let (mut lo, mut hi) = (0.0, 1.0);
