@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 use clap::Args;
+use rayon::prelude::*;
 
 use super::progress::{RunObserver, interrupt_flag};
 use super::{CliError, load::load};
@@ -125,7 +126,8 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         threads: pool.current_num_threads(),
         elapsed_seconds: elapsed,
     };
-    write_outputs(&mut dir, &results, &run).map_err(internal)?;
+    pool.install(|| write_outputs(&mut dir, &results, &run))
+        .map_err(internal)?;
     if stop.load(std::sync::atomic::Ordering::SeqCst) {
         return Err(interrupted("interrupted while writing the results".to_string()));
     }
@@ -151,14 +153,22 @@ fn write_outputs(dir: &mut OutputDir, results: &ExperimentResults, run: &RunInfo
         dir.stage(exporter.file_name(), &bytes)?;
     }
     dir.stage("run.json", &output::run_json(results, run)?)?;
+    // Charts are independent: render them in parallel, then stage them in order.
+    let rendered: Vec<Result<_, output::OutputError>> = output::chart::charts_for(results)
+        .into_par_iter()
+        .map(|chart| {
+            Ok((
+                output::chart::svg(results, &chart)?,
+                output::chart::png(results, &chart)?,
+                chart,
+            ))
+        })
+        .collect();
     let mut inline = Vec::new();
-    for chart in output::chart::charts_for(results) {
-        let svg = output::chart::svg(results, &chart)?;
+    for item in rendered {
+        let (svg, png, chart) = item?;
         dir.stage(&format!("charts/{}.svg", chart.stem), svg.as_bytes())?;
-        dir.stage(
-            &format!("charts/{}.png", chart.stem),
-            &output::chart::png(results, &chart)?,
-        )?;
+        dir.stage(&format!("charts/{}.png", chart.stem), &png)?;
         inline.push((chart, svg));
     }
     dir.stage("report.html", output::report_html(results, &inline, run).as_bytes())?;

@@ -148,7 +148,10 @@ impl<'a> Experiment<'a> {
     }
 
     /// Runs every replication of every cell, in the current rayon thread pool.
-    pub fn run(&self, observer: &mut dyn Observer) -> Result<ExperimentResults, Interrupted> {
+    ///
+    /// Chunks are pipelined: while the pool computes chunk k + 1, chunk k's outcomes are merged
+    /// and handed to the observer, in replication order.
+    pub fn run(&self, observer: &mut (dyn Observer + Send)) -> Result<ExperimentResults, Interrupted> {
         let cells = self.engine_cells();
         let total = self.scenario.replications;
         let months = self.scenario.max_months() as usize;
@@ -156,22 +159,41 @@ impl<'a> Experiment<'a> {
         let chunk = (CHUNK_BUDGET / cells.len().max(1))
             .clamp(1, 256)
             .max(rayon::current_num_threads()) as u64;
-        let mut done = 0;
-        while done < total {
+        let compute = |start: u64, end: u64| -> Vec<Vec<Outcome>> {
+            (start..end)
+                .into_par_iter()
+                .map(|replication| self.run_replication(&cells, replication, months))
+                .collect()
+        };
+        let (mut next, mut done) = (0, 0);
+        let mut pending: Option<(u64, Vec<Vec<Outcome>>)> = None;
+        while next < total || pending.is_some() {
             if observer.cancelled() {
                 return Err(Interrupted { done, total });
             }
-            let end = (done + chunk).min(total);
-            let outcomes: Vec<Vec<Outcome>> = (done..end)
-                .into_par_iter()
-                .map(|replication| self.run_replication(&cells, replication, months))
-                .collect();
-            for (offset, replication) in outcomes.iter().enumerate() {
-                results.add_replication(replication);
-                observer.on_replication(done + offset as u64, replication);
+            let (start, end) = (next, (next + chunk).min(total));
+            let to_merge = pending.take();
+            let merge = |results: &mut ExperimentResults, observer: &mut (dyn Observer + Send)| {
+                to_merge.map(|(first, outcomes)| {
+                    for (offset, replication) in outcomes.iter().enumerate() {
+                        results.add_replication(replication);
+                        observer.on_replication(first + offset as u64, replication);
+                    }
+                    first + outcomes.len() as u64
+                })
+            };
+            let (computed, merged) = rayon::join(
+                || (start < end).then(|| compute(start, end)),
+                || merge(&mut results, &mut *observer),
+            );
+            if let Some(merged) = merged {
+                done = merged;
+                observer.on_progress(done, total);
             }
-            done = end;
-            observer.on_progress(done, total);
+            if let Some(outcomes) = computed {
+                pending = Some((start, outcomes));
+                next = end;
+            }
         }
         Ok(results)
     }
