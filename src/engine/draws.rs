@@ -56,10 +56,11 @@ pub struct ReplicationDraws {
     fate: Vec<Option<FateDraws>>,
 }
 
-/// Demand `P_i / 12 * e(i,f) * n(i,f,m)` for one pair of CVs [population-years].
+/// Demand `P_i / 12 * e(i,f) * n(i,f,m)` for one pair of CVs and go-live month
+/// [population-years]; months before go-live are never read and stay 0.
 #[derive(Debug)]
 struct DemandCache {
-    cvs: (f64, f64),
+    key: (f64, f64, usize),
     work: Vec<f64>,
 }
 
@@ -101,11 +102,12 @@ impl ReplicationDraws {
         self.months
     }
 
-    /// Computes each CCG-function-month's demand for the given CVs and populations, unless the
-    /// last call had the same CVs; [`ReplicationDraws::demand`] then returns it.
-    pub fn prepare_demand(&mut self, cv_level: f64, cv_month: f64, populations: &[f64]) {
-        let fresh = self.demand_cache.as_ref().is_none_or(|c| c.cvs != (cv_level, cv_month));
-        if !fresh {
+    /// Computes each CCG-function-month's demand from month `go_live` on for the given CVs and
+    /// populations, unless the last call had the same CVs and go-live month;
+    /// [`ReplicationDraws::demand`] then returns it.
+    pub fn prepare_demand(&mut self, cv_level: f64, cv_month: f64, go_live: usize, populations: &[f64]) {
+        let key = (cv_level, cv_month, go_live);
+        if self.demand_cache.as_ref().is_some_and(|c| c.key == key) {
             return;
         }
         let level_dist = MeanOneLogNormal::new(cv_level);
@@ -116,14 +118,15 @@ impl ReplicationDraws {
             .enumerate()
             .map(|(cf, &z)| populations[cf / N_FUNCTIONS] / 12.0 * level_dist.at(z))
             .collect();
-        let mut work = Vec::with_capacity(self.monthly.len());
-        for month in self.monthly.chunks_exact(base.len().max(1)) {
-            work.extend(month.iter().zip(&base).map(|(&z, &b)| b * month_dist.at(z)));
+        let mut work = vec![0.0; self.monthly.len()];
+        let width = base.len().max(1);
+        let months = self.monthly.chunks_exact(width).zip(work.chunks_exact_mut(width));
+        for (noise, out) in months.skip(go_live) {
+            for ((slot, &z), &b) in out.iter_mut().zip(noise).zip(&base) {
+                *slot = b * month_dist.at(z);
+            }
         }
-        self.demand_cache = Some(DemandCache {
-            cvs: (cv_level, cv_month),
-            work,
-        });
+        self.demand_cache = Some(DemandCache { key, work });
     }
 
     /// Returns the demand of the last [`ReplicationDraws::prepare_demand`] [population-years],
@@ -180,8 +183,8 @@ mod tests {
     fn month_draws_do_not_depend_on_the_horizon() {
         let mut short = ReplicationDraws::new(5, 2, 3, 12);
         let mut long = ReplicationDraws::new(5, 2, 3, 30);
-        short.prepare_demand(0.15, 0.1, &[1.0, 2.0, 3.0]);
-        long.prepare_demand(0.15, 0.1, &[1.0, 2.0, 3.0]);
+        short.prepare_demand(0.15, 0.1, 0, &[1.0, 2.0, 3.0]);
+        long.prepare_demand(0.15, 0.1, 0, &[1.0, 2.0, 3.0]);
         let (a, b) = (short.demand(), long.demand());
         assert_eq!(a.len(), 12 * 3 * N_FUNCTIONS);
         assert_eq!(a[..], b[..a.len()]);

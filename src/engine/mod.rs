@@ -59,11 +59,9 @@ impl<'a> Cell<'a> {
 /// `draws` must cover the register's CCGs and at least `params.time.months` months; unit
 /// draws are added to it on first use, so later cells of the same replication reuse them.
 pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
-    draws.prepare_demand(
-        cell.params.demand.cv_level,
-        cell.params.demand.cv_month,
-        &cell.populations,
-    );
+    let demand = &cell.params.demand;
+    let go_live = cell.params.time.go_live_month as usize;
+    draws.prepare_demand(demand.cv_level, demand.cv_month, go_live, &cell.populations);
     let simulation = simulation::Simulation::new(cell, draws);
     simulation.run(draws)
 }

@@ -68,7 +68,10 @@ impl WorkQueues {
     pub fn age(&mut self, desk: usize) -> f64 {
         let buckets = self.desk_mut(desk);
         let lost = buckets[buckets.len() - 1];
-        buckets.rotate_right(1);
+        // A plain shift: rotate_right on a 3-element slice goes through memmove.
+        for age in (1..buckets.len()).rev() {
+            buckets[age] = buckets[age - 1];
+        }
         buckets[0] = 0.0;
         lost
     }

@@ -138,9 +138,13 @@ impl Routes {
     pub fn route(&mut self, demand: &[f64]) {
         let n_sinks = self.sinks.len();
         self.lanes.fill(0.0);
-        for (cf, (&route, &work)) in self.routes.iter().zip(demand).enumerate() {
-            let lane = (cf / N_FUNCTIONS) % LANES;
-            self.lanes[lane * n_sinks + route as usize] += work;
+        let block = LANES * N_FUNCTIONS;
+        let routes = self.routes.chunks(block);
+        for (routes, demand) in routes.zip(demand.chunks(block)) {
+            for (idx, (&route, &work)) in routes.iter().zip(demand).enumerate() {
+                // idx / N_FUNCTIONS is the CCG's place in its block of LANES CCGs.
+                self.lanes[(idx / N_FUNCTIONS) * n_sinks + route as usize] += work;
+            }
         }
         for (sink, total) in self.sinks.iter_mut().enumerate() {
             *total = (0..LANES).map(|lane| self.lanes[lane * n_sinks + sink]).sum();

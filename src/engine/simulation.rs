@@ -156,6 +156,9 @@ impl<'a> Simulation<'a> {
             units,
         };
         sim.tally.failures_checkpoint = sim.units.failed_checkpoint;
+        sim.tally
+            .utilisation
+            .reserve(n_desks * params.operating_months() as usize);
         sim.schedule_first_decisions(draws);
         sim
     }
