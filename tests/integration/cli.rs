@@ -243,3 +243,29 @@ fn an_interrupted_run_leaves_the_previous_outputs_intact() {
         assert_eq!(snapshot(&out), before, "{signal}: the earlier outputs changed");
     }
 }
+
+/// The baseline's summary at a fixed seed, byte for byte: optimisations of the engine must not
+/// change results. A deliberate change to the model or the random streams regenerates this file
+/// (`csu-sim run scenarios/baseline.toml --replications 40`) and says why in its commit.
+#[test]
+fn the_baseline_summary_is_byte_identical_to_the_pinned_one() {
+    let dir = Dir::new("pinned");
+    let out = dir.join("out");
+    let baseline = root().join("scenarios/baseline.toml");
+    let output = csu_sim(&[
+        "run",
+        baseline.to_str().unwrap(),
+        "--replications",
+        "40",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pinned = std::fs::read(fixture("pinned/baseline_40_summary.csv")).unwrap();
+    let summary = std::fs::read(out.join("summary.csv")).unwrap();
+    assert!(
+        summary == pinned,
+        "summary.csv differs from fixtures/pinned/baseline_40_summary.csv"
+    );
+}
