@@ -26,6 +26,8 @@ pub struct QuantileSketch {
     levels: Vec<Vec<f64>>,
     offsets: Vec<bool>,
     count: u64,
+    held: usize,
+    budget: usize,
 }
 
 impl Accumulator for QuantileSketch {
@@ -35,7 +37,10 @@ impl Accumulator for QuantileSketch {
         }
         self.levels[0].push(x);
         self.count += 1;
-        self.compress();
+        self.held += 1;
+        if self.held > self.budget {
+            self.compress();
+        }
     }
 
     fn merge(&mut self, other: &Self) {
@@ -46,6 +51,7 @@ impl Accumulator for QuantileSketch {
             mine.extend_from_slice(theirs);
         }
         self.count += other.count;
+        self.held += other.held;
         self.compress();
     }
 }
@@ -59,6 +65,12 @@ impl QuantileSketch {
     fn push_level(&mut self) {
         self.levels.push(Vec::new());
         self.offsets.push(false);
+        // In exact mode (one level) the budget is the exact limit; after that, KLL's capacities.
+        self.budget = if self.levels.len() == 1 {
+            EXACT
+        } else {
+            (0..self.levels.len()).map(|h| self.capacity(h)).sum()
+        };
     }
 
     /// Returns the capacity of level `h` in the current hierarchy.
@@ -68,16 +80,17 @@ impl QuantileSketch {
     }
 
     fn held(&self) -> usize {
-        self.levels.iter().map(Vec::len).sum()
+        self.held
     }
 
     fn compress(&mut self) {
-        if self.is_exact() && self.levels.first().is_none_or(|l| l.len() <= EXACT) {
+        if self.is_exact() && self.held <= EXACT {
             return;
         }
         loop {
             let budget: usize = (0..self.levels.len()).map(|h| self.capacity(h)).sum();
-            if self.held() <= budget {
+            self.budget = budget;
+            if self.held <= budget {
                 break;
             }
             // Held above the budget means some level is at or over its capacity (at least 2).
@@ -103,8 +116,8 @@ impl QuantileSketch {
         if h + 1 == self.levels.len() {
             self.push_level();
         }
-        let promoted = values.into_iter().skip(start).step_by(2);
-        self.levels[h + 1].extend(promoted);
+        self.levels[h + 1].extend(values.into_iter().skip(start).step_by(2));
+        self.held = self.levels.iter().map(Vec::len).sum();
     }
 
     /// Returns the `p`-quantile; exact (type 7) while every value is kept; NaN when empty.
