@@ -90,22 +90,22 @@ pub enum Choice {
 pub struct Market<'a> {
     /// Units and planned catchments.
     pub layout: &'a Layout,
-    /// Distances between CCG locations [km].
+    /// Distances between CCG locations \[km\].
     pub distances: &'a DistanceMatrix,
     /// Whether each unit is open in the decision month.
     pub open: &'a [bool],
-    /// Each unit's price for all four functions at its planned catchment [GBP per head].
+    /// Each unit's price for all four functions at its planned catchment \[GBP per head\].
     pub unit_price: &'a [f64],
     /// Framework and private prices.
     pub prices: &'a MarketPrices,
-    /// Hubs search radius [km].
+    /// Hubs search radius \[km\].
     pub max_distance_km: f64,
-    /// Planned national or network tariff [GBP per head].
+    /// Planned national or network tariff \[GBP per head\].
     pub planned_tariff: f64,
 }
 
 impl Market<'_> {
-    /// Returns the distance from CCG `ccg` to unit `unit` [km].
+    /// Returns the distance from CCG `ccg` to unit `unit` \[km\].
     pub fn distance(&self, ccg: usize, unit: usize) -> f64 {
         self.distances.get(ccg, self.layout.units()[unit].site)
     }
@@ -126,7 +126,7 @@ impl Market<'_> {
 pub struct Request {
     /// CCG index.
     pub ccg: usize,
-    /// Budget `B_i` [GBP per head per year, all four functions].
+    /// Budget `B_i` \[GBP per head per year, all four functions\].
     pub budget: f64,
     /// The function being decided.
     pub function: crate::model::Function,
@@ -150,7 +150,7 @@ pub trait DeliveryOption: Send + Sync {
         None
     }
 
-    /// Returns the one-off cost of a procurement [GBP].
+    /// Returns the one-off cost of a procurement \[GBP\].
     fn transaction_cost(&self, _params: &Params) -> f64 {
         0.0
     }

@@ -57,7 +57,7 @@ pub struct ReplicationDraws {
 }
 
 /// Demand `P_i / 12 * e(i,f) * n(i,f,m)` for one pair of CVs and go-live month
-/// [population-years]; months before go-live are never read and stay 0.
+/// \[population-years\]; months before go-live are never read and stay 0.
 #[derive(Debug)]
 struct DemandCache {
     key: (f64, f64, usize),
@@ -129,7 +129,7 @@ impl ReplicationDraws {
         self.demand_cache = Some(DemandCache { key, work });
     }
 
-    /// Returns the demand of the last [`ReplicationDraws::prepare_demand`] [population-years],
+    /// Returns the demand of the last [`ReplicationDraws::prepare_demand`] \[population-years\],
     /// indexed `(m * n_ccgs + i) * 4 + f`; empty before the first call.
     pub fn demand(&self) -> &[f64] {
         self.demand_cache.as_ref().map_or(&[], |c| &c.work)

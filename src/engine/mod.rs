@@ -31,7 +31,7 @@ pub struct Cell<'a> {
     pub register: &'a Register,
     /// Framework and private prices computed from `params`.
     pub prices: MarketPrices,
-    /// CCG populations in register order [people].
+    /// CCG populations in register order \[people\].
     pub populations: Vec<f64>,
 }
 

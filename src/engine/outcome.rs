@@ -31,20 +31,20 @@ macro_rules! metrics {
 }
 
 metrics! {
-    CostTotal => "cost_total_m", "Annualised cost to the NHS [GBP m/year]";
-    CostPerHead => "cost_per_head", "Annualised cost per head of population [GBP/year]";
-    CostPerHeadInclUnmet => "cost_per_head_incl_unmet", "Headline: cost plus unmet and residual work bought at private prices, per head [GBP/year]";
-    CostUnits => "cost_units_m", "Running cost of open units [GBP m/year]";
-    CostSharedFixed => "cost_shared_fixed_m", "Fixed cost held once nationally [GBP m/year]";
-    CostOverheads => "cost_overheads_m", "National or network overhead [GBP m/year]";
-    CostInHouse => "cost_in_house_m", "In-house provision [GBP m/year]";
-    CostPrivate => "cost_private_m", "Payments to the private sector [GBP m/year]";
-    CostTransactions => "cost_transactions_m", "Procurement transaction costs [GBP m/year]";
-    CostCoordination => "cost_coordination_m", "Network coordination cost [GBP m/year]";
-    CostDistance => "cost_distance_m", "Distance cost [GBP m/year]";
-    CostRemote => "cost_remote_m", "Surcharge on pooled work [GBP m/year]";
-    CostTransition => "cost_transition_m", "TUPE transition cost on unit failures [GBP m/year]";
-    CostOneOff => "cost_one_off_m", "Transactions plus transition [GBP m/year]";
+    CostTotal => "cost_total_m", "Annualised cost to the NHS (GBP m/year)";
+    CostPerHead => "cost_per_head", "Annualised cost per head of population (GBP/year)";
+    CostPerHeadInclUnmet => "cost_per_head_incl_unmet", "Headline: cost plus unmet and residual work bought at private prices, per head (GBP/year)";
+    CostUnits => "cost_units_m", "Running cost of open units (GBP m/year)";
+    CostSharedFixed => "cost_shared_fixed_m", "Fixed cost held once nationally (GBP m/year)";
+    CostOverheads => "cost_overheads_m", "National or network overhead (GBP m/year)";
+    CostInHouse => "cost_in_house_m", "In-house provision (GBP m/year)";
+    CostPrivate => "cost_private_m", "Payments to the private sector (GBP m/year)";
+    CostTransactions => "cost_transactions_m", "Procurement transaction costs (GBP m/year)";
+    CostCoordination => "cost_coordination_m", "Network coordination cost (GBP m/year)";
+    CostDistance => "cost_distance_m", "Distance cost (GBP m/year)";
+    CostRemote => "cost_remote_m", "Surcharge on pooled work (GBP m/year)";
+    CostTransition => "cost_transition_m", "TUPE transition cost on unit failures (GBP m/year)";
+    CostOneOff => "cost_one_off_m", "Transactions plus transition (GBP m/year)";
     ResidualShare => "residual_share", "Work still queued at the horizon / demand";
     UnmetShare => "unmet_share", "Unmet work / demand";
     UnmetUncontracted => "unmet_uncontracted_share", "Unmet for want of a contract / demand";
@@ -66,14 +66,14 @@ metrics! {
     FailuresCheckpoint => "failures_checkpoint", "Units that failed the checkpoint";
     FailuresOperating => "failures_operating", "Units that failed in operation";
     SystemicEvents => "systemic_events", "National systemic disruptions";
-    DistanceKmMean => "distance_km_mean", "Population-weighted mean distance to the serving NHS unit [km]";
+    DistanceKmMean => "distance_km_mean", "Population-weighted mean distance to the serving NHS unit (km)";
 }
 
 /// Number of metrics.
 pub const N_METRICS: usize = Metric::ALL.len();
 
 /// Flows of work over the operating period, for the conservation law
-/// `demand = served + unmet + residual` [population-years].
+/// `demand = served + unmet + residual` \[population-years\].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct WorkLedger {
     /// All demand arriving in months `m >= G`.

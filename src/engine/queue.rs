@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-/// Queued work of every unit-function ("desk") in age buckets `0..=W` [population-years].
+/// Queued work of every unit-function ("desk") in age buckets `0..=W` \[population-years\].
 ///
 /// Buckets are stored flat, desk by desk, so a month's pass touches contiguous memory.
 #[derive(Clone, Debug)]
@@ -144,7 +144,7 @@ impl OnboardingQueue {
         self.entries.drain(..)
     }
 
-    /// Returns the expected wait of a newcomer, `ceil(len / slots)` [months].
+    /// Returns the expected wait of a newcomer, `ceil(len / slots)` \[months\].
     pub fn expected_wait(&self) -> u64 {
         (self.entries.len() as u64).div_ceil(self.slots.max(1))
     }

@@ -28,11 +28,11 @@ pub(super) enum Sink {
 /// A provider as the routes see it.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Service {
-    /// A desk, with the CCG's distance to it [km] and population [people].
+    /// A desk, with the CCG's distance to it \[km\] and population \[people\].
     Desk { desk: usize, km: f64, population: f64 },
     /// The private sector.
     Private,
-    /// In-house, with its monthly cost [GBP].
+    /// In-house, with its monthly cost \[GBP\].
     InHouse { monthly_cost: f64 },
 }
 
@@ -43,20 +43,20 @@ pub(super) struct Routes {
     routes: Vec<u32>,
     sinks: Vec<f64>,
     lanes: Vec<f64>,
-    /// Population in service with each desk, `Qact` [people].
+    /// Population in service with each desk, `Qact` \[people\].
     pub qact: Vec<f64>,
     /// Functions in service per CCG (any provider).
     pub in_service: Vec<u8>,
     nhs_units: Vec<u8>,
     /// Sum over CCGs of NHS units in service beyond the first.
     pub extra_units: u32,
-    /// Monthly distance cost of every CCG-function in service with a desk [GBP].
+    /// Monthly distance cost of every CCG-function in service with a desk \[GBP\].
     pub distance_cost: f64,
     /// Sum of population x distance over CCG-functions in service with a desk.
     pub population_km: f64,
     /// Sum of population over CCG-functions in service with a desk.
     pub population: f64,
-    /// Monthly cost of every CCG-function in service in-house [GBP].
+    /// Monthly cost of every CCG-function in service in-house \[GBP\].
     pub in_house_cost: f64,
     distance_cost_per_km_month: f64,
 }
@@ -151,12 +151,12 @@ impl Routes {
         }
     }
 
-    /// Returns the work routed to a desk this month [population-years].
+    /// Returns the work routed to a desk this month \[population-years\].
     pub fn arrivals(&self, desk: usize) -> f64 {
         self.sinks[desk]
     }
 
-    /// Returns the work routed to a sink for function `f` this month [population-years].
+    /// Returns the work routed to a sink for function `f` this month \[population-years\].
     pub fn sunk(&self, kind: Sink, f: usize) -> f64 {
         self.sinks[self.sink(kind, f) as usize]
     }

@@ -594,7 +594,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Returns CCG `i`'s yearly in-house cost of function `f`:
-    /// `in_house_fixed_share * F_f + v_f (1 + in_house_premium) P_i` (base parameters) [GBP].
+    /// `in_house_fixed_share * F_f + v_f (1 + in_house_premium) P_i` (base parameters) \[GBP\].
     fn in_house_annual(&self, i: usize, f: Function) -> f64 {
         let params = self.cell.params;
         let fp = params.function(f);
@@ -602,7 +602,7 @@ impl<'a> Simulation<'a> {
             + fp.variable_cost * (1.0 + params.costs.in_house_premium) * self.cell.populations[i]
     }
 
-    /// Returns CCG `i`'s in-house cost per head for all four functions [GBP/year].
+    /// Returns CCG `i`'s in-house cost per head for all four functions \[GBP/year\].
     fn in_house_price(&self, i: usize) -> f64 {
         let annual: f64 = Function::ALL.into_iter().map(|f| self.in_house_annual(i, f)).sum();
         annual / self.cell.populations[i]

@@ -18,11 +18,11 @@ pub struct Desk {
     pub unit: usize,
     /// The function.
     pub function: Function,
-    /// Capacity `K(u,f)` before any systemic halving [population-years per month].
+    /// Capacity `K(u,f)` before any systemic halving \[population-years per month\].
     pub capacity: f64,
     /// Drawn cost curve (weak factor included).
     pub cost: UnitCost,
-    /// Monthly constant cost: `(1 - s_f) F / 12` when sharing, else `F / 12` [GBP].
+    /// Monthly constant cost: `(1 - s_f) F / 12` when sharing, else `F / 12` \[GBP\].
     pub monthly_constant: f64,
 }
 
@@ -37,13 +37,13 @@ pub struct UnitBook {
     pub open: Vec<bool>,
     /// Onboarding slots per month, `slots(u)`.
     pub slots: Vec<u64>,
-    /// Price per head of all functions the unit provides at `Qplan` [GBP/year].
+    /// Price per head of all functions the unit provides at `Qplan` \[GBP/year\].
     pub price: Vec<f64>,
     /// Monthly failure uniforms of each unit, if units can fail.
     pub monthly_failure: Vec<Vec<f64>>,
     /// Units that failed the checkpoint.
     pub failed_checkpoint: u32,
-    /// Planned national or network tariff per head, if fixed costs are shared [GBP/year].
+    /// Planned national or network tariff per head, if fixed costs are shared \[GBP/year\].
     pub planned_tariff: f64,
 }
 
@@ -120,7 +120,7 @@ impl UnitBook {
     }
 
     /// Returns the planned yearly cost of every unit at `Qplan`, with sharing, plus the shared
-    /// fixed cost and the overhead [GBP/year] (section 7, price paid under national/network).
+    /// fixed cost and the overhead \[GBP/year\] (section 7, price paid under national/network).
     fn planned_cost(&self, layout: &Layout, params: &Params, overhead: f64) -> f64 {
         let units: f64 = self
             .desks
@@ -134,7 +134,7 @@ impl UnitBook {
     }
 }
 
-/// Returns `sum_f s_f F_f` with base parameters, the fixed cost held once nationally [GBP/year].
+/// Returns `sum_f s_f F_f` with base parameters, the fixed cost held once nationally \[GBP/year\].
 pub fn shared_fixed_cost(params: &Params) -> f64 {
     params.functions.iter().map(|f| f.shareable * f.fixed_cost).sum()
 }

@@ -47,7 +47,7 @@ pub struct Comparisons {
     pub items: Vec<Comparison>,
 }
 
-/// A group of cells sharing N and sweep point: `(units, point, [(option, cell index)])`.
+/// A group of cells sharing N and sweep point: `(units, point, \[(option, cell index)\])`.
 pub type Group = (usize, usize, Vec<(OptionKind, usize)>);
 
 impl Comparisons {

@@ -3,14 +3,14 @@
 use super::params::{FunctionParams, MarketParams};
 use super::{Function, N_FUNCTIONS, Params};
 
-/// Cost curve of one unit for one function: `C(Q) = F + v Q + F (Q / Q*)^2` [GBP/year].
+/// Cost curve of one unit for one function: `C(Q) = F + v Q + F (Q / Q*)^2` \[GBP/year\].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct UnitCost {
-    /// Fixed cost `F`, after its draw and any weak factor [GBP/year].
+    /// Fixed cost `F`, after its draw and any weak factor \[GBP/year\].
     pub fixed: f64,
-    /// Variable cost `v`, after its draw [GBP per head per year].
+    /// Variable cost `v`, after its draw \[GBP per head per year\].
     pub variable: f64,
-    /// Efficient scale `Q*` [people].
+    /// Efficient scale `Q*` \[people\].
     pub efficient_scale: f64,
 }
 
@@ -24,19 +24,19 @@ impl UnitCost {
         }
     }
 
-    /// Returns the size term `F (Q / Q*)^2` [GBP/year].
+    /// Returns the size term `F (Q / Q*)^2` \[GBP/year\].
     #[inline]
     pub fn size_term(&self, population: f64) -> f64 {
         let ratio = population / self.efficient_scale;
         self.fixed * ratio * ratio
     }
 
-    /// Returns the annual cost at population `Q`, `C(Q)` [GBP/year].
+    /// Returns the annual cost at population `Q`, `C(Q)` \[GBP/year\].
     pub fn annual(&self, population: f64) -> f64 {
         self.fixed + self.variable * population + self.size_term(population)
     }
 
-    /// Returns the annual cost per head at `Q`, infinite at `Q = 0` [GBP per head per year].
+    /// Returns the annual cost per head at `Q`, infinite at `Q = 0` \[GBP per head per year\].
     ///
     /// Its minimum is at `Q = Q*`, where it equals `2 F / Q* + v`.
     pub fn per_head(&self, population: f64) -> f64 {
@@ -54,7 +54,7 @@ pub fn efficient_price(params: &FunctionParams, margin: f64) -> f64 {
     (1.0 + margin) * cost.per_head(cost.efficient_scale)
 }
 
-/// National framework and private prices per function [GBP per population-year].
+/// National framework and private prices per function \[GBP per population-year\].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MarketPrices {
     /// Framework national price per function.
@@ -77,12 +77,12 @@ impl MarketPrices {
         }
     }
 
-    /// Returns the framework price for all four functions [GBP per head per year].
+    /// Returns the framework price for all four functions \[GBP per head per year\].
     pub fn framework_total(&self) -> f64 {
         self.framework.iter().sum()
     }
 
-    /// Returns the private price for all four functions [GBP per head per year].
+    /// Returns the private price for all four functions \[GBP per head per year\].
     pub fn private_total(&self) -> f64 {
         self.private.iter().sum()
     }

@@ -1,9 +1,9 @@
 //! Great-circle distances between CCG locations (MODEL.md section 2).
 
-/// Earth radius used by the haversine formula [km].
+/// Earth radius used by the haversine formula \[km\].
 pub const EARTH_RADIUS_KM: f64 = 6371.0;
 
-/// Returns the haversine great-circle distance between two points given in degrees [km].
+/// Returns the haversine great-circle distance between two points given in degrees \[km\].
 pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (phi1, phi2) = (lat1.to_radians(), lat2.to_radians());
     let d_phi = (lat2 - lat1).to_radians();
@@ -12,7 +12,7 @@ pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
 }
 
-/// Symmetric matrix of distances between every pair of CCG locations [km].
+/// Symmetric matrix of distances between every pair of CCG locations \[km\].
 #[derive(Clone, Debug)]
 pub struct DistanceMatrix {
     n: usize,
@@ -44,13 +44,13 @@ impl DistanceMatrix {
         self.n == 0
     }
 
-    /// Returns the distance between locations `i` and `j` [km].
+    /// Returns the distance between locations `i` and `j` \[km\].
     #[inline]
     pub fn get(&self, i: usize, j: usize) -> f64 {
         self.km[i * self.n + j]
     }
 
-    /// Returns the distances from location `i` to every location [km].
+    /// Returns the distances from location `i` to every location \[km\].
     #[inline]
     pub fn row(&self, i: usize) -> &[f64] {
         &self.km[i * self.n..(i + 1) * self.n]

@@ -5,7 +5,7 @@
 
 use super::{Function, N_FUNCTIONS};
 
-/// A triangular distribution of procurement durations [months] (section 7).
+/// A triangular distribution of procurement durations \[months\] (section 7).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Triangular {
     /// Shortest duration.
@@ -17,7 +17,7 @@ pub struct Triangular {
 }
 
 impl Triangular {
-    /// Returns the inverse CDF at `u` in [0, 1].
+    /// Returns the inverse CDF at `u` in \[0, 1\].
     ///
     /// Below `F(mode) = (mode - min) / (max - min)` it is `min + sqrt(u (max - min)(mode - min))`,
     /// above it `max - sqrt((1 - u)(max - min)(max - mode))`; a degenerate range returns `min`.
@@ -48,11 +48,11 @@ pub fn round_half_up(x: f64) -> f64 {
 /// Cost and capacity parameters of one function (section 5).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FunctionParams {
-    /// Fixed cost of one unit, `F_f` [GBP/year].
+    /// Fixed cost of one unit, `F_f` \[GBP/year\].
     pub fixed_cost: f64,
-    /// Variable cost, `v_f` [GBP per head per year].
+    /// Variable cost, `v_f` \[GBP per head per year\].
     pub variable_cost: f64,
-    /// Efficient scale `Q*_f`, where cost per head is lowest [people].
+    /// Efficient scale `Q*_f`, where cost per head is lowest \[people\].
     pub efficient_scale: f64,
     /// Share `s_f` of the fixed cost held once nationally under national and network.
     pub shareable: f64,
@@ -75,7 +75,7 @@ impl FunctionParams {
 /// Horizon, go-live and authorisation waves (section 3).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeParams {
-    /// Horizon `H` [months]; month 0 is October 2012.
+    /// Horizon `H` \[months\]; month 0 is October 2012.
     pub months: u32,
     /// Go-live month `G` (April 2013 = 6).
     pub go_live_month: u32,
@@ -90,17 +90,17 @@ pub struct TimeParams {
 pub struct CostParams {
     /// Coefficient of variation of the unit cost draws.
     pub cost_cv: f64,
-    /// National organisation overhead [GBP/year].
+    /// National organisation overhead \[GBP/year\].
     pub national_overhead: f64,
-    /// Network coordination overhead [GBP/year].
+    /// Network coordination overhead \[GBP/year\].
     pub network_overhead: f64,
-    /// Distance cost [GBP per CCG-function per km per year].
+    /// Distance cost \[GBP per CCG-function per km per year\].
     pub distance_cost_per_km: f64,
-    /// Surcharge on pooled work [GBP per population-year].
+    /// Surcharge on pooled work \[GBP per population-year\].
     pub remote_cost_per_head: f64,
-    /// Network coordination cost [GBP per extra team per CCG per year].
+    /// Network coordination cost \[GBP per extra team per CCG per year\].
     pub coordination_cost: f64,
-    /// TUPE transition cost on a unit failure [GBP per head].
+    /// TUPE transition cost on a unit failure \[GBP per head\].
     pub transition_cost_per_head: f64,
     /// Share of `F_f` an in-house CCG pays per function.
     pub in_house_fixed_share: f64,
@@ -120,7 +120,7 @@ pub struct DemandParams {
 /// Queueing and pooling (section 6).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceParams {
-    /// `W`: age after which queued work is lost [months].
+    /// `W`: age after which queued work is lost \[months\].
     pub max_wait_months: u32,
     /// Share of spare capacity usable for pooled work.
     pub pool_efficiency: f64,
@@ -145,37 +145,37 @@ pub mod preference {
 pub struct ChoiceParams {
     /// Shares of csu, in_house, outside_nhs, undecided (sum 1).
     pub preferences: [f64; 4],
-    /// Mean budget for all four functions [GBP per head per year].
+    /// Mean budget for all four functions \[GBP per head per year\].
     pub budget_mean: f64,
     /// CV of the budget.
     pub budget_cv: f64,
-    /// Hubs search radius [km], inclusive.
+    /// Hubs search radius \[km\], inclusive.
     pub max_distance_km: f64,
-    /// Expected wait that sends a CCG to the private sector [months].
+    /// Expected wait that sends a CCG to the private sector \[months\].
     pub switch_wait_months: f64,
 }
 
 /// Procurement durations and transaction costs (section 7).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcurementParams {
-    /// Hubs procurement duration [months].
+    /// Hubs procurement duration \[months\].
     pub hubs: Triangular,
-    /// Framework procurement duration [months].
+    /// Framework procurement duration \[months\].
     pub framework: Triangular,
-    /// Transaction cost of one hubs procurement [GBP].
+    /// Transaction cost of one hubs procurement \[GBP\].
     pub cost_hubs: f64,
-    /// Transaction cost of one framework procurement [GBP].
+    /// Transaction cost of one framework procurement \[GBP\].
     pub cost_framework: f64,
 }
 
 /// Onboarding capacity (section 4).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnboardingParams {
-    /// Fixed slots per unit [CCGs per month].
+    /// Fixed slots per unit \[CCGs per month\].
     pub per_unit_month: f64,
-    /// Extra slots per million planned population [CCGs per month].
+    /// Extra slots per million planned population \[CCGs per month\].
     pub per_million_month: f64,
-    /// Private sector onboarding, all CCGs together [entries per month].
+    /// Private sector onboarding, all CCGs together \[entries per month\].
     pub private_per_month: u32,
 }
 
@@ -315,7 +315,7 @@ impl Params {
         &self.functions[f.index()]
     }
 
-    /// Returns the length of the operating period `H - G` [months].
+    /// Returns the length of the operating period `H - G` \[months\].
     pub fn operating_months(&self) -> u32 {
         self.time.months - self.time.go_live_month
     }

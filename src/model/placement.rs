@@ -118,12 +118,12 @@ impl Layout {
         self.planned[ccg][f.index()] as usize
     }
 
-    /// Returns `Qplan(u, f)`, the population planned for unit `u` and function `f` [people].
+    /// Returns `Qplan(u, f)`, the population planned for unit `u` and function `f` \[people\].
     pub fn qplan(&self, unit: usize, f: Function) -> f64 {
         self.qplan[unit][f.index()]
     }
 
-    /// Returns `Qplan(u)`, the unit's largest planned catchment over functions [people].
+    /// Returns `Qplan(u)`, the unit's largest planned catchment over functions \[people\].
     pub fn qplan_max(&self, unit: usize) -> f64 {
         self.qplan[unit].iter().copied().fold(0.0, f64::max)
     }

@@ -18,10 +18,10 @@ pub const BUILTIN_REGISTER_NAME: &str = "built-in register (scenarios/data/ccgs_
 /// Columns every register must have.
 pub const REQUIRED_COLUMNS: [&str; 5] = ["code", "name", "population", "lat", "lon"];
 
-/// Latitude range accepted for a CCG location: England's bounding box [degrees].
+/// Latitude range accepted for a CCG location: England's bounding box \[degrees\].
 pub const LAT_RANGE: (f64, f64) = (49.8, 55.9);
 
-/// Longitude range accepted for a CCG location: England's bounding box [degrees].
+/// Longitude range accepted for a CCG location: England's bounding box \[degrees\].
 pub const LON_RANGE: (f64, f64) = (-6.5, 1.8);
 
 /// Largest population accepted for one CCG: more than England's whole population.
@@ -37,11 +37,11 @@ pub struct Ccg {
     pub code: String,
     /// Name as published.
     pub name: String,
-    /// Registered population [people].
+    /// Registered population \[people\].
     pub population: f64,
-    /// Latitude of the area centroid [degrees].
+    /// Latitude of the area centroid \[degrees\].
     pub lat: f64,
-    /// Longitude of the area centroid [degrees].
+    /// Longitude of the area centroid \[degrees\].
     pub lon: f64,
     /// NHS region, when the register gives one.
     pub region: Option<String>,
@@ -119,17 +119,17 @@ impl Register {
         self.ccgs.is_empty()
     }
 
-    /// Returns the distances between CCG locations [km].
+    /// Returns the distances between CCG locations \[km\].
     pub fn distances(&self) -> &DistanceMatrix {
         &self.distances
     }
 
-    /// Returns the sum of all CCG populations [people].
+    /// Returns the sum of all CCG populations \[people\].
     pub fn total_population(&self) -> f64 {
         self.total_population
     }
 
-    /// Returns the populations in row order [people].
+    /// Returns the populations in row order \[people\].
     pub fn populations(&self) -> Vec<f64> {
         self.ccgs.iter().map(|c| c.population).collect()
     }

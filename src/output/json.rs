@@ -9,7 +9,7 @@ use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
 use crate::stats::Summary;
 
-/// `{ "meta": {...}, "results": [...] }`.
+/// `{ "meta": {...}, "results": \[...\] }`.
 pub struct SummaryJson;
 
 #[derive(Serialize)]
@@ -99,7 +99,7 @@ pub struct RunInfo<'a> {
     pub scenario: &'a crate::scenario::Scenario,
     /// Worker threads used.
     pub threads: usize,
-    /// Wall time of the simulation [s].
+    /// Wall time of the simulation \[s\].
     pub elapsed_seconds: f64,
 }
 

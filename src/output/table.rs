@@ -66,7 +66,7 @@ pub fn point_label(results: &ExperimentResults, point: usize) -> String {
 }
 
 /// Formats a leader's margin over the runner-up (runner-up minus leader, so positive):
-/// `0.42 [0.39, 0.45] vs hubs`.
+/// `0.42 \[0.39, 0.45\] vs hubs`.
 pub fn lead_text(leader: &Leader, scale: f64, decimals: usize) -> String {
     match (&leader.lead, leader.runner_up) {
         (Some(lead), Some(runner_up)) => format!(

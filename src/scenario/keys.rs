@@ -9,7 +9,7 @@ use crate::model::{Function, Params};
 /// What values a key accepts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Rule {
-    /// A probability or share in [0, 1].
+    /// A probability or share in \[0, 1\].
     Probability,
     /// Any finite number >= 0.
     NonNegative,
@@ -51,7 +51,7 @@ impl Rule {
     }
 }
 
-/// Longest horizon accepted [months]: 50 years.
+/// Longest horizon accepted \[months\]: 50 years.
 pub const MAX_MONTHS: u64 = 600;
 
 /// A numeric scalar key of the scenario.

@@ -107,7 +107,7 @@ impl Scenario {
     }
 
     /// Applies a command-line override `key=value`, where `value` is written as in TOML
-    /// (`risk.p_fail_annual=0.05`, `options=["hubs"]`), then re-validates the scenario.
+    /// (`risk.p_fail_annual=0.05`, `options=\["hubs"\]`), then re-validates the scenario.
     pub fn apply_set(self, assignment: &str) -> Result<Scenario, ScenarioError> {
         let label = format!("--set {assignment}");
         let Some((key, value)) = assignment.split_once('=') else {
@@ -278,7 +278,7 @@ impl Scenario {
         points
     }
 
-    /// Returns the largest horizon over all sweep points [months].
+    /// Returns the largest horizon over all sweep points \[months\].
     pub fn max_months(&self) -> u32 {
         self.points()
             .iter()

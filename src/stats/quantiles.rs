@@ -13,7 +13,7 @@ const SHRINK: f64 = 2.0 / 3.0;
 
 /// Quantiles of a stream in bounded memory.
 ///
-/// Up to [`EXACT`] values it keeps them all and its quantiles are exact (type 7). Beyond that
+/// Up to `EXACT` values it keeps them all and its quantiles are exact (type 7). Beyond that
 /// it is a deterministic KLL sketch (Karnin, Lang and Liberty 2016): level h holds values of
 /// weight 2^h, its capacity shrinks geometrically below the top (`K * SHRINK^depth`, at least
 /// 2), and when the sketch holds more than the sum of capacities the lowest full level is

@@ -14,19 +14,19 @@ use super::OutputError;
 use crate::delivery::OptionKind;
 use crate::experiment::ExperimentResults;
 
-/// Chart width [px].
+/// Chart width \[px\].
 pub const WIDTH: u32 = 1200;
-/// Chart height [px].
+/// Chart height \[px\].
 pub const HEIGHT: u32 = 750;
 /// Font family registered with the embedded font.
 pub const FONT: &str = "sans-serif";
-/// Title size [px].
+/// Title size \[px\].
 pub const TITLE_SIZE: u32 = 30;
-/// Axis description size [px].
+/// Axis description size \[px\].
 pub const LABEL_SIZE: u32 = 22;
-/// Tick and legend text size [px].
+/// Tick and legend text size \[px\].
 pub const TICK_SIZE: u32 = 18;
-/// Width reserved at the right for the legend [px].
+/// Width reserved at the right for the legend \[px\].
 pub const LEGEND_WIDTH: u32 = 240;
 
 /// Colour of each option (Okabe-Ito, distinguishable with colour-blindness).
