@@ -1,21 +1,11 @@
 //! The binary end to end: runs, determinism across thread counts, validation, bad input.
 
-use crate::util::{Dir, csu_sim, fixture, root, stderr};
+use crate::util::{Dir, csu_sim, fixture, root, run_baseline, stderr};
 
 #[test]
 fn the_baseline_runs_end_to_end_with_few_replications() {
     let dir = Dir::new("baseline");
-    let out = dir.join("out");
-    let baseline = root().join("scenarios/baseline.toml");
-    let output = csu_sim(&[
-        "run",
-        baseline.to_str().unwrap(),
-        "--replications",
-        "8",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (out, output) = run_baseline(&dir, &["--replications", "8"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("cost/head incl unmet"), "{stdout}");
     for option in ["national", "network", "hubs", "framework"] {
@@ -250,18 +240,7 @@ fn an_interrupted_run_leaves_the_previous_outputs_intact() {
 #[test]
 fn the_baseline_summary_is_byte_identical_to_the_pinned_one() {
     let dir = Dir::new("pinned");
-    let out = dir.join("out");
-    let baseline = root().join("scenarios/baseline.toml");
-    let output = csu_sim(&[
-        "run",
-        baseline.to_str().unwrap(),
-        "--replications",
-        "40",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (out, _) = run_baseline(&dir, &["--replications", "40", "--quiet"]);
     let pinned = std::fs::read(fixture("pinned/baseline_40_summary.csv")).unwrap();
     let summary = std::fs::read(out.join("summary.csv")).unwrap();
     assert!(

@@ -10,7 +10,7 @@ use csu_sim::output::chart::{HEIGHT, WIDTH};
 use csu_sim::scenario::Scenario;
 use csu_sim::stats::t_quantile;
 
-use crate::util::{Dir, csu_sim, root, stderr};
+use crate::util::{Dir, root, run_baseline};
 
 /// Chart stems every run produces.
 const CHARTS: [&str; 8] = [
@@ -37,22 +37,15 @@ fn png_facts(path: &Path) -> (u32, u32, usize) {
 }
 
 fn run_sweep(dir: &Dir) -> std::path::PathBuf {
-    let out = dir.join("out");
-    let baseline = root().join("scenarios/baseline.toml");
-    let output = csu_sim(&[
-        "run",
-        baseline.to_str().unwrap(),
+    let sweep = [
         "--replications",
         "12",
         "--sweep",
         "onboarding.per_unit_month=1,4",
         "--set",
         "units=[10, 23]",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    out
+    ];
+    run_baseline(dir, &sweep).0
 }
 
 #[test]

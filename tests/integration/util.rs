@@ -55,3 +55,15 @@ pub fn fixture(relative: &str) -> PathBuf {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
+
+/// Runs the baseline scenario into `dir/out` with extra arguments; asserts success and returns
+/// the output folder and the process output.
+pub fn run_baseline(dir: &Dir, extra: &[&str]) -> (PathBuf, Output) {
+    let out = dir.join("out");
+    let baseline = root().join("scenarios/baseline.toml");
+    let mut args = vec!["run", baseline.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let output = csu_sim(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    (out, output)
+}

@@ -1,6 +1,7 @@
 //! Drawing of each chart kind on any plotters backend.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -53,17 +54,7 @@ const CAUSES: [(Metric, &str); 3] = [
 
 /// Returns "key = value, ..." of the first sweep point, or "" without a sweep.
 pub fn point_note(results: &ExperimentResults) -> String {
-    let values = results
-        .cells
-        .iter()
-        .find(|c| c.point == 0)
-        .map(|c| c.point_values.clone())
-        .unwrap_or_default();
-    values
-        .iter()
-        .map(|(k, v)| format!("{k} = {v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::output::table::point_label(results, 0)
 }
 
 /// Returns the options of a run, in run order.
@@ -211,6 +202,30 @@ where
     }
 }
 
+/// Draws one option's means as a line with points, over its 95% CI band; `points` are
+/// `(x, mean, ci_low, ci_high)` in x order.
+fn band_and_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: &[(f64, f64, f64, f64)],
+    colour: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let lower = points.iter().map(|p| (p.0, p.2));
+    let upper = points.iter().rev().map(|p| (p.0, p.3));
+    chart.draw_series(std::iter::once(Polygon::new(
+        lower.chain(upper).collect::<Vec<_>>(),
+        colour.mix(0.25).filled(),
+    )))?;
+    chart.draw_series(LineSeries::new(
+        points.iter().map(|p| (p.0, p.1)),
+        colour.stroke_width(3),
+    ))?;
+    chart.draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 5, colour.filled())))?;
+    Ok(())
+}
+
 /// Mean of a metric against N, one line per option with its 95% CI band.
 fn line_by_units<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -247,21 +262,14 @@ where
     for option in options(results) {
         let colour = option_colour(option);
         let cells = series(results, option);
-        let lower = cells.iter().map(|c| (c.units as f64, c.summary(metric).ci_low * scale));
-        let upper = cells
+        let points: Vec<(f64, f64, f64, f64)> = cells
             .iter()
-            .rev()
-            .map(|c| (c.units as f64, c.summary(metric).ci_high * scale));
-        chart.draw_series(std::iter::once(Polygon::new(
-            lower.chain(upper).collect::<Vec<_>>(),
-            colour.mix(0.25).filled(),
-        )))?;
-        let means: Vec<(f64, f64)> = cells
-            .iter()
-            .map(|c| (c.units as f64, c.summary(metric).mean * scale))
+            .map(|c| {
+                let s = c.summary(metric);
+                (c.units as f64, s.mean * scale, s.ci_low * scale, s.ci_high * scale)
+            })
             .collect();
-        chart.draw_series(LineSeries::new(means.clone(), colour.stroke_width(3)))?;
-        chart.draw_series(means.into_iter().map(|p| Circle::new(p, 5, colour.filled())))?;
+        band_and_line(&mut chart, &points, colour)?;
     }
     Ok(())
 }
@@ -658,15 +666,14 @@ where
             let colour = option_colour(option);
             let mut line: Vec<&CellResult> = cells.iter().copied().filter(|c| c.option == option).collect();
             line.sort_by(|a, b| x_of(a).total_cmp(&x_of(b)));
-            let lower = line.iter().map(|c| (x_of(c), c.summary(metric).ci_low * scale));
-            let upper = line.iter().rev().map(|c| (x_of(c), c.summary(metric).ci_high * scale));
-            chart.draw_series(std::iter::once(Polygon::new(
-                lower.chain(upper).collect::<Vec<_>>(),
-                colour.mix(0.25).filled(),
-            )))?;
-            let means: Vec<(f64, f64)> = line.iter().map(|c| (x_of(c), c.summary(metric).mean * scale)).collect();
-            chart.draw_series(LineSeries::new(means.clone(), colour.stroke_width(3)))?;
-            chart.draw_series(means.into_iter().map(|p| Circle::new(p, 5, colour.filled())))?;
+            let points: Vec<(f64, f64, f64, f64)> = line
+                .iter()
+                .map(|c| {
+                    let s = c.summary(metric);
+                    (x_of(c), s.mean * scale, s.ci_low * scale, s.ci_high * scale)
+                })
+                .collect();
+            band_and_line(&mut chart, &points, colour)?;
         }
     }
     Ok(())
