@@ -87,6 +87,15 @@ fn series(results: &ExperimentResults, option: OptionKind) -> Vec<&CellResult> {
     cells
 }
 
+/// Returns the cells at the first sweep point with `units` units, in run order.
+fn cells_at(results: &ExperimentResults, units: usize) -> Vec<&CellResult> {
+    results
+        .cells
+        .iter()
+        .filter(|c| c.point == 0 && c.units == units)
+        .collect()
+}
+
 /// Returns `(lo, hi)` of finite values widened by 8% (and never empty).
 fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
@@ -335,11 +344,7 @@ fn risk_frontier<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let cells: Vec<&CellResult> = results
-        .cells
-        .iter()
-        .filter(|c| c.point == 0 && c.units == units)
-        .collect();
+    let cells = cells_at(results, units);
     let x_range = padded_range(
         cells
             .iter()
@@ -381,11 +386,7 @@ fn contracted_by_month<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let cells: Vec<&CellResult> = results
-        .cells
-        .iter()
-        .filter(|c| c.point == 0 && c.units == units)
-        .collect();
+    let cells = cells_at(results, units);
     let months = cells
         .iter()
         .map(|c| c.contracted_by_month().len())
@@ -489,11 +490,7 @@ fn utilisation<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let cells: Vec<&CellResult> = results
-        .cells
-        .iter()
-        .filter(|c| c.point == 0 && c.units == units)
-        .collect();
+    let cells = cells_at(results, units);
     let labels: Vec<String> = cells.iter().map(|c| c.option.to_string()).collect();
     let y_range = padded_range(
         cells
