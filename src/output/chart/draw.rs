@@ -235,6 +235,28 @@ where
     Ok(())
 }
 
+/// Draws a bar at `x` stacking `(height, colour)` segments from zero; empty segments are skipped.
+fn stacked_bar<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x: f64,
+    half_width: f64,
+    segments: impl Iterator<Item = (f64, RGBColor)>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let mut base = 0.0;
+    for (height, colour) in segments.filter(|(h, _)| *h > 0.0) {
+        let bar = Rectangle::new(
+            [(x - half_width, base), (x + half_width, base + height)],
+            colour.filled(),
+        );
+        chart.draw_series(std::iter::once(bar))?;
+        base += height;
+    }
+    Ok(())
+}
+
 /// Mean of a metric against N, one line per option with its 95% CI band.
 fn line_by_units<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -321,15 +343,11 @@ where
             .draw()?;
         for cell in series(results, option) {
             let x = units.iter().position(|&n| n == cell.units).unwrap_or(0) as f64;
-            let mut base = 0.0;
-            for ((metric, _), colour) in CAUSES.iter().zip(CAUSE_COLOURS) {
-                let height = cell.summary(*metric).mean * 100.0;
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x - 0.3, base), (x + 0.3, base + height)],
-                    colour.filled(),
-                )))?;
-                base += height;
-            }
+            let segments = CAUSES
+                .iter()
+                .zip(CAUSE_COLOURS)
+                .map(|((metric, _), colour)| (cell.summary(*metric).mean * 100.0, colour));
+            stacked_bar(&mut chart, x, 0.3, segments)?;
         }
     }
     Ok(())
@@ -590,17 +608,11 @@ where
         .draw()?;
     for (idx, cell) in cells.iter().enumerate() {
         let x = idx as f64;
-        let mut base = 0.0;
-        for ((metric, _), colour) in COMPONENTS.iter().zip(PALETTE) {
-            let height = cell.summary(*metric).mean;
-            if height > 0.0 {
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x - 0.35, base), (x + 0.35, base + height)],
-                    colour.filled(),
-                )))?;
-                base += height;
-            }
-        }
+        let segments = COMPONENTS
+            .iter()
+            .zip(PALETTE)
+            .map(|((metric, _), colour)| (cell.summary(*metric).mean, colour));
+        stacked_bar(&mut chart, x, 0.35, segments)?;
     }
     Ok(())
 }
