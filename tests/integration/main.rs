@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod invariants;
 mod known_answers;
+mod mechanics;
 mod properties;
 mod report;
 mod util;

@@ -1,0 +1,120 @@
+//! Contracting mechanics on a toy register, worked out by hand from MODEL.md section 7.
+
+use csu_sim::delivery::{OptionKind, build};
+use csu_sim::engine::{Cell, Metric, ReplicationDraws, run_cell};
+use csu_sim::model::params::Triangular;
+use csu_sim::model::{Ccg, Layout, Params, Register};
+
+/// Five CCGs of one million people, a few km apart.
+fn toy_register() -> Register {
+    let ccgs = (0..5)
+        .map(|i| Ccg {
+            code: format!("C{i}"),
+            name: format!("CCG {i}"),
+            population: 1.0e6,
+            lat: 52.0 + 0.05 * i as f64,
+            lon: -1.0,
+            region: None,
+            wave: Some(1),
+        })
+        .collect();
+    Register::from_ccgs("toy", ccgs)
+}
+
+/// No noise, no risk, every CCG prefers a CSU and can pay anything; all ready in month 1;
+/// a 12-month horizon with go-live in month 2; hubs procure in exactly one month.
+fn toy_params() -> Params {
+    let mut p = Params::default();
+    p.time.months = 12;
+    p.time.go_live_month = 2;
+    p.time.wave_months = [1, 1, 1, 1];
+    p.costs.cost_cv = 0.0;
+    p.demand.cv_level = 0.0;
+    p.demand.cv_month = 0.0;
+    p.choice.preferences = [1.0, 0.0, 0.0, 0.0];
+    p.choice.budget_mean = 1.0e6;
+    p.choice.budget_cv = 0.0;
+    p.choice.max_distance_km = 1.0e4;
+    p.procurement.hubs = Triangular {
+        min: 1.0,
+        mode: 1.0,
+        max: 1.0,
+    };
+    p.onboarding.per_unit_month = 1.0;
+    p.onboarding.per_million_month = 0.0;
+    p.onboarding.private_per_month = 10;
+    p.risk.p_checkpoint = 0.0;
+    p.risk.p_weak = 0.0;
+    p.risk.p_fail_annual = 0.0;
+    p.risk.p_systemic_annual = 0.0;
+    p
+}
+
+#[test]
+fn the_switch_rule_sends_the_fourth_ccg_in_a_queue_to_the_private_sector() {
+    let register = toy_register();
+    let params = toy_params();
+    let option = build(OptionKind::Hubs);
+    let layout = Layout::new(
+        &register,
+        option.layout_kind(),
+        1,
+        &params.functions.map(|f| f.efficient_scale),
+    );
+    let cell = Cell::new(option.as_ref(), &layout, &params, &register);
+    let outcome = run_cell(&cell, &mut ReplicationDraws::new(1, 0, register.len(), 12));
+    // All five decide in month 2 (ready in month 1, one month of procurement), in CCG order.
+    // The hub takes one CCG a month: CCGs 0, 1, 2 face waits of 0, 1 and 2 months and join;
+    // CCGs 3 and 4 would wait 3 and 4 > 2 months and go private.
+    // In service: CCG 0 from month 3, CCG 1 from 4, CCG 2 from 5; CCGs 3 and 4 (private,
+    // ten slots a month) from month 3. Operating months 2..11: ten months, 50 CCG-months.
+    // Uncontracted CCG-months: 1 + 2 + 3 (hub) + 1 + 1 (private) = 8 of 50.
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(
+        close(outcome.get(Metric::UnmetUncontracted), 8.0 / 50.0),
+        "{}",
+        outcome.get(Metric::UnmetUncontracted)
+    );
+    assert!(close(outcome.get(Metric::UnmetShare), 8.0 / 50.0));
+    // Private work: CCGs 3 and 4 for nine months each, of 42 CCG-months served.
+    assert!(
+        close(outcome.get(Metric::PrivateShare), 18.0 / 42.0),
+        "{}",
+        outcome.get(Metric::PrivateShare)
+    );
+    assert_eq!(outcome.get(Metric::UncontractedAtGoLive), 5.0);
+    // First month with all four functions in service, minus the ready month 1: 2, 3, 4, 2, 2.
+    assert!(close(outcome.get(Metric::MonthsToContract), 13.0 / 5.0));
+    // Five procurements of GBP 50 k in month 2, annualised over ten operating months.
+    assert!(close(outcome.get(Metric::CostTransactions), 5.0 * 0.05 * 12.0 / 10.0));
+    assert_eq!(outcome.get(Metric::ResidualShare), 0.0);
+    let work = outcome.work;
+    assert!((work.served + work.unmet + work.residual - work.demand).abs() < 1e-6);
+}
+
+#[test]
+fn national_assigns_everyone_through_one_pooled_queue() {
+    let register = toy_register();
+    let params = toy_params();
+    let option = build(OptionKind::National);
+    let layout = Layout::new(
+        &register,
+        option.layout_kind(),
+        2,
+        &params.functions.map(|f| f.efficient_scale),
+    );
+    let cell = Cell::new(option.as_ref(), &layout, &params, &register);
+    let outcome = run_cell(&cell, &mut ReplicationDraws::new(1, 0, register.len(), 12));
+    // Two sites of one slot each pool into two slots a month. All five decide at R = 1:
+    // CCGs 0, 1 onboarded in month 1 (in service from 2), 2, 3 in month 2 (from 3), 4 in
+    // month 3 (from 4). Uncontracted CCG-months from month 2: 0 + 0 + 1 + 1 + 2 = 4 of 50.
+    assert!(
+        (outcome.get(Metric::UnmetUncontracted) - 4.0 / 50.0).abs() < 1e-12,
+        "{}",
+        outcome.get(Metric::UnmetUncontracted)
+    );
+    assert_eq!(outcome.get(Metric::UncontractedAtGoLive), 3.0);
+    assert!((outcome.get(Metric::MonthsToContract) - (1.0 + 1.0 + 2.0 + 2.0 + 3.0) / 5.0).abs() < 1e-12);
+    assert_eq!(outcome.get(Metric::PrivateShare), 0.0);
+    assert_eq!(outcome.get(Metric::CostTransactions), 0.0);
+}
