@@ -38,7 +38,6 @@ pub struct ReplicationDraws {
     seed: u64,
     replication: u64,
     months: usize,
-    n_ccgs: usize,
     /// Uniform per CCG for its wave.
     pub wave: Vec<f64>,
     /// Uniform per CCG for its preference.
@@ -78,7 +77,6 @@ impl ReplicationDraws {
             seed,
             replication,
             months,
-            n_ccgs,
             wave: sequence(seed, replication, Purpose::Wave, n_ccgs, uniform),
             preference: sequence(seed, replication, Purpose::Preference, n_ccgs, uniform),
             budget: sequence(seed, replication, Purpose::Budget, n_ccgs, normal),
@@ -90,11 +88,6 @@ impl ReplicationDraws {
             unit_cost: vec![None; cells],
             fate: vec![None; n_ccgs * (N_FUNCTIONS + 1)],
         }
-    }
-
-    /// Returns the replication index.
-    pub fn replication(&self) -> u64 {
-        self.replication
     }
 
     /// Returns the number of months drawn.
@@ -167,11 +160,6 @@ impl ReplicationDraws {
             Purpose::Reprocurement,
             (ccg as u64, u64::from(count)),
         ))
-    }
-
-    /// Returns the number of CCGs drawn for.
-    pub fn n_ccgs(&self) -> usize {
-        self.n_ccgs
     }
 }
 

@@ -29,6 +29,7 @@ struct Meta<'a> {
     n_ccgs: usize,
     sweep_keys: &'a [String],
     changes: BTreeMap<&'a str, &'a str>,
+    metrics: BTreeMap<&'static str, &'static str>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +65,7 @@ impl Exporter for SummaryJson {
                 n_ccgs: meta.n_ccgs,
                 sweep_keys: &meta.sweep_keys,
                 changes: meta.changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                metrics: Metric::ALL.iter().map(|m| (m.name(), m.description())).collect(),
             },
             results: results
                 .cells

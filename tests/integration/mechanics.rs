@@ -1,7 +1,7 @@
 //! Contracting mechanics on a toy register, worked out by hand from MODEL.md section 7.
 
 use csu_sim::delivery::{OptionKind, build};
-use csu_sim::engine::{Cell, Metric, ReplicationDraws, run_cell};
+use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};
 use csu_sim::model::params::Triangular;
 use csu_sim::model::{Ccg, Layout, Params, Register};
 
