@@ -50,19 +50,20 @@ fn toy_params() -> Params {
     p
 }
 
-#[test]
-fn the_switch_rule_sends_the_fourth_ccg_in_a_queue_to_the_private_sector() {
+/// Runs one replication of an option with `units` units on the toy register.
+fn run_toy(kind: OptionKind, units: usize) -> Outcome {
     let register = toy_register();
     let params = toy_params();
-    let option = build(OptionKind::Hubs);
-    let layout = Layout::new(
-        &register,
-        option.layout_kind(),
-        1,
-        &params.functions.map(|f| f.efficient_scale),
-    );
+    let option = build(kind);
+    let scales = params.functions.map(|f| f.efficient_scale);
+    let layout = Layout::new(&register, option.layout_kind(), units, &scales);
     let cell = Cell::new(option.as_ref(), &layout, &params, &register);
-    let outcome = run_cell(&cell, &mut ReplicationDraws::new(1, 0, register.len(), 12));
+    run_cell(&cell, &mut ReplicationDraws::new(1, 0, register.len(), 12))
+}
+
+#[test]
+fn the_switch_rule_sends_the_fourth_ccg_in_a_queue_to_the_private_sector() {
+    let outcome = run_toy(OptionKind::Hubs, 1);
     // All five decide in month 2 (ready in month 1, one month of procurement), in CCG order.
     // The hub takes one CCG a month: CCGs 0, 1, 2 face waits of 0, 1 and 2 months and join;
     // CCGs 3 and 4 would wait 3 and 4 > 2 months and go private.
@@ -94,17 +95,7 @@ fn the_switch_rule_sends_the_fourth_ccg_in_a_queue_to_the_private_sector() {
 
 #[test]
 fn national_assigns_everyone_through_one_pooled_queue() {
-    let register = toy_register();
-    let params = toy_params();
-    let option = build(OptionKind::National);
-    let layout = Layout::new(
-        &register,
-        option.layout_kind(),
-        2,
-        &params.functions.map(|f| f.efficient_scale),
-    );
-    let cell = Cell::new(option.as_ref(), &layout, &params, &register);
-    let outcome = run_cell(&cell, &mut ReplicationDraws::new(1, 0, register.len(), 12));
+    let outcome = run_toy(OptionKind::National, 2);
     // Two sites of one slot each pool into two slots a month. All five decide at R = 1:
     // CCGs 0, 1 onboarded in month 1 (in service from 2), 2, 3 in month 2 (from 3), 4 in
     // month 3 (from 4). Uncontracted CCG-months from month 2: 0 + 0 + 1 + 1 + 2 = 4 of 50.
