@@ -24,10 +24,10 @@ pub struct RunArgs {
     /// Master seed, overriding the scenario's
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads \[default: one per core\]
+    /// Worker threads [default: one per core]
     #[arg(long)]
     threads: Option<usize>,
-    /// Output folder \[default: output/<scenario name>\]
+    /// Output folder [default: output/<scenario name>]
     #[arg(long)]
     out: Option<PathBuf>,
     /// Set a key for this run, as in TOML: --set risk.p_fail_annual=0.05 (repeatable)
