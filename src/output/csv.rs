@@ -4,8 +4,8 @@ use super::{Exporter, OutputError, number};
 use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
 
-/// The summary table: `scenario, option, units, param_<key>..., metric, n, undefined, mean,
-/// sd, ci95_low, ci95_high, p5, p50, p95`.
+/// The summary table: `scenario, seed, option, units, param_<key>..., metric, n, undefined,
+/// mean, sd, ci95_low, ci95_high, p5, p50, p95`.
 pub struct SummaryCsv;
 
 /// Returns the `param_<key>` column names of the swept keys.
@@ -20,7 +20,7 @@ impl Exporter for SummaryCsv {
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["scenario", "option", "units"].map(String::from).to_vec();
+        let mut header: Vec<String> = ["scenario", "seed", "option", "units"].map(String::from).to_vec();
         header.extend(param_columns(results));
         header.extend(
             [
@@ -43,6 +43,7 @@ impl Exporter for SummaryCsv {
                 let s = cell.summary(metric);
                 let mut row = vec![
                     results.meta.scenario.clone(),
+                    results.meta.seed.to_string(),
                     cell.option.to_string(),
                     cell.units.to_string(),
                 ];
@@ -58,7 +59,7 @@ impl Exporter for SummaryCsv {
     }
 }
 
-/// Paired comparisons: `scenario, units, param_<key>..., option_a, option_b, metric, n,
+/// Paired comparisons: `scenario, seed, units, param_<key>..., option_a, option_b, metric, n,
 /// mean_diff, sd, ci95_low, ci95_high, significant` (difference = a - b).
 pub struct ComparisonsCsv;
 
@@ -69,7 +70,7 @@ impl Exporter for ComparisonsCsv {
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["scenario", "units"].map(String::from).to_vec();
+        let mut header: Vec<String> = ["scenario", "seed", "units"].map(String::from).to_vec();
         header.extend(param_columns(results));
         header.extend(
             [
@@ -88,7 +89,11 @@ impl Exporter for ComparisonsCsv {
         writer.write_record(&header)?;
         for item in &results.comparisons.items {
             let s = item.summary();
-            let mut row = vec![results.meta.scenario.clone(), item.units.to_string()];
+            let mut row = vec![
+                results.meta.scenario.clone(),
+                results.meta.seed.to_string(),
+                item.units.to_string(),
+            ];
             let point = results.groups.iter().find(|g| g.1 == item.point).map(|g| g.2[0].1);
             if let Some(cell) = point.map(|c| &results.cells[c]) {
                 row.extend(cell.point_values.iter().map(|(_, v)| number(*v)));
