@@ -110,7 +110,12 @@ impl<'a> Simulation<'a> {
         };
         let budget_dist = MeanOneLogNormal::new(params.choice.budget_cv);
         let n_desks = units.desks.len();
-        let desks_of_function = Function::ALL.map(|f| (0..n_desks).filter(|&d| units.desks[d].function == f).collect());
+        // Open desks of each function: pooling reads them every month, units close rarely.
+        let desks_of_function = Function::ALL.map(|f| {
+            (0..n_desks)
+                .filter(|&d| units.desks[d].function == f && units.open[units.desks[d].unit])
+                .collect()
+        });
         let months = params.time.months as usize;
         let mut sim = Simulation {
             cell,
@@ -502,17 +507,10 @@ impl<'a> Simulation<'a> {
         let mut total_spare = 0.0;
         let mut queued = 0.0;
         for &d in desks {
-            let open = self.units.open[self.units.desks[d].unit];
-            let spare = if open {
-                (self.capacity[d] - self.served[d]).max(0.0)
-            } else {
-                0.0
-            };
+            let spare = (self.capacity[d] - self.served[d]).max(0.0);
             self.spare.push(spare);
             total_spare += spare;
-            if open {
-                queued += self.queues.total(d);
-            }
+            queued += self.queues.total(d);
         }
         if total_spare <= 0.0 || queued <= 0.0 {
             return;
@@ -520,10 +518,8 @@ impl<'a> Simulation<'a> {
         let pooled = queued.min(self.cell.params.service.pool_efficiency * total_spare);
         let keep = 1.0 - pooled / queued;
         for (&d, &spare) in desks.iter().zip(&self.spare) {
-            if self.units.open[self.units.desks[d].unit] {
-                self.queues.scale(d, keep);
-                self.served[d] += pooled * spare / total_spare;
-            }
+            self.queues.scale(d, keep);
+            self.served[d] += pooled * spare / total_spare;
         }
         self.tally.remote += self.cell.params.costs.remote_cost_per_head * pooled;
     }
@@ -541,6 +537,10 @@ impl<'a> Simulation<'a> {
     /// Closes a unit from `m + 1`: its queued work is lost, and its CCGs re-decide (section 7).
     fn fail(&mut self, unit: usize, m: u32, draws: &ReplicationDraws) {
         self.units.open[unit] = false;
+        let desks = &self.units.desks;
+        for list in &mut self.desks_of_function {
+            list.retain(|&d| desks[d].unit != unit);
+        }
         self.tally.failures_operating += 1;
         for f in Function::ALL {
             let desk = self.units.desk_of[unit][f.index()];
