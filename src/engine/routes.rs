@@ -80,9 +80,15 @@ impl Routes {
             distance_cost_per_km_month: distance_cost_per_km / 12.0,
         };
         for cf in 0..n_ccgs * N_FUNCTIONS {
-            routes.routes[cf] = routes.sink(Sink::Uncontracted, cf % N_FUNCTIONS);
+            routes.set_route(cf, routes.sink(Sink::Uncontracted, cf % N_FUNCTIONS));
         }
         routes
+    }
+
+    /// Writes a route; every route is below the number of sinks, which [`Routes::route`] relies on.
+    fn set_route(&mut self, cf: usize, route: u32) {
+        assert!((route as usize) < self.sinks.len(), "route {route} out of range");
+        self.routes[cf] = route;
     }
 
     fn sink(&self, kind: Sink, function: usize) -> u32 {
@@ -94,7 +100,7 @@ impl Routes {
     pub fn start(&mut self, ccg: usize, f: usize, service: Service) -> bool {
         let cf = ccg * N_FUNCTIONS + f;
         self.in_service[ccg] += 1;
-        self.routes[cf] = match service {
+        let route = match service {
             Service::Desk { desk, km, population } => {
                 self.qact[desk] += population;
                 self.distance_cost += self.distance_cost_per_km_month * km;
@@ -112,6 +118,7 @@ impl Routes {
                 self.sink(Sink::InHouse, f)
             }
         };
+        self.set_route(cf, route);
         usize::from(self.in_service[ccg]) == N_FUNCTIONS
     }
 
@@ -127,7 +134,7 @@ impl Routes {
             self.extra_units -= 1;
         }
         self.nhs_units[ccg] -= 1;
-        self.routes[ccg * N_FUNCTIONS + f] = self.sink(Sink::Failure, f);
+        self.set_route(ccg * N_FUNCTIONS + f, self.sink(Sink::Failure, f));
     }
 
     /// Routes one month's demand (indexed `i * 4 + f`) to desks and sinks.
@@ -142,8 +149,13 @@ impl Routes {
         let routes = self.routes.chunks(block);
         for (routes, demand) in routes.zip(demand.chunks(block)) {
             for (idx, (&route, &work)) in routes.iter().zip(demand).enumerate() {
-                // idx / N_FUNCTIONS is the CCG's place in its block of LANES CCGs.
-                self.lanes[(idx / N_FUNCTIONS) * n_sinks + route as usize] += work;
+                // idx / N_FUNCTIONS (< LANES) is the CCG's place in its block of LANES CCGs.
+                let slot = (idx / N_FUNCTIONS) * n_sinks + route as usize;
+                // SAFETY: `lanes` holds LANES * n_sinks values, idx / N_FUNCTIONS < LANES, and
+                // every route is below n_sinks: `set_route` asserts it whenever a route is
+                // written. This is the engine's hottest loop; the bounds check cost 10% of a
+                // national cell (cargo bench -- replication/national/23: 125 -> 113 us).
+                unsafe { *self.lanes.get_unchecked_mut(slot) += work };
             }
         }
         for (sink, total) in self.sinks.iter_mut().enumerate() {
