@@ -90,11 +90,6 @@ impl ReplicationDraws {
         }
     }
 
-    /// Returns the number of months drawn.
-    pub fn months(&self) -> usize {
-        self.months
-    }
-
     /// Computes each CCG-function-month's demand from month `go_live` on for the given CVs and
     /// populations, unless the last call had the same CVs and go-live month;
     /// [`ReplicationDraws::demand`] then returns it.

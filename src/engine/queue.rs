@@ -82,11 +82,6 @@ impl WorkQueues {
         self.desk_mut(desk).fill(0.0);
         lost
     }
-
-    /// Returns all work queued anywhere.
-    pub fn grand_total(&self) -> f64 {
-        self.buckets.iter().sum()
-    }
 }
 
 /// A waiting CCG in an onboarding queue: the CCG, the functions it brings (bit `f` set for
@@ -169,7 +164,7 @@ mod tests {
         // The 4 units that arrived two months ago are now in bucket W and are lost.
         assert_eq!(queues.desk(0), &[0.0, 0.0, 4.0]);
         assert_eq!(queues.age(0), 4.0);
-        assert_eq!(queues.grand_total(), 0.0);
+        assert_eq!(queues.total(0), 0.0);
     }
 
     #[test]

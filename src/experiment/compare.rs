@@ -47,7 +47,7 @@ pub struct Comparisons {
     pub items: Vec<Comparison>,
 }
 
-/// A group of cells sharing N and sweep point: `(units, point, \[(option, cell index)\])`.
+/// A group of cells sharing N and sweep point: `(units, point, [(option, cell index)])`.
 pub type Group = (usize, usize, Vec<(OptionKind, usize)>);
 
 impl Comparisons {
@@ -128,6 +128,20 @@ pub struct Leader {
     pub lead: Option<Summary>,
     /// True when the leader is lower than every other option with 95% confidence.
     pub significant: bool,
+}
+
+impl Leader {
+    /// Returns the margin over the runner-up, positive when the leader is lower:
+    /// `(runner-up, mean, ci_low, ci_high)` of runner-up minus leader, times `scale`.
+    pub fn margin(&self, scale: f64) -> Option<(OptionKind, f64, f64, f64)> {
+        let lead = self.lead.as_ref()?;
+        Some((
+            self.runner_up?,
+            -scale * lead.mean,
+            -scale * lead.ci_high,
+            -scale * lead.ci_low,
+        ))
+    }
 }
 
 /// Returns the option with the lowest mean of `metric` in a group, if any has one.

@@ -9,7 +9,7 @@ use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
 use crate::stats::Summary;
 
-/// `{ "meta": {...}, "results": \[...\] }`.
+/// `{ "meta": {...}, "results": [...] }`.
 pub struct SummaryJson;
 
 #[derive(Serialize)]

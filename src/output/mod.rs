@@ -127,11 +127,6 @@ impl OutputDir {
         Ok(written)
     }
 
-    /// Deletes every staged temporary; the folder's previous files stay as they were.
-    pub fn abort(mut self) {
-        self.remove_staged();
-    }
-
     fn remove_staged(&mut self) {
         for (temporary, _) in self.staged.drain(..) {
             let _ = fs::remove_file(temporary);
@@ -139,6 +134,7 @@ impl OutputDir {
     }
 }
 
+/// Dropping an uncommitted folder deletes its staged temporaries; the previous files stay.
 impl Drop for OutputDir {
     fn drop(&mut self) {
         self.remove_staged();

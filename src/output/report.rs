@@ -28,14 +28,11 @@ fn leader_sentence(leader: &Leader, what: &str, unit: &str, scale: f64) -> Strin
     } else {
         "a lead not significant at 95%"
     };
-    let margin = match (&leader.lead, leader.runner_up) {
-        (Some(lead), Some(runner_up)) => format!(
-            ", {:.2} {unit} better than {runner_up} (95% CI {:.2} to {:.2}), {sure}",
-            -scale * lead.mean,
-            -scale * lead.ci_high,
-            -scale * lead.ci_low
-        ),
-        _ => String::new(),
+    let margin = match leader.margin(scale) {
+        Some((runner_up, mean, low, high)) => {
+            format!(", {mean:.2} {unit} better than {runner_up} (95% CI {low:.2} to {high:.2}), {sure}")
+        }
+        None => String::new(),
     };
     format!(
         "<b>{}</b> {what} at {:.2} {unit}{}",

@@ -66,17 +66,13 @@ pub fn point_label(results: &ExperimentResults, point: usize) -> String {
 }
 
 /// Formats a leader's margin over the runner-up (runner-up minus leader, so positive):
-/// `0.42 \[0.39, 0.45\] vs hubs`.
+/// `0.42 [0.39, 0.45] vs hubs`.
 pub fn lead_text(leader: &Leader, scale: f64, decimals: usize) -> String {
-    match (&leader.lead, leader.runner_up) {
-        (Some(lead), Some(runner_up)) => format!(
-            "{:.d$} [{:.d$}, {:.d$}] vs {runner_up}",
-            -scale * lead.mean,
-            -scale * lead.ci_high,
-            -scale * lead.ci_low,
-            d = decimals
-        ),
-        _ => "only option".to_string(),
+    match leader.margin(scale) {
+        Some((runner_up, mean, low, high)) => {
+            format!("{mean:.d$} [{low:.d$}, {high:.d$}] vs {runner_up}", d = decimals)
+        }
+        None => "only option".to_string(),
     }
 }
 

@@ -250,6 +250,13 @@ pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
     (distance <= (typed.len() / 3).max(2)).then_some(best)
 }
 
+/// Returns "did you mean 'x'? " for the nearest candidate, or "" when none is close.
+pub fn did_you_mean<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(typed, candidates)
+        .map(|best| format!("did you mean '{best}'? "))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

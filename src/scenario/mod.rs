@@ -2,7 +2,7 @@
 //!
 //! A scenario file states only what it changes. [`Scenario::parse`] reads it in two stages:
 //! the text is walked key by key against the key table in [`keys`], and the result is checked
-//! as a whole ([`Scenario::validate`]); every problem names the file, line and key, and all
+//! as a whole at every sweep point; every problem names the file, line and key, and all
 //! problems are reported together. Reading the file is the caller's job.
 
 mod error;
@@ -107,7 +107,7 @@ impl Scenario {
     }
 
     /// Applies a command-line override `key=value`, where `value` is written as in TOML
-    /// (`risk.p_fail_annual=0.05`, `options=\["hubs"\]`), then re-validates the scenario.
+    /// (`risk.p_fail_annual=0.05`, `options=["hubs"]`), then re-validates the scenario.
     pub fn apply_set(self, assignment: &str) -> Result<Scenario, ScenarioError> {
         let label = format!("--set {assignment}");
         let Some((key, value)) = assignment.split_once('=') else {
@@ -186,12 +186,7 @@ impl Scenario {
         }
     }
 
-    /// Checks the scenario as a whole, at every sweep point.
-    pub fn validate(self) -> Result<Scenario, ScenarioError> {
-        let problems = self.problems();
-        self.fail_on(problems)
-    }
-
+    /// Returns the problems of the scenario as a whole, at every sweep point.
     fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         if self.options.contains(&OptionKind::Network)

@@ -193,9 +193,7 @@ impl<'t> Parser<'t> {
         let path = format!("functions.{function}");
         if Function::from_key(function).is_none() {
             let names = Function::ALL.map(Function::key);
-            let hint = keys::nearest(function, names)
-                .map(|b| format!("did you mean '{b}'? "))
-                .unwrap_or_default();
+            let hint = keys::did_you_mean(function, names);
             self.problem(
                 Some(item.span()),
                 &path,
@@ -408,9 +406,7 @@ impl<'t> Parser<'t> {
                 }
                 Some((_, Some(kind))) => options.push(kind),
                 Some((name, None)) => {
-                    let hint = keys::nearest(name, OptionKind::ALL.map(OptionKind::key))
-                        .map(|b| format!("did you mean '{b}'? "))
-                        .unwrap_or_default();
+                    let hint = keys::did_you_mean(name, OptionKind::ALL.map(OptionKind::key));
                     self.problem(
                         Some(element.span()),
                         "options",
@@ -475,9 +471,7 @@ impl<'t> Parser<'t> {
         for (key, value) in table {
             let name = key.get_ref().as_ref();
             let Some(idx) = preference::KEYS.iter().position(|k| *k == name) else {
-                let hint = keys::nearest(name, preference::KEYS)
-                    .map(|b| format!("did you mean '{b}'? "))
-                    .unwrap_or_default();
+                let hint = keys::did_you_mean(name, preference::KEYS);
                 self.problem(
                     Some(value.span()),
                     &format!("{path}.{name}"),
@@ -529,9 +523,7 @@ impl<'t> Parser<'t> {
             let sweep_path = format!("sweep.{path}");
             let Some(param) = keys::find_key(path) else {
                 let candidates = keys::all_keys();
-                let hint = keys::nearest(path, candidates.iter().map(|k| k.path.as_str()))
-                    .map(|b| format!("did you mean '{b}'? "))
-                    .unwrap_or_default();
+                let hint = keys::did_you_mean(path, candidates.iter().map(|k| k.path.as_str()));
                 let why = if SPECIAL_KEYS.contains(&path) {
                     "is not a numeric scalar key"
                 } else {

@@ -52,11 +52,6 @@ const CAUSES: [(Metric, &str); 3] = [
     (Metric::UnmetFailure, "unit failure"),
 ];
 
-/// Returns "key = value, ..." of the first sweep point, or "" without a sweep.
-pub fn point_note(results: &ExperimentResults) -> String {
-    crate::output::table::point_label(results, 0)
-}
-
 /// Returns the options of a run, in run order.
 fn options(results: &ExperimentResults) -> Vec<OptionKind> {
     let mut out: Vec<OptionKind> = Vec::new();

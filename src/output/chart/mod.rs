@@ -102,7 +102,7 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
     units.sort_unstable();
     units.dedup();
     let mid = units[units.len() / 2];
-    let mut point = draw::point_note(results);
+    let mut point = super::table::point_label(results, 0);
     if !point.is_empty() {
         point = format!(" ({point})");
     }
