@@ -23,6 +23,14 @@ fn replication_per_option(c: &mut Criterion) {
         }
     }
     group.bench_function("draws", |b| b.iter(|| ReplicationDraws::new(1, 0, register.len(), 30)));
+    let populations = register.populations();
+    group.bench_function("draws_with_demand", |b| {
+        b.iter(|| {
+            let mut draws = ReplicationDraws::new(1, 0, register.len(), 30);
+            draws.prepare_demand(0.15, 0.10, 6, &populations);
+            draws
+        })
+    });
     group.finish();
 }
 

@@ -50,17 +50,46 @@ pub struct ReplicationDraws {
     pub systemic: Vec<f64>,
     level: Vec<f64>,
     monthly: Vec<f64>,
-    demand_cache: Option<DemandCache>,
+    demand: Demand,
     unit_cost: Vec<Option<[f64; 2]>>,
     fate: Vec<Option<FateDraws>>,
 }
 
-/// Demand `P_i / 12 * e(i,f) * n(i,f,m)` for one pair of CVs and go-live month
-/// \[population-years\]; months before go-live are never read and stay 0.
+/// Demand `P_i / 12 * e(i,f) * n(i,f,m)` of every CCG-function and month for one pair of CVs
+/// and go-live month \[population-years\]; months before go-live are never served and hold 0.
+///
+/// Work is stored CCG-function by CCG-function (a row of `months` values each), so whoever
+/// keeps a CCG-function for months `a..b` is handed its row `a..b` at once.
 #[derive(Debug)]
-struct DemandCache {
+pub struct Demand {
     key: (f64, f64, usize),
+    months: usize,
     work: Vec<f64>,
+    by_function: [f64; N_FUNCTIONS],
+}
+
+impl Demand {
+    /// Returns the demand of CCG-function `cf` (`i * 4 + f`) in every month.
+    #[inline]
+    pub fn row(&self, cf: usize) -> &[f64] {
+        &self.work[cf * self.months..(cf + 1) * self.months]
+    }
+
+    /// Returns the demand of CCG-function `cf` over months `from..to`.
+    #[inline]
+    pub fn between(&self, cf: usize, from: usize, to: usize) -> f64 {
+        self.row(cf)[from..to].iter().sum()
+    }
+
+    /// Returns the demand of function `f` over the horizon, all CCGs.
+    pub fn total(&self, f: usize) -> f64 {
+        self.by_function[f]
+    }
+
+    /// Returns the number of months of each row.
+    pub fn months(&self) -> usize {
+        self.months
+    }
 }
 
 /// Returns `count` consecutive draws of the replication's stream for `purpose`.
@@ -84,7 +113,12 @@ impl ReplicationDraws {
             systemic: sequence(seed, replication, Purpose::Systemic, months, uniform),
             level: sequence(seed, replication, Purpose::DemandLevel, cells, normal),
             monthly: sequence(seed, replication, Purpose::DemandMonth, cells * months, normal),
-            demand_cache: None,
+            demand: Demand {
+                key: (f64::NAN, f64::NAN, 0),
+                months: 0,
+                work: Vec::new(),
+                by_function: [0.0; N_FUNCTIONS],
+            },
             unit_cost: vec![None; cells],
             fate: vec![None; n_ccgs * (N_FUNCTIONS + 1)],
         }
@@ -95,32 +129,38 @@ impl ReplicationDraws {
     /// [`ReplicationDraws::demand`] then returns it.
     pub fn prepare_demand(&mut self, cv_level: f64, cv_month: f64, go_live: usize, populations: &[f64]) {
         let key = (cv_level, cv_month, go_live);
-        if self.demand_cache.as_ref().is_some_and(|c| c.key == key) {
+        // The key holds NaN until the first call, and NaN equals nothing.
+        if self.demand.key == key {
             return;
         }
         let level_dist = MeanOneLogNormal::new(cv_level);
         let month_dist = MeanOneLogNormal::new(cv_month);
-        let base: Vec<f64> = self
-            .level
-            .iter()
-            .enumerate()
-            .map(|(cf, &z)| populations[cf / N_FUNCTIONS] / 12.0 * level_dist.at(z))
-            .collect();
-        let mut work = vec![0.0; self.monthly.len()];
-        let width = base.len().max(1);
-        let months = self.monthly.chunks_exact(width).zip(work.chunks_exact_mut(width));
-        for (noise, out) in months.skip(go_live) {
-            for ((slot, &z), &b) in out.iter_mut().zip(noise).zip(&base) {
-                *slot = b * month_dist.at(z);
+        let months = self.months;
+        let cells = self.level.len();
+        let mut work = vec![0.0; cells * months];
+        let mut by_function = [0.0; N_FUNCTIONS];
+        for (cf, &z) in self.level.iter().enumerate() {
+            let base = populations[cf / N_FUNCTIONS] / 12.0 * level_dist.at(z);
+            let row = &mut work[cf * months..(cf + 1) * months];
+            let mut total = 0.0;
+            for (m, slot) in row.iter_mut().enumerate().skip(go_live) {
+                *slot = base * month_dist.at(self.monthly[m * cells + cf]);
+                total += *slot;
             }
+            by_function[cf % N_FUNCTIONS] += total;
         }
-        self.demand_cache = Some(DemandCache { key, work });
+        self.demand = Demand {
+            key,
+            months,
+            work,
+            by_function,
+        };
     }
 
-    /// Returns the demand of the last [`ReplicationDraws::prepare_demand`] \[population-years\],
-    /// indexed `(m * n_ccgs + i) * 4 + f`; empty before the first call.
-    pub fn demand(&self) -> &[f64] {
-        self.demand_cache.as_ref().map_or(&[], |c| &c.work)
+    /// Returns the demand of the last [`ReplicationDraws::prepare_demand`]; no months before
+    /// the first call.
+    pub fn demand(&self) -> &Demand {
+        &self.demand
     }
 
     /// Returns the standard normals `(z_F, z_v)` of the unit cost draws at `(site, f)`.
@@ -169,8 +209,11 @@ mod tests {
         short.prepare_demand(0.15, 0.1, 0, &[1.0, 2.0, 3.0]);
         long.prepare_demand(0.15, 0.1, 0, &[1.0, 2.0, 3.0]);
         let (a, b) = (short.demand(), long.demand());
-        assert_eq!(a.len(), 12 * 3 * N_FUNCTIONS);
-        assert_eq!(a[..], b[..a.len()]);
+        for cf in 0..3 * N_FUNCTIONS {
+            assert_eq!(a.row(cf).len(), 12);
+            assert_eq!(a.row(cf), &b.row(cf)[..12]);
+            assert_eq!(a.between(cf, 0, 12), b.between(cf, 0, 12));
+        }
         assert_eq!(short.systemic[..], long.systemic[..12]);
         assert_eq!(short.fate(1, 4).monthly[..], long.fate(1, 4).monthly[..12]);
     }

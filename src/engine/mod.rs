@@ -8,6 +8,7 @@ pub mod outcome;
 pub mod queue;
 pub mod rng;
 mod routes;
+mod service;
 mod simulation;
 mod tally;
 pub mod units;
@@ -62,6 +63,13 @@ pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
     let demand = &cell.params.demand;
     let go_live = cell.params.time.go_live_month as usize;
     draws.prepare_demand(demand.cv_level, demand.cv_month, go_live, &cell.populations);
-    let simulation = simulation::Simulation::new(cell, draws);
-    simulation.run(draws)
+    let units = units::UnitBook::new(
+        cell.option,
+        cell.layout,
+        cell.params,
+        &cell.prices,
+        cell.register.total_population(),
+        draws,
+    );
+    simulation::Simulation::new(cell, units, draws).run()
 }

@@ -20,6 +20,16 @@ impl WorkQueues {
         }
     }
 
+    /// Returns the number of buckets of each desk, `W + 1`.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Returns every desk's buckets, desk after desk.
+    pub fn buckets_mut(&mut self) -> &mut [f64] {
+        &mut self.buckets
+    }
+
     /// Returns the buckets of a desk, index = age in months.
     #[inline]
     pub fn desk(&self, desk: usize) -> &[f64] {

@@ -1,16 +1,21 @@
-//! Where each CCG-function's demand goes this month, and running totals of who is in service.
+//! Where each CCG-function's demand goes, and running totals of who is in service.
 //!
 //! Providers change only at rare events (a decision, an onboarding, a failure), while demand
 //! arrives every month for every CCG-function. So each CCG-function keeps a route: the index of
 //! a desk (unit-function) or of a sink (private, in-house, uncontracted, failure; one per
-//! function), updated at events. A month's demand is then routed in one branch-free pass, and
-//! the populations, distances and costs that depend only on who is in service are kept as
-//! running totals instead of being recounted every month.
+//! function), changed at events, and the month its route began. Work is handed over at the
+//! events rather than month by month:
+//! - a CCG-function that starts with a desk adds its demand of every remaining month to the
+//!   desk's monthly arrivals (a desk is never reopened once its unit fails, so a row it no
+//!   longer serves is never read);
+//! - a sink only needs its horizon total, so a route that leaves a sink adds the demand of the
+//!   months it spent there.
+//!
+//! The populations, distances and costs that depend only on who is in service are running
+//! totals too, instead of being recounted every month.
 
+use super::draws::Demand;
 use crate::model::N_FUNCTIONS;
-
-/// Partial sums kept apart while routing a month's demand.
-const LANES: usize = 4;
 
 /// Kinds of sink, after the desks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +30,9 @@ pub(super) enum Sink {
     Failure = 3,
 }
 
+/// Number of sinks: one of each kind per function.
+const N_SINKS: usize = 4 * N_FUNCTIONS;
+
 /// A provider as the routes see it.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Service {
@@ -38,11 +46,16 @@ pub(super) enum Service {
 
 /// Routes and running totals of one cell.
 #[derive(Clone, Debug)]
-pub(super) struct Routes {
+pub(super) struct Routes<'d> {
+    demand: &'d Demand,
     n_desks: usize,
+    months: usize,
+    /// First month with demand: a desk's arrivals before it are all zero.
+    go_live: usize,
     routes: Vec<u32>,
-    sinks: Vec<f64>,
-    lanes: Vec<f64>,
+    since: Vec<u32>,
+    arrivals: Vec<f64>,
+    sinks: [f64; N_SINKS],
     /// Population in service with each desk, `Qact` \[people\].
     pub qact: Vec<f64>,
     /// Functions in service per CCG (any provider).
@@ -61,14 +74,28 @@ pub(super) struct Routes {
     distance_cost_per_km_month: f64,
 }
 
-impl Routes {
-    /// Creates routes for `n_ccgs` CCGs and `n_desks` desks, everyone uncontracted.
-    pub fn new(n_ccgs: usize, n_desks: usize, distance_cost_per_km: f64) -> Routes {
-        let mut routes = Routes {
+impl<'d> Routes<'d> {
+    /// Creates routes for `n_ccgs` CCGs and `n_desks` desks over `demand`'s months, everyone
+    /// uncontracted; demand starts in month `go_live`.
+    pub fn new(
+        demand: &'d Demand,
+        n_ccgs: usize,
+        n_desks: usize,
+        go_live: usize,
+        distance_cost_per_km: f64,
+    ) -> Routes<'d> {
+        let months = demand.months();
+        Routes {
+            demand,
             n_desks,
-            routes: vec![0; n_ccgs * N_FUNCTIONS],
-            sinks: vec![0.0; n_desks + 4 * N_FUNCTIONS],
-            lanes: vec![0.0; LANES * (n_desks + 4 * N_FUNCTIONS)],
+            months,
+            go_live: go_live.min(months),
+            routes: (0..n_ccgs * N_FUNCTIONS)
+                .map(|cf| (n_desks + Sink::Uncontracted as usize * N_FUNCTIONS + cf % N_FUNCTIONS) as u32)
+                .collect(),
+            since: vec![0; n_ccgs * N_FUNCTIONS],
+            arrivals: vec![0.0; n_desks * months],
+            sinks: [0.0; N_SINKS],
             qact: vec![0.0; n_desks],
             in_service: vec![0; n_ccgs],
             nhs_units: vec![0; n_ccgs],
@@ -78,27 +105,38 @@ impl Routes {
             population: 0.0,
             in_house_cost: 0.0,
             distance_cost_per_km_month: distance_cost_per_km / 12.0,
-        };
-        for cf in 0..n_ccgs * N_FUNCTIONS {
-            routes.set_route(cf, routes.sink(Sink::Uncontracted, cf % N_FUNCTIONS));
         }
-        routes
-    }
-
-    /// Writes a route; every route is below the number of sinks, which [`Routes::route`] relies on.
-    fn set_route(&mut self, cf: usize, route: u32) {
-        assert!((route as usize) < self.sinks.len(), "route {route} out of range");
-        self.routes[cf] = route;
     }
 
     fn sink(&self, kind: Sink, function: usize) -> u32 {
         (self.n_desks + kind as usize * N_FUNCTIONS + function) as u32
     }
 
-    /// Puts CCG-function `(ccg, f)` in service with `service` from now on; returns true when
-    /// the CCG now has all four functions in service.
-    pub fn start(&mut self, ccg: usize, f: usize, service: Service) -> bool {
-        let cf = ccg * N_FUNCTIONS + f;
+    /// Sends CCG-function `cf`'s demand from month `month` on to `route`.
+    fn reroute(&mut self, cf: usize, route: u32, month: usize) {
+        let old = self.routes[cf] as usize;
+        if let Some(sink) = old.checked_sub(self.n_desks) {
+            // No demand before go-live.
+            let from = (self.since[cf] as usize).max(self.go_live);
+            if from < month {
+                self.sinks[sink] += self.demand.between(cf, from, month);
+            }
+        }
+        self.routes[cf] = route;
+        self.since[cf] = month as u32;
+        let desk = route as usize;
+        if desk < self.n_desks {
+            let from = month.max(self.go_live).min(self.months);
+            let arrivals = &mut self.arrivals[desk * self.months..(desk + 1) * self.months];
+            for (total, work) in arrivals[from..].iter_mut().zip(&self.demand.row(cf)[from..]) {
+                *total += work;
+            }
+        }
+    }
+
+    /// Puts CCG-function `(ccg, f)` in service with `service` from month `month` on; returns
+    /// true when the CCG now has all four functions in service.
+    pub fn start(&mut self, ccg: usize, f: usize, service: Service, month: usize) -> bool {
         self.in_service[ccg] += 1;
         let route = match service {
             Service::Desk { desk, km, population } => {
@@ -118,13 +156,13 @@ impl Routes {
                 self.sink(Sink::InHouse, f)
             }
         };
-        self.set_route(cf, route);
+        self.reroute(ccg * N_FUNCTIONS + f, route, month);
         usize::from(self.in_service[ccg]) == N_FUNCTIONS
     }
 
-    /// Takes CCG-function `(ccg, f)` out of service with a failed desk: its demand is unmet
-    /// (failure) until it starts again.
-    pub fn fail(&mut self, ccg: usize, f: usize, desk: usize, km: f64, population: f64) {
+    /// Takes CCG-function `(ccg, f)` out of service with a failed desk: its demand from month
+    /// `month` on is unmet (failure) until it starts again.
+    pub fn fail(&mut self, ccg: usize, f: usize, desk: usize, km: f64, population: f64, month: usize) {
         self.in_service[ccg] -= 1;
         self.qact[desk] -= population;
         self.distance_cost -= self.distance_cost_per_km_month * km;
@@ -134,103 +172,93 @@ impl Routes {
             self.extra_units -= 1;
         }
         self.nhs_units[ccg] -= 1;
-        self.set_route(ccg * N_FUNCTIONS + f, self.sink(Sink::Failure, f));
+        self.reroute(ccg * N_FUNCTIONS + f, self.sink(Sink::Failure, f), month);
     }
 
-    /// Routes one month's demand (indexed `i * 4 + f`) to desks and sinks.
-    ///
-    /// Neighbouring CCGs mostly share a desk, so a single array of sums would make every add
-    /// wait for the previous store to the same place. CCGs are spread over [`LANES`] partial
-    /// sums (CCG index modulo LANES), added up at the end, so the adds overlap.
-    pub fn route(&mut self, demand: &[f64]) {
-        let n_sinks = self.sinks.len();
-        self.lanes.fill(0.0);
-        let block = LANES * N_FUNCTIONS;
-        let routes = self.routes.chunks(block);
-        for (routes, demand) in routes.zip(demand.chunks(block)) {
-            for (idx, (&route, &work)) in routes.iter().zip(demand).enumerate() {
-                // idx / N_FUNCTIONS (< LANES) is the CCG's place in its block of LANES CCGs.
-                let slot = (idx / N_FUNCTIONS) * n_sinks + route as usize;
-                // SAFETY: `lanes` holds LANES * n_sinks values, idx / N_FUNCTIONS < LANES, and
-                // every route is below n_sinks: `set_route` asserts it whenever a route is
-                // written. This is the engine's hottest loop; the bounds check cost 10% of a
-                // national cell (cargo bench -- replication/national/23: 125 -> 113 us).
-                unsafe { *self.lanes.get_unchecked_mut(slot) += work };
-            }
-        }
-        for (sink, total) in self.sinks.iter_mut().enumerate() {
-            *total = (0..LANES).map(|lane| self.lanes[lane * n_sinks + sink]).sum();
+    /// Returns the work routed to each desk in each month, a row of [`Routes::months`] values
+    /// per desk \[population-years\].
+    pub fn arrivals(&self) -> &[f64] {
+        &self.arrivals
+    }
+
+    /// Returns the number of months in the horizon.
+    pub fn months(&self) -> usize {
+        self.months
+    }
+
+    /// Closes the books at the horizon: every route still on a sink hands over its remaining
+    /// months. Call once, after the last month.
+    pub fn close(&mut self) {
+        for cf in 0..self.routes.len() {
+            let route = self.routes[cf];
+            self.reroute(cf, route, self.months);
         }
     }
 
-    /// Returns the work routed to a desk this month \[population-years\].
-    pub fn arrivals(&self, desk: usize) -> f64 {
-        self.sinks[desk]
-    }
-
-    /// Returns the work routed to a sink for function `f` this month \[population-years\].
+    /// Returns the work sent to a sink for function `f` over the horizon; complete after
+    /// [`Routes::close`] \[population-years\].
     pub fn sunk(&self, kind: Sink, f: usize) -> f64 {
-        self.sinks[self.sink(kind, f) as usize]
+        self.sinks[kind as usize * N_FUNCTIONS + f]
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::ReplicationDraws;
+
+    /// Demand of two CCGs of 12 and 24 people over 4 months from go-live month 1, with no
+    /// noise: 1 and 2 population-years a month for every function.
+    fn flat_demand() -> ReplicationDraws {
+        let mut draws = ReplicationDraws::new(1, 0, 2, 4);
+        draws.prepare_demand(0.0, 0.0, 1, &[12.0, 24.0]);
+        draws
+    }
+
+    fn desk(desk: usize, km: f64, population: f64) -> Service {
+        Service::Desk { desk, km, population }
+    }
 
     #[test]
     fn demand_follows_routes_and_totals_follow_starts_and_failures() {
-        let mut routes = Routes::new(2, 3, 1200.0);
-        routes.start(
-            0,
-            1,
-            Service::Desk {
-                desk: 2,
-                km: 10.0,
-                population: 100.0,
-            },
-        );
-        routes.start(
-            1,
-            1,
-            Service::Desk {
-                desk: 2,
-                km: 20.0,
-                population: 50.0,
-            },
-        );
-        routes.start(1, 0, Service::Private);
-        routes.route(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
-        assert_eq!(routes.arrivals(2), 2.0 + 6.0);
-        assert_eq!(routes.sunk(Sink::Private, 0), 5.0);
-        assert_eq!(routes.sunk(Sink::Uncontracted, 0), 1.0);
-        assert_eq!(routes.sunk(Sink::Uncontracted, 3), 4.0 + 8.0);
+        let draws = flat_demand();
+        let mut routes = Routes::new(draws.demand(), 2, 3, 1, 1200.0);
+        routes.start(0, 1, desk(2, 10.0, 100.0), 0);
+        routes.start(1, 1, desk(2, 20.0, 50.0), 2);
+        routes.start(1, 0, Service::Private, 1);
         assert_eq!(routes.qact[2], 150.0);
         assert_eq!(routes.distance_cost, 100.0 * 30.0);
-        routes.fail(1, 1, 2, 20.0, 50.0);
-        routes.route(&[1.0; 8]);
-        assert_eq!(routes.sunk(Sink::Failure, 1), 1.0);
+        assert_eq!(&routes.arrivals()[2 * 4..3 * 4], &[0.0, 1.0, 3.0, 3.0]);
+        routes.fail(1, 1, 2, 20.0, 50.0, 3);
         assert_eq!(routes.qact[2], 100.0);
         assert_eq!(routes.in_service, vec![1, 1]);
+        routes.close();
+        assert_eq!(routes.sunk(Sink::Private, 0), 6.0);
+        assert_eq!(routes.sunk(Sink::Uncontracted, 0), 3.0);
+        assert_eq!(routes.sunk(Sink::Uncontracted, 1), 2.0);
+        assert_eq!(routes.sunk(Sink::Failure, 1), 2.0);
+        assert_eq!(routes.sunk(Sink::Uncontracted, 3), 3.0 + 6.0);
+        assert_eq!(routes.sunk(Sink::InHouse, 2), 0.0);
+        // Every month of every CCG-function went to exactly one place: a desk while it was
+        // in service there, or a sink.
+        let to_desk = 1.0 + 1.0 + 1.0 + 2.0;
+        let sunk: f64 = (0..N_FUNCTIONS)
+            .flat_map(|f| [Sink::Private, Sink::InHouse, Sink::Uncontracted, Sink::Failure].map(|k| routes.sunk(k, f)))
+            .sum();
+        let total: f64 = (0..N_FUNCTIONS).map(|f| draws.demand().total(f)).sum();
+        assert_eq!(to_desk + sunk, total);
     }
 
     #[test]
     fn extra_units_count_nhs_units_beyond_the_first() {
-        let mut routes = Routes::new(1, 4, 0.0);
+        let draws = flat_demand();
+        let mut routes = Routes::new(draws.demand(), 1, 4, 1, 0.0);
         for f in 0..3 {
-            routes.start(
-                0,
-                f,
-                Service::Desk {
-                    desk: f,
-                    km: 1.0,
-                    population: 1.0,
-                },
-            );
+            routes.start(0, f, desk(f, 1.0, 1.0), 0);
         }
-        routes.start(0, 3, Service::Private);
+        routes.start(0, 3, Service::Private, 0);
         assert_eq!(routes.extra_units, 2);
-        routes.fail(0, 0, 0, 1.0, 1.0);
+        routes.fail(0, 0, 0, 1.0, 1.0, 1);
         assert_eq!(routes.extra_units, 1);
     }
 }

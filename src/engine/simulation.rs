@@ -7,8 +7,9 @@
 
 use super::draws::ReplicationDraws;
 use super::outcome::{Metric, N_METRICS, Outcome, WorkLedger};
-use super::queue::{Entry, OnboardingQueue, WorkQueues};
+use super::queue::{Entry, OnboardingQueue};
 use super::routes::{Routes, Service, Sink};
+use super::service::{Desks, Pooling};
 use super::units::{NO_DESK, UnitBook, shared_fixed_cost};
 use super::{Cell, tally::Tally};
 use crate::delivery::{Choice, Market, Request};
@@ -51,9 +52,10 @@ fn functions_in(mask: u8) -> impl Iterator<Item = Function> {
 /// State of one cell while its months run.
 pub(super) struct Simulation<'a> {
     cell: &'a Cell<'a>,
+    draws: &'a ReplicationDraws,
     units: UnitBook,
-    queues: WorkQueues,
-    routes: Routes,
+    desks: Desks,
+    routes: Routes<'a>,
     onboarding: Vec<OnboardingQueue>,
     private_queue: OnboardingQueue,
     onboarded: Vec<Entry>,
@@ -68,10 +70,6 @@ pub(super) struct Simulation<'a> {
     first_full: Vec<Option<u32>>,
     contracted: u32,
     month: u32,
-    desks_of_function: [Vec<usize>; N_FUNCTIONS],
-    capacity: Vec<f64>,
-    served: Vec<f64>,
-    spare: Vec<f64>,
     disrupted_until: u32,
     tally: Tally,
     flags: OptionFlags,
@@ -84,25 +82,16 @@ struct OptionFlags {
     units_can_fail: bool,
     switch_rule: bool,
     national_queue: bool,
-    pools: bool,
+    pooling: Option<Pooling>,
     teams: bool,
     shared_overhead: Option<f64>,
 }
 
 impl<'a> Simulation<'a> {
     /// Sets up the cell: units, CCG draws transformed with this cell's parameters, queues.
-    pub(super) fn new(cell: &'a Cell<'a>, draws: &mut ReplicationDraws) -> Simulation<'a> {
+    pub(super) fn new(cell: &'a Cell<'a>, units: UnitBook, draws: &'a ReplicationDraws) -> Simulation<'a> {
         let params = cell.params;
-        let register = cell.register;
-        let n = register.len();
-        let units = UnitBook::new(
-            cell.option,
-            cell.layout,
-            params,
-            &cell.prices,
-            register.total_population(),
-            draws,
-        );
+        let n = cell.register.len();
         let onboarding = if cell.option.national_queue() {
             vec![OnboardingQueue::new(units.slots.iter().sum())]
         } else {
@@ -110,17 +99,18 @@ impl<'a> Simulation<'a> {
         };
         let budget_dist = MeanOneLogNormal::new(params.choice.budget_cv);
         let n_desks = units.desks.len();
-        // Open desks of each function: pooling reads them every month, units close rarely.
-        let desks_of_function = Function::ALL.map(|f| {
-            (0..n_desks)
-                .filter(|&d| units.desks[d].function == f && units.open[units.desks[d].unit])
-                .collect()
-        });
         let months = params.time.months as usize;
         let mut sim = Simulation {
             cell,
-            queues: WorkQueues::new(n_desks, params.service.max_wait_months as usize),
-            routes: Routes::new(n, n_desks, params.costs.distance_cost_per_km),
+            draws,
+            desks: Desks::new(&units, params.service.max_wait_months as usize),
+            routes: Routes::new(
+                draws.demand(),
+                n,
+                n_desks,
+                params.time.go_live_month as usize,
+                params.costs.distance_cost_per_km,
+            ),
             onboarding,
             private_queue: OnboardingQueue::new(u64::from(params.onboarding.private_per_month)),
             onboarded: Vec::new(),
@@ -143,10 +133,6 @@ impl<'a> Simulation<'a> {
             first_full: vec![None; n],
             contracted: 0,
             month: 0,
-            desks_of_function,
-            capacity: vec![0.0; n_desks],
-            served: vec![0.0; n_desks],
-            spare: Vec::with_capacity(n_desks),
             disrupted_until: 0,
             tally: Tally::new(months),
             flags: OptionFlags {
@@ -154,7 +140,10 @@ impl<'a> Simulation<'a> {
                 units_can_fail: cell.option.units_can_fail(),
                 switch_rule: cell.option.switch_rule(),
                 national_queue: cell.option.national_queue(),
-                pools: cell.option.pools(),
+                pooling: cell.option.pools().then_some(Pooling {
+                    efficiency: params.service.pool_efficiency,
+                    cost_per_head: params.costs.remote_cost_per_head,
+                }),
                 teams: cell.layout.kind() == LayoutKind::Teams,
                 shared_overhead: cell.option.shared_overhead(params),
             },
@@ -164,13 +153,14 @@ impl<'a> Simulation<'a> {
         sim.tally
             .utilisation
             .reserve(n_desks * params.operating_months() as usize);
-        sim.schedule_first_decisions(draws);
+        sim.schedule_first_decisions();
         sim
     }
 
     /// Sets each CCG's first decision month: `R_i`, plus the procurement duration when the
     /// option procures and the CCG does not go in-house (section 7).
-    fn schedule_first_decisions(&mut self, draws: &ReplicationDraws) {
+    fn schedule_first_decisions(&mut self) {
+        let draws = self.draws;
         let option = self.cell.option;
         let procurement = option.procurement(self.cell.params);
         for i in 0..self.ready.len() {
@@ -198,10 +188,9 @@ impl<'a> Simulation<'a> {
     }
 
     /// Runs every month and returns the outcome.
-    pub(super) fn run(mut self, draws: &ReplicationDraws) -> Outcome {
+    pub(super) fn run(mut self) -> Outcome {
         let time = &self.cell.params.time;
-        let demand = draws.demand();
-        let per_month = self.links.len() * N_FUNCTIONS;
+        let draws = self.draws;
         for m in 0..time.months {
             self.month = m;
             self.start_onboarded();
@@ -213,12 +202,10 @@ impl<'a> Simulation<'a> {
             self.onboard();
             self.track_contracts(m);
             if operating {
-                let start = m as usize * per_month;
-                self.routes.route(&demand[start..start + per_month]);
-                self.account_demand();
+                self.account_running_costs();
                 self.serve_month(m);
                 if self.flags.units_can_fail {
-                    self.failure_draws(m, draws);
+                    self.failure_draws(m);
                 }
             }
         }
@@ -399,17 +386,18 @@ impl<'a> Simulation<'a> {
                 monthly_cost: self.in_house_annual(i, f) / 12.0,
             },
         };
-        if self.routes.start(i, f.index(), service) && self.first_full[i].is_none() {
+        let full = self.routes.start(i, f.index(), service, self.month as usize);
+        if let Service::Desk { desk, .. } = service {
+            self.desks.set_population(desk, self.routes.qact[desk]);
+        }
+        if full && self.first_full[i].is_none() {
             self.first_full[i] = Some(self.month);
             self.contracted += 1;
         }
     }
 
     fn distance(&self, i: usize, unit: usize) -> f64 {
-        self.cell
-            .register
-            .distances()
-            .get(i, self.cell.layout.units()[unit].site)
+        self.cell.layout.km(i, unit)
     }
 
     /// Records contract progress in month `m`; first-full months are set as functions start.
@@ -426,29 +414,11 @@ impl<'a> Simulation<'a> {
         self.tally.contracted_by_month[m as usize] = f64::from(self.contracted);
     }
 
-    /// Step 4a: books the month's routed demand and the costs of who is in service (section 6).
-    fn account_demand(&mut self) {
+    /// Step 4a: books the month's costs of who is in service (section 6); the demand itself is
+    /// booked by the routes.
+    fn account_running_costs(&mut self) {
         let routes = &self.routes;
         let tally = &mut self.tally;
-        for (d, desk) in self.units.desks.iter().enumerate() {
-            let arrivals = routes.arrivals(d);
-            tally.demand[desk.function.index()] += arrivals;
-            if arrivals > 0.0 {
-                self.queues.arrive(d, arrivals);
-            }
-        }
-        for f in 0..N_FUNCTIONS {
-            let private = routes.sunk(Sink::Private, f);
-            let in_house = routes.sunk(Sink::InHouse, f);
-            let uncontracted = routes.sunk(Sink::Uncontracted, f);
-            let failure = routes.sunk(Sink::Failure, f);
-            tally.demand[f] += private + in_house + uncontracted + failure;
-            tally.served_private += private;
-            tally.private += self.cell.prices.private[f] * private;
-            tally.served_in_house += in_house;
-            tally.unmet_uncontracted[f] += uncontracted;
-            tally.unmet_failure[f] += failure;
-        }
         tally.in_house += routes.in_house_cost;
         tally.distance += routes.distance_cost;
         tally.distance_weighted += routes.population_km;
@@ -458,94 +428,56 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// Books the demand that went to sinks over the horizon, and the whole demand.
+    fn account_sinks(&mut self) {
+        self.routes.close();
+        let routes = &self.routes;
+        let tally = &mut self.tally;
+        for f in 0..N_FUNCTIONS {
+            let private = routes.sunk(Sink::Private, f);
+            tally.demand[f] = self.draws.demand().total(f);
+            tally.served_private += private;
+            tally.private += self.cell.prices.private[f] * private;
+            tally.served_in_house += routes.sunk(Sink::InHouse, f);
+            tally.unmet_uncontracted[f] += routes.sunk(Sink::Uncontracted, f);
+            tally.unmet_failure[f] += routes.sunk(Sink::Failure, f);
+        }
+    }
+
     /// Steps 4b-4e: service, pooling, loss, ageing and unit running costs (sections 5 and 6).
     fn serve_month(&mut self, m: u32) {
-        let params = self.cell.params;
-        let halved = m < self.disrupted_until;
-        for (d, desk) in self.units.desks.iter().enumerate() {
-            self.capacity[d] = 0.0;
-            self.served[d] = 0.0;
-            if self.units.open[desk.unit] {
-                self.capacity[d] = if halved { desk.capacity / 2.0 } else { desk.capacity };
-                self.served[d] = self.queues.serve(d, self.capacity[d]);
-            }
-        }
-        if self.flags.pools {
-            for f in 0..N_FUNCTIONS {
-                self.pool(f);
-            }
-        }
-        for (d, desk) in self.units.desks.iter().enumerate() {
-            if !self.units.open[desk.unit] {
-                continue;
-            }
-            let served = self.served[d];
-            self.tally.served_units += served;
-            let lost = self.queues.age(d);
-            self.tally.unmet_capacity[desk.function.index()] += lost;
-            self.tally.open_desk_months += 1;
-            if lost > 0.0 {
-                self.tally.saturated_desk_months += 1;
-            }
-            if self.capacity[d] > 0.0 {
-                self.tally.utilisation.push(served / self.capacity[d]);
-            }
-            self.tally.units +=
-                desk.monthly_constant + desk.cost.size_term(self.routes.qact[d]) / 12.0 + desk.cost.variable * served;
-        }
+        self.desks.serve_month(
+            self.routes.arrivals(),
+            self.routes.months(),
+            m as usize,
+            m < self.disrupted_until,
+            self.flags.pooling,
+            &mut self.tally,
+        );
         if let Some(overhead) = self.flags.shared_overhead {
-            self.tally.shared_fixed += shared_fixed_cost(params) / 12.0;
+            self.tally.shared_fixed += shared_fixed_cost(self.cell.params) / 12.0;
             self.tally.overheads += overhead / 12.0;
         }
     }
 
-    /// Pooling of function `f` across open units (section 6): `min(E, efficiency * S)` is taken
-    /// in equal proportion from every bucket and delivered in proportion to spare capacity.
-    fn pool(&mut self, f: usize) {
-        let desks = &self.desks_of_function[f];
-        self.spare.clear();
-        let mut total_spare = 0.0;
-        let mut queued = 0.0;
-        for &d in desks {
-            let spare = (self.capacity[d] - self.served[d]).max(0.0);
-            self.spare.push(spare);
-            total_spare += spare;
-            queued += self.queues.total(d);
-        }
-        if total_spare <= 0.0 || queued <= 0.0 {
-            return;
-        }
-        let pooled = queued.min(self.cell.params.service.pool_efficiency * total_spare);
-        let keep = 1.0 - pooled / queued;
-        for (&d, &spare) in desks.iter().zip(&self.spare) {
-            self.queues.scale(d, keep);
-            self.served[d] += pooled * spare / total_spare;
-        }
-        self.tally.remote += self.cell.params.costs.remote_cost_per_head * pooled;
-    }
-
     /// Step 5: each open unit fails with probability `p_fail_annual / 12` (section 7).
-    fn failure_draws(&mut self, m: u32, draws: &ReplicationDraws) {
+    fn failure_draws(&mut self, m: u32) {
         let threshold = self.cell.params.risk.p_fail_annual / 12.0;
         for unit in 0..self.units.open.len() {
             if self.units.open[unit] && self.units.monthly_failure[unit][m as usize] < threshold {
-                self.fail(unit, m, draws);
+                self.fail(unit, m);
             }
         }
     }
 
     /// Closes a unit from `m + 1`: its queued work is lost, and its CCGs re-decide (section 7).
-    fn fail(&mut self, unit: usize, m: u32, draws: &ReplicationDraws) {
+    fn fail(&mut self, unit: usize, m: u32) {
         self.units.open[unit] = false;
-        let desks = &self.units.desks;
-        for list in &mut self.desks_of_function {
-            list.retain(|&d| desks[d].unit != unit);
-        }
         self.tally.failures_operating += 1;
         for f in Function::ALL {
             let desk = self.units.desk_of[unit][f.index()];
             if desk != NO_DESK {
-                self.tally.unmet_failure[f.index()] += self.queues.clear(desk as usize);
+                self.tally.unmet_failure[f.index()] += self.desks.close(desk as usize);
             }
         }
         let queue = self.queue_of(unit);
@@ -574,20 +506,21 @@ impl<'a> Simulation<'a> {
             let km = self.distance(i, unit);
             for f in functions_in(serving) {
                 let desk = self.units.desk_of[unit][f.index()] as usize;
-                self.routes.fail(i, f.index(), desk, km, population);
+                self.routes.fail(i, f.index(), desk, km, population, m as usize + 1);
+                self.desks.set_population(desk, self.routes.qact[desk]);
             }
-            let at = m + self.redecision_delay(i, draws);
+            let at = m + self.redecision_delay(i);
             self.schedule(i, serving | waiting, at);
         }
     }
 
     /// Months until a re-decision: a fresh procurement draw (at least 1), or 1 when mandated.
-    fn redecision_delay(&mut self, i: usize, draws: &ReplicationDraws) -> u32 {
+    fn redecision_delay(&mut self, i: usize) -> u32 {
         match self.cell.option.procurement(self.cell.params) {
             Some(tri) => {
                 let count = self.reprocurements[i];
                 self.reprocurements[i] += 1;
-                tri.months(draws.reprocurement(i, count)).max(1)
+                tri.months(self.draws.reprocurement(i, count)).max(1)
             }
             None => 1,
         }
@@ -609,9 +542,10 @@ impl<'a> Simulation<'a> {
     }
 
     fn finish(mut self) -> Outcome {
+        self.account_sinks();
         let mut residual_by_function = [0.0; N_FUNCTIONS];
         for (d, desk) in self.units.desks.iter().enumerate() {
-            residual_by_function[desk.function.index()] += self.queues.total(d);
+            residual_by_function[desk.function.index()] += self.desks.queues.total(d);
         }
         let residual: f64 = residual_by_function.iter().sum();
         let cell = self.cell;

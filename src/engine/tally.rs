@@ -30,6 +30,8 @@ pub(super) struct Tally {
     pub open_desk_months: u64,
     pub saturated_desk_months: u64,
     pub utilisation: Vec<f64>,
+    /// Sum of `utilisation`, in the order of its values.
+    pub utilisation_sum: f64,
     pub uncontracted_at_go_live: u32,
     pub failures_checkpoint: u32,
     pub failures_operating: u32,
@@ -111,8 +113,7 @@ impl Tally {
             values[metric as usize] = unmet[f] / self.demand[f];
         }
         if !self.utilisation.is_empty() {
-            values[Metric::UtilisationMean as usize] =
-                self.utilisation.iter().sum::<f64>() / self.utilisation.len() as f64;
+            values[Metric::UtilisationMean as usize] = self.utilisation_sum / self.utilisation.len() as f64;
             values[Metric::UtilisationP95 as usize] = percentile_unsorted(&mut self.utilisation, 0.95);
         }
         if self.open_desk_months > 0 {

@@ -40,6 +40,8 @@ pub struct Layout {
     qplan: Vec<[f64; N_FUNCTIONS]>,
     by_distance: Vec<Vec<u32>>,
     by_distance_of_function: Vec<[Vec<u32>; N_FUNCTIONS]>,
+    /// Distance of every CCG to every unit's site, CCG by CCG \[km\].
+    km: Vec<f64>,
 }
 
 impl Layout {
@@ -60,6 +62,7 @@ impl Layout {
 
     fn from_units(register: &Register, kind: LayoutKind, units: Vec<Unit>) -> Layout {
         let distances = register.distances();
+        let mut km = Vec::with_capacity(register.len() * units.len());
         let mut planned = Vec::with_capacity(register.len());
         let mut qplan = vec![[0.0; N_FUNCTIONS]; units.len()];
         let mut by_distance = Vec::with_capacity(register.len());
@@ -67,6 +70,7 @@ impl Layout {
             Vec::with_capacity(if kind == LayoutKind::Teams { register.len() } else { 0 });
         for (i, ccg) in register.ccgs().iter().enumerate() {
             let row = distances.row(i);
+            km.extend(units.iter().map(|u| row[u.site]));
             let mut order: Vec<u32> = (0..units.len() as u32).collect();
             // A stable sort keeps unit number order among exact distance ties.
             order.sort_by(|&a, &b| row[units[a as usize].site].total_cmp(&row[units[b as usize].site]));
@@ -100,7 +104,14 @@ impl Layout {
             qplan,
             by_distance,
             by_distance_of_function,
+            km,
         }
+    }
+
+    /// Returns the distance from CCG `ccg` to unit `unit`'s site \[km\].
+    #[inline]
+    pub fn km(&self, ccg: usize, unit: usize) -> f64 {
+        self.km[ccg * self.units.len() + unit]
     }
 
     /// Returns the layout kind.

@@ -1,0 +1,247 @@
+//! A month of service at every open desk (MODEL.md sections 5 and 6, steps 4b-4e of section
+//! 3): arrivals, service oldest work first, pooling of spare capacity, loss and ageing, and the
+//! units' running cost.
+//!
+//! Each desk's constants and monthly state sit together in one record, walked in step with the
+//! desk's queue and arrivals, so the monthly pass does no index arithmetic. The part of a
+//! desk's monthly cost that depends only on the population it serves is recomputed when that
+//! population changes, not every month. Most desks have no backlog and more capacity than work
+//! in most months: they serve their arrivals, and the pass never touches their buckets.
+
+use super::queue::WorkQueues;
+use super::tally::Tally;
+use super::units::UnitBook;
+use crate::model::N_FUNCTIONS;
+use crate::model::cost::UnitCost;
+
+/// Pooling constants of a cell whose units pool spare capacity.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Pooling {
+    /// Share of spare capacity usable by other units' queues.
+    pub efficiency: f64,
+    /// Remote-working cost per unit of pooled work \[GBP per population-year\].
+    pub cost_per_head: f64,
+}
+
+/// One desk as the monthly pass sees it.
+#[derive(Clone, Copy, Debug)]
+struct Desk {
+    open: bool,
+    /// Whether the desk may hold queued work; false means every bucket is 0.
+    backlog: bool,
+    function: u8,
+    /// Capacity before any systemic halving \[population-years per month\].
+    capacity: f64,
+    variable: f64,
+    /// `(1 - s_f) F / 12` or `F / 12` \[GBP\].
+    monthly_constant: f64,
+    /// `monthly_constant + F (Qact / Q*)^2 / 12`: the desk's cost of a month before service.
+    fixed_month: f64,
+    /// This month's capacity, work served and spare capacity.
+    capacity_now: f64,
+    served: f64,
+    spare: f64,
+}
+
+/// The desks of one cell.
+#[derive(Clone, Debug)]
+pub(super) struct Desks {
+    desks: Vec<Desk>,
+    cost: Vec<UnitCost>,
+    open_count: usize,
+    /// Queued work of every desk, open or not.
+    pub queues: WorkQueues,
+}
+
+impl Desks {
+    /// Lays out the desks of `units`, empty queues holding up to `max_wait` months.
+    pub fn new(units: &UnitBook, max_wait: usize) -> Desks {
+        let desks: Vec<Desk> = units
+            .desks
+            .iter()
+            .map(|d| Desk {
+                open: units.open[d.unit],
+                backlog: false,
+                function: d.function.index() as u8,
+                capacity: d.capacity,
+                variable: d.cost.variable,
+                monthly_constant: d.monthly_constant,
+                fixed_month: d.monthly_constant + d.cost.size_term(0.0) / 12.0,
+                capacity_now: 0.0,
+                served: 0.0,
+                spare: 0.0,
+            })
+            .collect();
+        Desks {
+            open_count: desks.iter().filter(|d| d.open).count(),
+            cost: units.desks.iter().map(|d| d.cost).collect(),
+            queues: WorkQueues::new(desks.len(), max_wait),
+            desks,
+        }
+    }
+
+    /// Records that desk `d` now serves `qact` people.
+    pub fn set_population(&mut self, d: usize, qact: f64) {
+        let desk = &mut self.desks[d];
+        desk.fixed_month = desk.monthly_constant + self.cost[d].size_term(qact) / 12.0;
+    }
+
+    /// Closes desk `d` for good; returns the work it held.
+    pub fn close(&mut self, d: usize) -> f64 {
+        let desk = &mut self.desks[d];
+        if desk.open {
+            self.open_count -= 1;
+        }
+        desk.open = false;
+        desk.backlog = false;
+        self.queues.clear(d)
+    }
+
+    /// Runs month `month` at every open desk and books it in `tally`. `arrivals` holds each
+    /// desk's new work, a row of `months` values per desk; capacity is halved while `halved`,
+    /// and spare capacity is pooled when `pooling` is given.
+    pub fn serve_month(
+        &mut self,
+        arrivals: &[f64],
+        months: usize,
+        month: usize,
+        halved: bool,
+        pooling: Option<Pooling>,
+        tally: &mut Tally,
+    ) {
+        let width = self.queues.width();
+        let buckets = self.queues.buckets_mut();
+        // Function indices are below N_FUNCTIONS; `% N_FUNCTIONS` lets the compiler see it.
+        let mut total_spare = [0.0; N_FUNCTIONS];
+        let mut queued = [0.0; N_FUNCTIONS];
+        let rows = self.desks.iter_mut().zip(buckets.chunks_exact_mut(width));
+        for ((desk, queue), row) in rows.zip(arrivals.chunks_exact(months)) {
+            if !desk.open {
+                continue;
+            }
+            let cap = if halved { desk.capacity / 2.0 } else { desk.capacity };
+            let work = row[month];
+            desk.capacity_now = cap;
+            let left_queued = if !desk.backlog && work <= cap {
+                desk.served = work;
+                0.0
+            } else {
+                queue[0] += work;
+                desk.served = serve_oldest_first(queue, cap);
+                desk.backlog = true;
+                queue.iter().sum::<f64>()
+            };
+            if pooling.is_some() {
+                let f = usize::from(desk.function) % N_FUNCTIONS;
+                desk.spare = (cap - desk.served).max(0.0);
+                total_spare[f] += desk.spare;
+                queued[f] += left_queued;
+            }
+        }
+        // Per function, the share of each bucket kept and the work pooled; 0 pooled when
+        // nothing is.
+        let mut keep = [1.0; N_FUNCTIONS];
+        let mut pooled = [0.0; N_FUNCTIONS];
+        if let Some(pooling) = pooling {
+            for f in 0..N_FUNCTIONS {
+                if total_spare[f] > 0.0 && queued[f] > 0.0 {
+                    pooled[f] = queued[f].min(pooling.efficiency * total_spare[f]);
+                    keep[f] = 1.0 - pooled[f] / queued[f];
+                    tally.remote += pooling.cost_per_head * pooled[f];
+                }
+            }
+        }
+        let mut served_units = tally.served_units;
+        let mut units_cost = tally.units;
+        let mut unmet = tally.unmet_capacity;
+        let mut utilisation_sum = tally.utilisation_sum;
+        let mut saturated = 0;
+        let utilisation = &mut tally.utilisation;
+        for (desk, queue) in self.desks.iter_mut().zip(buckets.chunks_exact_mut(width)) {
+            if !desk.open {
+                continue;
+            }
+            let f = usize::from(desk.function) % N_FUNCTIONS;
+            let mut done = desk.served;
+            if pooled[f] > 0.0 {
+                done += pooled[f] * desk.spare / total_spare[f];
+            }
+            if desk.backlog {
+                if pooled[f] > 0.0 {
+                    for bucket in queue.iter_mut() {
+                        *bucket *= keep[f];
+                    }
+                }
+                let lost = age(queue);
+                unmet[f] += lost;
+                saturated += u64::from(lost > 0.0);
+                desk.backlog = queue.iter().any(|&work| work != 0.0);
+            }
+            served_units += done;
+            if desk.capacity_now > 0.0 {
+                let share = done / desk.capacity_now;
+                utilisation.push(share);
+                utilisation_sum += share;
+            }
+            units_cost += desk.fixed_month + desk.variable * done;
+        }
+        tally.served_units = served_units;
+        tally.units = units_cost;
+        tally.unmet_capacity = unmet;
+        tally.utilisation_sum = utilisation_sum;
+        tally.open_desk_months += self.open_count as u64;
+        tally.saturated_desk_months += saturated;
+    }
+}
+
+/// Serves up to `capacity` from `queue` (index = age), oldest work first; returns the work
+/// served, the sum of what was taken from each bucket. Branch-free: once the capacity is used
+/// up, every later take is 0.
+#[inline]
+fn serve_oldest_first(queue: &mut [f64], capacity: f64) -> f64 {
+    let mut left = capacity;
+    let mut served = 0.0;
+    for bucket in queue.iter_mut().rev() {
+        let take = if left < *bucket { left } else { *bucket };
+        *bucket -= take;
+        left -= take;
+        served += take;
+    }
+    served
+}
+
+/// Drops the oldest bucket of `queue` and ages the rest by one month; returns the work lost.
+#[inline]
+fn age(queue: &mut [f64]) -> f64 {
+    let lost = queue[queue.len() - 1];
+    // A plain shift: `copy_within` on a few values goes through memmove.
+    for age in (1..queue.len()).rev() {
+        queue[age] = queue[age - 1];
+    }
+    queue[0] = 0.0;
+    lost
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_takes_the_oldest_work_first() {
+        let mut queue = [5.0, 6.0, 2.0];
+        assert_eq!(serve_oldest_first(&mut queue, 9.0), 9.0);
+        assert_eq!(queue, [4.0, 0.0, 0.0]);
+        assert_eq!(serve_oldest_first(&mut queue, 10.0), 4.0);
+        assert_eq!(queue, [0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn ageing_loses_the_oldest_bucket() {
+        let mut queue = [1.0, 2.0, 3.0];
+        assert_eq!(age(&mut queue), 3.0);
+        assert_eq!(queue, [0.0, 1.0, 2.0]);
+        let mut single = [7.0];
+        assert_eq!(age(&mut single), 7.0);
+        assert_eq!(single, [0.0]);
+    }
+}
