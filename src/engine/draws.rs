@@ -6,14 +6,17 @@
 //! - CCG draws of a purpose are consecutive values of the purpose's stream, the CCG index (its
 //!   register row) fixing the position: the same replication gives every option, N and sweep
 //!   point the same CCG draws.
-//! - Monthly demand noise is drawn month by month (all CCG-functions of month 0, then month 1,
-//!   ...), so month m's draws never depend on the horizon.
+//! - Monthly demand noise has a stream per month (all CCG-functions of month m in CCG-function
+//!   order), so month m's draws never depend on the horizon, and months before the earliest
+//!   go-live any cell uses are never drawn.
 //! - Unit draws are keyed by site (and function) in streams of their own, drawn on first use
 //!   and kept for the rest of the replication, so a unit on the same site has the same cost and
 //!   fate in every option and N.
 //!
 //! CCG draws are stored as uniforms or standard normals and transformed with each cell's
-//! parameters, so a sweep over a CV still sees the same underlying draws.
+//! parameters, so a sweep over a CV still sees the same underlying draws. The buffers are
+//! reused from one replication to the next ([`ReplicationDraws::redraw`]), so a worker
+//! allocates them once.
 
 use super::rng::{MeanOneLogNormal, Purpose, SimRng, normal, stream, uniform};
 use crate::model::N_FUNCTIONS;
@@ -21,15 +24,18 @@ use crate::model::N_FUNCTIONS;
 /// Function key of a unit's fate draws: 0-3 for a network team, 4 for a unit with all four.
 pub const ALL_FUNCTIONS_KEY: usize = N_FUNCTIONS;
 
+/// Number of fate keys per site.
+const FATE_KEYS: usize = N_FUNCTIONS + 1;
+
 /// Fate draws of one unit (section 7).
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FateDraws {
     /// Uniform compared with `p_checkpoint`.
     pub checkpoint: f64,
     /// Uniform compared with `p_weak`.
     pub weak: f64,
-    /// Uniform for each month, compared with `p_fail_annual / 12`.
-    pub monthly: Vec<f64>,
+    /// Where the unit's monthly failure uniforms are ([`ReplicationDraws::monthly_failure`]).
+    pub slot: usize,
 }
 
 /// Draws of one replication.
@@ -37,6 +43,7 @@ pub struct FateDraws {
 pub struct ReplicationDraws {
     seed: u64,
     replication: u64,
+    n_ccgs: usize,
     months: usize,
     /// Uniform per CCG for its wave.
     pub wave: Vec<f64>,
@@ -49,10 +56,15 @@ pub struct ReplicationDraws {
     /// Uniform per month for the national systemic disruption.
     pub systemic: Vec<f64>,
     level: Vec<f64>,
+    /// Standard normals of the monthly demand noise, month by month; months before
+    /// `noise_from` are not drawn yet.
     monthly: Vec<f64>,
+    noise_from: usize,
     demand: Demand,
     unit_cost: Vec<Option<[f64; 2]>>,
     fate: Vec<Option<FateDraws>>,
+    /// Monthly failure uniforms of every unit drawn so far, `months` per unit.
+    fate_monthly: Vec<f64>,
 }
 
 /// Demand `P_i / 12 * e(i,f) * n(i,f,m)` of every CCG-function and month for one pair of CVs
@@ -92,36 +104,79 @@ impl Demand {
     }
 }
 
-/// Returns `count` consecutive draws of the replication's stream for `purpose`.
-fn sequence(seed: u64, replication: u64, purpose: Purpose, count: usize, draw: fn(&mut SimRng) -> f64) -> Vec<f64> {
+/// Replaces `values` with `count` consecutive draws of the replication's stream for `purpose`.
+fn sequence(
+    values: &mut Vec<f64>,
+    (seed, replication): (u64, u64),
+    purpose: Purpose,
+    count: usize,
+    draw: fn(&mut SimRng) -> f64,
+) {
     let mut rng = stream(seed, replication, purpose, (0, 0));
-    (0..count).map(|_| draw(&mut rng)).collect()
+    values.clear();
+    values.extend((0..count).map(|_| draw(&mut rng)));
 }
 
 impl ReplicationDraws {
-    /// Draws everything keyed by CCG for `n_ccgs` CCGs and months `0..months`.
+    /// Draws everything keyed by CCG for `n_ccgs` CCGs and months `0..months` of replication
+    /// `replication`; the monthly demand noise is drawn when a cell first needs it.
     pub fn new(seed: u64, replication: u64, n_ccgs: usize, months: usize) -> ReplicationDraws {
         let cells = n_ccgs * N_FUNCTIONS;
-        ReplicationDraws {
+        let mut draws = ReplicationDraws {
             seed,
             replication,
+            n_ccgs,
             months,
-            wave: sequence(seed, replication, Purpose::Wave, n_ccgs, uniform),
-            preference: sequence(seed, replication, Purpose::Preference, n_ccgs, uniform),
-            budget: sequence(seed, replication, Purpose::Budget, n_ccgs, normal),
-            procurement: sequence(seed, replication, Purpose::Procurement, n_ccgs, uniform),
-            systemic: sequence(seed, replication, Purpose::Systemic, months, uniform),
-            level: sequence(seed, replication, Purpose::DemandLevel, cells, normal),
-            monthly: sequence(seed, replication, Purpose::DemandMonth, cells * months, normal),
+            wave: Vec::with_capacity(n_ccgs),
+            preference: Vec::with_capacity(n_ccgs),
+            budget: Vec::with_capacity(n_ccgs),
+            procurement: Vec::with_capacity(n_ccgs),
+            systemic: Vec::with_capacity(months),
+            level: Vec::with_capacity(cells),
+            monthly: vec![0.0; cells * months],
+            noise_from: months,
             demand: Demand {
                 key: (f64::NAN, f64::NAN, 0),
-                months: 0,
-                work: Vec::new(),
+                months,
+                work: vec![0.0; cells * months],
                 by_function: [0.0; N_FUNCTIONS],
             },
             unit_cost: vec![None; cells],
-            fate: vec![None; n_ccgs * (N_FUNCTIONS + 1)],
+            fate: vec![None; n_ccgs * FATE_KEYS],
+            fate_monthly: Vec::new(),
+        };
+        draws.redraw(replication);
+        draws
+    }
+
+    /// Replaces the draws with those of replication `replication`, reusing the buffers.
+    pub fn redraw(&mut self, replication: u64) {
+        self.replication = replication;
+        let key = (self.seed, replication);
+        let n_ccgs = self.n_ccgs;
+        sequence(&mut self.wave, key, Purpose::Wave, n_ccgs, uniform);
+        sequence(&mut self.preference, key, Purpose::Preference, n_ccgs, uniform);
+        sequence(&mut self.budget, key, Purpose::Budget, n_ccgs, normal);
+        sequence(&mut self.procurement, key, Purpose::Procurement, n_ccgs, uniform);
+        sequence(&mut self.systemic, key, Purpose::Systemic, self.months, uniform);
+        sequence(&mut self.level, key, Purpose::DemandLevel, n_ccgs * N_FUNCTIONS, normal);
+        self.noise_from = self.months;
+        self.demand.key = (f64::NAN, f64::NAN, 0);
+        self.unit_cost.fill(None);
+        self.fate.fill(None);
+        self.fate_monthly.clear();
+    }
+
+    /// Draws the monthly demand noise of months `from..` not drawn yet.
+    fn draw_noise_from(&mut self, from: usize) {
+        let cells = self.level.len();
+        for m in from..self.noise_from {
+            let mut rng = stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
+            for z in &mut self.monthly[m * cells..(m + 1) * cells] {
+                *z = normal(&mut rng);
+            }
         }
+        self.noise_from = self.noise_from.min(from);
     }
 
     /// Computes each CCG-function-month's demand from month `go_live` on for the given CVs and
@@ -129,35 +184,48 @@ impl ReplicationDraws {
     /// [`ReplicationDraws::demand`] then returns it.
     pub fn prepare_demand(&mut self, cv_level: f64, cv_month: f64, go_live: usize, populations: &[f64]) {
         let key = (cv_level, cv_month, go_live);
-        // The key holds NaN until the first call, and NaN equals nothing.
+        // The key holds NaN until the first call of a replication, and NaN equals nothing.
         if self.demand.key == key {
             return;
         }
+        let go_live = go_live.min(self.months);
+        self.draw_noise_from(go_live);
         let level_dist = MeanOneLogNormal::new(cv_level);
         let month_dist = MeanOneLogNormal::new(cv_month);
         let months = self.months;
         let cells = self.level.len();
-        let mut work = vec![0.0; cells * months];
         let mut by_function = [0.0; N_FUNCTIONS];
-        for (cf, &z) in self.level.iter().enumerate() {
-            let base = populations[cf / N_FUNCTIONS] / 12.0 * level_dist.at(z);
-            let row = &mut work[cf * months..(cf + 1) * months];
-            let mut total = 0.0;
-            for (m, slot) in row.iter_mut().enumerate().skip(go_live) {
-                *slot = base * month_dist.at(self.monthly[m * cells + cf]);
-                total += *slot;
+        // The noise is stored month by month and the demand row by row: a block of CCG-functions
+        // at a time, so each month's noise of the block is one cache line.
+        const BLOCK: usize = 8;
+        let rows = self.demand.work.chunks_mut(months.max(1) * BLOCK);
+        for (block, (rows, levels)) in rows.zip(self.level.chunks(BLOCK)).enumerate() {
+            let first = block * BLOCK;
+            let mut base = [0.0; BLOCK];
+            for (offset, &z) in levels.iter().enumerate() {
+                base[offset] = populations[(first + offset) / N_FUNCTIONS] / 12.0 * level_dist.at(z);
             }
-            by_function[cf % N_FUNCTIONS] += total;
+            let mut totals = [0.0; BLOCK];
+            for row in rows.chunks_exact_mut(months.max(1)) {
+                row[..go_live].fill(0.0);
+            }
+            for m in go_live..months {
+                let noise = &self.monthly[m * cells + first..m * cells + first + levels.len()];
+                for (offset, &z) in noise.iter().enumerate() {
+                    let work = base[offset] * month_dist.at(z);
+                    rows[offset * months + m] = work;
+                    totals[offset] += work;
+                }
+            }
+            for (offset, total) in totals.iter().take(levels.len()).enumerate() {
+                by_function[(first + offset) % N_FUNCTIONS] += total;
+            }
         }
-        self.demand = Demand {
-            key,
-            months,
-            work,
-            by_function,
-        };
+        self.demand.key = key;
+        self.demand.by_function = by_function;
     }
 
-    /// Returns the demand of the last [`ReplicationDraws::prepare_demand`]; no months before
+    /// Returns the demand of the last [`ReplicationDraws::prepare_demand`]; all zero before
     /// the first call.
     pub fn demand(&self) -> &Demand {
         &self.demand
@@ -174,17 +242,26 @@ impl ReplicationDraws {
 
     /// Returns the fate draws of the unit at `site` with function key `key`
     /// (a function index for a network team, [`ALL_FUNCTIONS_KEY`] otherwise).
-    pub fn fate(&mut self, site: usize, key: usize) -> &FateDraws {
+    pub fn fate(&mut self, site: usize, key: usize) -> FateDraws {
         let (seed, replication, months) = (self.seed, self.replication, self.months);
-        self.fate[site * (N_FUNCTIONS + 1) + key].get_or_insert_with(|| {
+        let monthly = &mut self.fate_monthly;
+        *self.fate[site * FATE_KEYS + key].get_or_insert_with(|| {
             let entity = (site as u64, key as u64);
             let mut monthly_rng = stream(seed, replication, Purpose::MonthlyFailure, entity);
+            let slot = monthly.len() / months.max(1);
+            monthly.extend((0..months).map(|_| uniform(&mut monthly_rng)));
             FateDraws {
                 checkpoint: uniform(&mut stream(seed, replication, Purpose::Checkpoint, entity)),
                 weak: uniform(&mut stream(seed, replication, Purpose::Weak, entity)),
-                monthly: (0..months).map(|_| uniform(&mut monthly_rng)).collect(),
+                slot,
             }
         })
+    }
+
+    /// Returns the monthly failure uniforms of the unit whose fate has slot `slot`, one per
+    /// month.
+    pub fn monthly_failure(&self, slot: usize) -> &[f64] {
+        &self.fate_monthly[slot * self.months..(slot + 1) * self.months]
     }
 
     /// Returns the uniform of CCG `ccg`'s `count`-th re-procurement (drawn when needed).
@@ -215,7 +292,8 @@ mod tests {
             assert_eq!(a.between(cf, 0, 12), b.between(cf, 0, 12));
         }
         assert_eq!(short.systemic[..], long.systemic[..12]);
-        assert_eq!(short.fate(1, 4).monthly[..], long.fate(1, 4).monthly[..12]);
+        let (a, b) = (short.fate(1, 4).slot, long.fate(1, 4).slot);
+        assert_eq!(short.monthly_failure(a)[..], long.monthly_failure(b)[..12]);
     }
 
     #[test]
@@ -228,5 +306,36 @@ mod tests {
         assert_eq!(a.fate(7, 4).checkpoint, b.fate(7, 4).checkpoint);
         let all_functions = a.fate(7, 4).checkpoint;
         assert_ne!(all_functions, a.fate(7, 0).checkpoint);
+    }
+
+    #[test]
+    fn a_redrawn_replication_equals_a_fresh_one() {
+        let populations = [1.0, 2.0, 3.0];
+        let mut reused = ReplicationDraws::new(5, 2, 3, 12);
+        reused.prepare_demand(0.15, 0.1, 4, &populations);
+        reused.fate(1, 4);
+        reused.redraw(7);
+        reused.prepare_demand(0.15, 0.1, 2, &populations);
+        let mut fresh = ReplicationDraws::new(5, 7, 3, 12);
+        fresh.prepare_demand(0.15, 0.1, 2, &populations);
+        assert_eq!(reused.demand().row(5), fresh.demand().row(5));
+        assert_eq!(reused.wave, fresh.wave);
+        let (a, b) = (reused.fate(2, 1), fresh.fate(2, 1));
+        assert_eq!(a, b);
+        assert_eq!(reused.monthly_failure(a.slot), fresh.monthly_failure(b.slot));
+    }
+
+    #[test]
+    fn noise_of_a_month_does_not_depend_on_which_months_were_drawn_first() {
+        let populations = [1.0, 2.0];
+        let mut late_first = ReplicationDraws::new(5, 2, 2, 10);
+        late_first.prepare_demand(0.0, 0.2, 6, &populations);
+        let late = late_first.demand().row(3)[6..].to_vec();
+        late_first.prepare_demand(0.0, 0.2, 2, &populations);
+        let mut early = ReplicationDraws::new(5, 2, 2, 10);
+        early.prepare_demand(0.0, 0.2, 2, &populations);
+        assert_eq!(late_first.demand().row(3), early.demand().row(3));
+        assert_eq!(late[..], early.demand().row(3)[6..]);
+        assert_eq!(early.demand().row(3)[..2], [0.0, 0.0]);
     }
 }

@@ -464,7 +464,8 @@ impl<'a> Simulation<'a> {
     fn failure_draws(&mut self, m: u32) {
         let threshold = self.cell.params.risk.p_fail_annual / 12.0;
         for unit in 0..self.units.open.len() {
-            if self.units.open[unit] && self.units.monthly_failure[unit][m as usize] < threshold {
+            let draws = self.draws.monthly_failure(self.units.fate_slot[unit]);
+            if self.units.open[unit] && draws[m as usize] < threshold {
                 self.fail(unit, m);
             }
         }

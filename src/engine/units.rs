@@ -39,8 +39,9 @@ pub struct UnitBook {
     pub slots: Vec<u64>,
     /// Price per head of all functions the unit provides at `Qplan` \[GBP/year\].
     pub price: Vec<f64>,
-    /// Monthly failure uniforms of each unit, if units can fail.
-    pub monthly_failure: Vec<Vec<f64>>,
+    /// Each unit's slot of monthly failure uniforms in the replication's draws, if units can
+    /// fail ([`ReplicationDraws::monthly_failure`]).
+    pub fate_slot: Vec<usize>,
     /// Units that failed the checkpoint.
     pub failed_checkpoint: u32,
     /// Planned national or network tariff per head, if fixed costs are shared \[GBP/year\].
@@ -64,7 +65,7 @@ impl UnitBook {
             open: vec![true; n_units],
             slots: Vec::with_capacity(n_units),
             price: Vec::with_capacity(n_units),
-            monthly_failure: Vec::with_capacity(n_units),
+            fate_slot: Vec::with_capacity(n_units),
             failed_checkpoint: 0,
             planned_tariff: 0.0,
         };
@@ -80,7 +81,7 @@ impl UnitBook {
                     book.open[unit_idx] = false;
                     book.failed_checkpoint += 1;
                 }
-                book.monthly_failure.push(fate.monthly.clone());
+                book.fate_slot.push(fate.slot);
             }
             let mut price = 0.0;
             for f in Function::ALL.into_iter().filter(|&f| unit.provides(f)) {

@@ -159,10 +159,14 @@ impl<'a> Experiment<'a> {
         let chunk = (CHUNK_BUDGET / cells.len().max(1))
             .clamp(1, 256)
             .max(rayon::current_num_threads()) as u64;
+        // Each worker keeps one set of draw buffers and redraws it for every replication.
         let compute = |start: u64, end: u64| -> Vec<Vec<Outcome>> {
             (start..end)
                 .into_par_iter()
-                .map(|replication| self.run_replication(&cells, replication, months))
+                .map_init(
+                    || None,
+                    |draws, replication| self.run_replication(&cells, draws, replication, months),
+                )
                 .collect()
         };
         let (mut next, mut done) = (0, 0);
@@ -198,9 +202,26 @@ impl<'a> Experiment<'a> {
         Ok(results)
     }
 
-    fn run_replication(&self, cells: &[Cell], replication: u64, months: usize) -> Vec<Outcome> {
-        let mut draws = ReplicationDraws::new(self.scenario.seed, replication, self.register.len(), months);
-        cells.iter().map(|cell| run_cell(cell, &mut draws)).collect()
+    fn run_replication(
+        &self,
+        cells: &[Cell],
+        draws: &mut Option<ReplicationDraws>,
+        replication: u64,
+        months: usize,
+    ) -> Vec<Outcome> {
+        let draws = match draws {
+            Some(draws) => {
+                draws.redraw(replication);
+                draws
+            }
+            None => draws.insert(ReplicationDraws::new(
+                self.scenario.seed,
+                replication,
+                self.register.len(),
+                months,
+            )),
+        };
+        cells.iter().map(|cell| run_cell(cell, draws)).collect()
     }
 
     /// Returns the scenario.
