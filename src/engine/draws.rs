@@ -51,6 +51,8 @@ pub struct ReplicationDraws {
     pub preference: Vec<f64>,
     /// Standard normal per CCG for its budget.
     pub budget: Vec<f64>,
+    /// Budgets `B_i` for the last mean and CV asked for \[GBP per head per year\].
+    budgets: (f64, f64, Vec<f64>),
     /// Uniform per CCG for its first procurement duration.
     pub procurement: Vec<f64>,
     /// Uniform per month for the national systemic disruption.
@@ -77,6 +79,8 @@ pub struct Demand {
     key: (f64, f64, usize),
     months: usize,
     work: Vec<f64>,
+    /// Each row's sum from go-live to the horizon, added month by month.
+    totals: Vec<f64>,
     by_function: [f64; N_FUNCTIONS],
 }
 
@@ -87,10 +91,15 @@ impl Demand {
         &self.work[cf * self.months..(cf + 1) * self.months]
     }
 
-    /// Returns the demand of CCG-function `cf` over months `from..to`.
+    /// Returns the demand of CCG-function `cf` over months `from..to`, added month by month.
     #[inline]
     pub fn between(&self, cf: usize, from: usize, to: usize) -> f64 {
-        self.row(cf)[from..to].iter().sum()
+        // Months before go-live hold 0, so a span reaching back to them has the row's total.
+        if to == self.months && from <= self.key.2 {
+            self.totals[cf]
+        } else {
+            self.row(cf)[from..to].iter().sum()
+        }
     }
 
     /// Returns the demand of function `f` over the horizon, all CCGs.
@@ -130,6 +139,7 @@ impl ReplicationDraws {
             wave: Vec::with_capacity(n_ccgs),
             preference: Vec::with_capacity(n_ccgs),
             budget: Vec::with_capacity(n_ccgs),
+            budgets: (f64::NAN, f64::NAN, Vec::with_capacity(n_ccgs)),
             procurement: Vec::with_capacity(n_ccgs),
             systemic: Vec::with_capacity(months),
             level: Vec::with_capacity(cells),
@@ -139,6 +149,7 @@ impl ReplicationDraws {
                 key: (f64::NAN, f64::NAN, 0),
                 months,
                 work: vec![0.0; cells * months],
+                totals: vec![0.0; cells],
                 by_function: [0.0; N_FUNCTIONS],
             },
             unit_cost: vec![None; cells],
@@ -162,6 +173,7 @@ impl ReplicationDraws {
         sequence(&mut self.level, key, Purpose::DemandLevel, n_ccgs * N_FUNCTIONS, normal);
         self.noise_from = self.months;
         self.demand.key = (f64::NAN, f64::NAN, 0);
+        self.budgets.0 = f64::NAN;
         self.unit_cost.fill(None);
         self.fate.fill(None);
         self.fate_monthly.clear();
@@ -198,7 +210,12 @@ impl ReplicationDraws {
         // The noise is stored month by month and the demand row by row: a block of CCG-functions
         // at a time, so each month's noise of the block is one cache line.
         const BLOCK: usize = 8;
-        let rows = self.demand.work.chunks_mut(months.max(1) * BLOCK);
+        let Demand {
+            work,
+            totals: row_totals,
+            ..
+        } = &mut self.demand;
+        let rows = work.chunks_mut(months.max(1) * BLOCK);
         for (block, (rows, levels)) in rows.zip(self.level.chunks(BLOCK)).enumerate() {
             let first = block * BLOCK;
             let mut base = [0.0; BLOCK];
@@ -217,12 +234,33 @@ impl ReplicationDraws {
                     totals[offset] += work;
                 }
             }
-            for (offset, total) in totals.iter().take(levels.len()).enumerate() {
+            for (offset, &total) in totals.iter().take(levels.len()).enumerate() {
                 by_function[(first + offset) % N_FUNCTIONS] += total;
+                row_totals[first + offset] = total;
             }
         }
         self.demand.key = key;
         self.demand.by_function = by_function;
+    }
+
+    /// Computes each CCG's budget `B_i`, lognormal with mean `mean` and CV `cv` (section 7),
+    /// unless the last call had the same mean and CV; [`ReplicationDraws::budgets`] then
+    /// returns them.
+    pub fn prepare_budgets(&mut self, mean: f64, cv: f64) {
+        let (last_mean, last_cv, budgets) = &mut self.budgets;
+        // The mean holds NaN until the first call of a replication, and NaN equals nothing.
+        if (*last_mean, *last_cv) == (mean, cv) {
+            return;
+        }
+        let dist = MeanOneLogNormal::new(cv);
+        budgets.clear();
+        budgets.extend(self.budget.iter().map(|&z| mean * dist.at(z)));
+        (*last_mean, *last_cv) = (mean, cv);
+    }
+
+    /// Returns the budgets of the last [`ReplicationDraws::prepare_budgets`].
+    pub fn budgets(&self) -> &[f64] {
+        &self.budgets.2
     }
 
     /// Returns the demand of the last [`ReplicationDraws::prepare_demand`]; all zero before

@@ -13,7 +13,6 @@ use super::service::{Desks, Pooling};
 use super::units::{NO_DESK, UnitBook, shared_fixed_cost};
 use super::{Cell, tally::Tally};
 use crate::delivery::{Choice, Market, Request};
-use crate::engine::rng::MeanOneLogNormal;
 use crate::model::params::preference;
 use crate::model::{Function, LayoutKind, N_FUNCTIONS};
 
@@ -61,7 +60,7 @@ pub(super) struct Simulation<'a> {
     onboarded: Vec<Entry>,
     decisions: Vec<Vec<u32>>,
     ready: Vec<u32>,
-    budget: Vec<f64>,
+    budget: &'a [f64],
     preference: Vec<usize>,
     links: Vec<[Link; N_FUNCTIONS]>,
     reprocurements: Vec<u32>,
@@ -97,7 +96,6 @@ impl<'a> Simulation<'a> {
         } else {
             units.slots.iter().map(|&s| OnboardingQueue::new(s)).collect()
         };
-        let budget_dist = MeanOneLogNormal::new(params.choice.budget_cv);
         let n_desks = units.desks.len();
         let months = params.time.months as usize;
         let mut sim = Simulation {
@@ -116,11 +114,7 @@ impl<'a> Simulation<'a> {
             onboarded: Vec::new(),
             decisions: vec![Vec::new(); months],
             ready: (0..n).map(|i| ready_month(cell, draws, i)).collect(),
-            budget: draws
-                .budget
-                .iter()
-                .map(|&z| params.choice.budget_mean * budget_dist.at(z))
-                .collect(),
+            budget: draws.budgets(),
             preference: draws
                 .preference
                 .iter()
@@ -563,7 +557,7 @@ impl<'a> Simulation<'a> {
         let over_budget = self
             .price_paid
             .iter()
-            .zip(&self.budget)
+            .zip(self.budget)
             .filter(|(paid, budget)| paid.is_some_and(|p| p > **budget))
             .count();
         let contract_months: Vec<f64> = (0..self.links.len())
