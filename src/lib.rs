@@ -24,10 +24,12 @@
 //!   file each; `delivery::build` is the only place that maps an option to its code.
 //! - `engine`: one replication of one cell. `rng` (keyed streams), `draws` (what a
 //!   replication shares across cells), `units` (drawn costs, fate, capacity, prices),
-//!   `simulation` (the monthly loop: decisions, onboarding, service, failures), `routes`
-//!   (where each CCG-function's demand goes, updated only at events, with running totals of who
-//!   is in service), `queue` (work in age buckets, onboarding queues), `tally` and `outcome`
-//!   (the metrics of MODEL.md section 8).
+//!   `simulation` (the monthly loop: decisions, onboarding, failures), `routes` (where each
+//!   CCG-function's demand goes, changed only at events, which hand a desk the demand of the
+//!   months ahead and a sink its total, with running totals of who is in service), `service`
+//!   (a month at every open desk: service, pooling, loss, ageing, running cost), `queue` (work
+//!   in age buckets, onboarding queues), `tally` and `outcome` (the metrics of MODEL.md
+//!   section 8).
 //! - `stats`: accumulators with `add` and `merge`: moments (Welford, Chan), a bounded quantile
 //!   sketch, Student t quantiles.
 //! - `experiment`: plans cells, caches layouts, runs replications in parallel chunks and merges

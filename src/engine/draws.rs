@@ -62,6 +62,9 @@ pub struct ReplicationDraws {
     /// `noise_from` are not drawn yet.
     monthly: Vec<f64>,
     noise_from: usize,
+    /// Scratch for [`ReplicationDraws::prepare_demand`]: each CCG-function's mean monthly
+    /// demand, then the lognormal factors of the noise, month by month.
+    factors: Vec<f64>,
     demand: Demand,
     unit_cost: Vec<Option<[f64; 2]>>,
     fate: Vec<Option<FateDraws>>,
@@ -145,6 +148,7 @@ impl ReplicationDraws {
             level: Vec::with_capacity(cells),
             monthly: vec![0.0; cells * months],
             noise_from: months,
+            factors: vec![0.0; cells * (months + 1)],
             demand: Demand {
                 key: (f64::NAN, f64::NAN, 0),
                 months,
@@ -215,26 +219,34 @@ impl ReplicationDraws {
             totals: row_totals,
             ..
         } = &mut self.demand;
+        // Lognormal factors of the levels and of every month's noise, in bulk.
+        let factors = &mut self.factors;
+        level_dist.transform(&self.level, &mut factors[..cells]);
+        for (level, population) in factors[..cells]
+            .iter_mut()
+            .zip(populations.iter().flat_map(|&p| [p; N_FUNCTIONS]))
+        {
+            *level *= population / 12.0;
+        }
+        let (base, noise) = factors.split_at_mut(cells);
+        let drawn = go_live * cells..months * cells;
+        month_dist.transform(&self.monthly[drawn.clone()], &mut noise[drawn]);
         let rows = work.chunks_mut(months.max(1) * BLOCK);
-        for (block, (rows, levels)) in rows.zip(self.level.chunks(BLOCK)).enumerate() {
+        for (block, (rows, base)) in rows.zip(base.chunks(BLOCK)).enumerate() {
             let first = block * BLOCK;
-            let mut base = [0.0; BLOCK];
-            for (offset, &z) in levels.iter().enumerate() {
-                base[offset] = populations[(first + offset) / N_FUNCTIONS] / 12.0 * level_dist.at(z);
-            }
             let mut totals = [0.0; BLOCK];
             for row in rows.chunks_exact_mut(months.max(1)) {
                 row[..go_live].fill(0.0);
             }
             for m in go_live..months {
-                let noise = &self.monthly[m * cells + first..m * cells + first + levels.len()];
-                for (offset, &z) in noise.iter().enumerate() {
-                    let work = base[offset] * month_dist.at(z);
+                let factors = &noise[m * cells + first..m * cells + first + base.len()];
+                for (offset, (&level, &factor)) in base.iter().zip(factors).enumerate() {
+                    let work = level * factor;
                     rows[offset * months + m] = work;
                     totals[offset] += work;
                 }
             }
-            for (offset, &total) in totals.iter().take(levels.len()).enumerate() {
+            for (offset, &total) in totals.iter().take(base.len()).enumerate() {
                 by_function[(first + offset) % N_FUNCTIONS] += total;
                 row_totals[first + offset] = total;
             }

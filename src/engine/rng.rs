@@ -92,6 +92,79 @@ impl MeanOneLogNormal {
     pub fn at(&self, z: f64) -> f64 {
         (self.mu + self.sigma * z).exp()
     }
+
+    /// Transforms standard normal draws `zs` into draws of this distribution in `out`: the same
+    /// as [`MeanOneLogNormal::at`] for each, to within 2 units in the last place, about twice
+    /// as fast for long slices (see [`exp_into`]).
+    pub fn transform(&self, zs: &[f64], out: &mut [f64]) {
+        for (x, &z) in out.iter_mut().zip(zs) {
+            *x = self.mu + self.sigma * z;
+        }
+        exp_into(out);
+    }
+}
+
+/// Replaces every `x` in `values` by `exp(x)`, to within 2 units in the last place.
+///
+/// The monthly demand noise needs about 20,000 exponentials per replication, which `f64::exp`
+/// makes one at a time. [`exp_in_range`] has no branch or table, so over a slice the compiler
+/// runs two values per instruction. Values outside `[-700, 700]` and NaN go to `f64::exp`.
+pub fn exp_into(values: &mut [f64]) {
+    if values.iter().all(|x| x.abs() <= EXP_LIMIT) {
+        for x in values.iter_mut() {
+            *x = exp_in_range(*x);
+        }
+    } else {
+        for x in values.iter_mut() {
+            *x = if x.abs() <= EXP_LIMIT {
+                exp_in_range(*x)
+            } else {
+                x.exp()
+            };
+        }
+    }
+}
+
+/// Largest `|x|` that [`exp_in_range`] takes: `2^k` stays a normal number.
+const EXP_LIMIT: f64 = 700.0;
+
+/// Returns `exp(x)` for `|x| <= 700`: `exp(x) = 2^k exp(r)` with `k = round(x / ln 2)` and
+/// `|r| <= ln 2 / 2` (Cody-Waite reduction: `ln 2` is split in two so that `k ln 2` is exact),
+/// and `exp(r)` its Taylor polynomial of degree 13 (truncation error below 5e-18 relative),
+/// evaluated by Estrin's scheme to keep the dependency chains short.
+#[inline(always)]
+fn exp_in_range(x: f64) -> f64 {
+    // 1.5 * 2^52: adding it rounds to an integer, which then sits in the low mantissa bits.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    const LN2_HI: f64 = 0.693_147_182_464_599_6;
+    const LN2_LO: f64 = -1.904_654_299_957_768e-9;
+    // 1 / k! for k = 2..=13.
+    const C: [f64; 12] = [
+        1.0 / 2.0,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5_040.0,
+        1.0 / 40_320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+        1.0 / 6_227_020_800.0,
+    ];
+    let shifted = x * std::f64::consts::LOG2_E + ROUND;
+    let k = shifted - ROUND;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let r8 = r4 * r4;
+    let low = (1.0 + r) + (C[0] + C[1] * r) * r2 + ((C[2] + C[3] * r) + (C[4] + C[5] * r) * r2) * r4;
+    let high = (C[6] + C[7] * r) + (C[8] + C[9] * r) * r2 + (C[10] + C[11] * r) * r4;
+    // The low bits of `shifted` hold k (two's complement); moved into the exponent field with
+    // the bias they make 2^k.
+    let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
+    (low + high * r8) * scale
 }
 
 #[cfg(test)]
@@ -121,6 +194,63 @@ mod tests {
         assert!((mean - 1.0).abs() < 0.0034, "{mean}");
         assert!((var.sqrt() - 0.3).abs() < 0.006, "{}", var.sqrt());
         assert_eq!(MeanOneLogNormal::new(0.0).at(1.7), 1.0);
+    }
+
+    /// Distance between two finite doubles of the same sign in units in the last place.
+    fn ulps(a: f64, b: f64) -> u64 {
+        a.to_bits().abs_diff(b.to_bits())
+    }
+
+    #[test]
+    fn the_fast_exponential_is_within_two_ulps_of_the_library_one() {
+        let mut rng = stream(3, 0, Purpose::DemandMonth, (0, 0));
+        let mut xs: Vec<f64> = (0..200_000).map(|_| (uniform(&mut rng) - 0.5) * 1400.0).collect();
+        xs.extend((0..200_000).map(|_| normal(&mut rng)));
+        xs.extend([
+            0.0,
+            -0.0,
+            1e-300,
+            -1e-300,
+            1.0,
+            -1.0,
+            700.0,
+            -700.0,
+            0.5 * std::f64::consts::LN_2,
+        ]);
+        let mut fast = xs.clone();
+        exp_into(&mut fast);
+        for (&x, &e) in xs.iter().zip(&fast) {
+            assert!(ulps(e, x.exp()) <= 2, "exp({x}) = {e}, library {}", x.exp());
+        }
+        assert_eq!(fast[400_000], 1.0);
+    }
+
+    #[test]
+    fn the_fast_exponential_hands_extreme_values_to_the_library() {
+        let mut values = [0.5, 710.0, -745.0, -800.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+        exp_into(&mut values);
+        assert!(ulps(values[0], 0.5f64.exp()) <= 2);
+        assert_eq!(values[1], 710.0f64.exp());
+        assert_eq!(values[2], (-745.0f64).exp());
+        assert_eq!(values[3], 0.0);
+        assert!(values[4].is_nan());
+        assert_eq!(values[5], f64::INFINITY);
+        assert_eq!(values[6], 0.0);
+    }
+
+    #[test]
+    fn a_transformed_slice_matches_draw_by_draw_transforms() {
+        let dist = MeanOneLogNormal::new(0.3);
+        let mut rng = stream(9, 0, Purpose::DemandMonth, (0, 0));
+        let zs: Vec<f64> = (0..1000).map(|_| normal(&mut rng)).collect();
+        let mut out = vec![0.0; zs.len()];
+        dist.transform(&zs, &mut out);
+        for (&z, &x) in zs.iter().zip(&out) {
+            assert!(ulps(x, dist.at(z)) <= 2);
+        }
+        let mut ones = vec![0.0; 3];
+        MeanOneLogNormal::new(0.0).transform(&[1.7, -3.0, 0.0], &mut ones);
+        assert_eq!(ones, vec![1.0; 3]);
     }
 
     #[test]
