@@ -25,7 +25,7 @@ impl WorkQueues {
         self.width
     }
 
-    /// Returns every desk's buckets, desk after desk.
+    /// Returns every desk's buckets, desk after desk ([`WorkQueues::width`] each).
     pub fn buckets_mut(&mut self) -> &mut [f64] {
         &mut self.buckets
     }
@@ -36,62 +36,46 @@ impl WorkQueues {
         &self.buckets[desk * self.width..(desk + 1) * self.width]
     }
 
-    /// Returns the buckets of a desk, mutably.
-    #[inline]
-    pub fn desk_mut(&mut self, desk: usize) -> &mut [f64] {
-        &mut self.buckets[desk * self.width..(desk + 1) * self.width]
-    }
-
-    /// Adds new work at age 0.
-    #[inline]
-    pub fn arrive(&mut self, desk: usize, work: f64) {
-        self.buckets[desk * self.width] += work;
-    }
-
-    /// Serves up to `capacity`, oldest work first; returns the work served.
-    pub fn serve(&mut self, desk: usize, capacity: f64) -> f64 {
-        let mut left = capacity;
-        for bucket in self.desk_mut(desk).iter_mut().rev() {
-            let take = left.min(*bucket);
-            *bucket -= take;
-            left -= take;
-            if left <= 0.0 {
-                break;
-            }
-        }
-        capacity - left
-    }
-
     /// Returns all queued work of a desk.
     pub fn total(&self, desk: usize) -> f64 {
         self.desk(desk).iter().sum()
     }
 
-    /// Removes the same fraction of every bucket of a desk (pooling).
-    pub fn scale(&mut self, desk: usize, keep: f64) {
-        for bucket in self.desk_mut(desk) {
-            *bucket *= keep;
-        }
-    }
-
-    /// Drops the oldest bucket and ages the rest by one month; returns the work lost.
-    pub fn age(&mut self, desk: usize) -> f64 {
-        let buckets = self.desk_mut(desk);
-        let lost = buckets[buckets.len() - 1];
-        // A plain shift: rotate_right on a 3-element slice goes through memmove.
-        for age in (1..buckets.len()).rev() {
-            buckets[age] = buckets[age - 1];
-        }
-        buckets[0] = 0.0;
-        lost
-    }
-
     /// Empties a desk; returns the work it held.
     pub fn clear(&mut self, desk: usize) -> f64 {
         let lost = self.total(desk);
-        self.desk_mut(desk).fill(0.0);
+        self.buckets[desk * self.width..(desk + 1) * self.width].fill(0.0);
         lost
     }
+}
+
+/// Serves up to `capacity` from one desk's `queue` (index = age), oldest work first; returns
+/// the work served, the sum of what was taken from each bucket. Branch-free: once the capacity
+/// is used up, every later take is 0.
+#[inline]
+pub fn serve_oldest_first(queue: &mut [f64], capacity: f64) -> f64 {
+    let mut left = capacity;
+    let mut served = 0.0;
+    for bucket in queue.iter_mut().rev() {
+        let take = if left < *bucket { left } else { *bucket };
+        *bucket -= take;
+        left -= take;
+        served += take;
+    }
+    served
+}
+
+/// Drops the oldest bucket of one desk's `queue` and ages the rest by one month; returns the
+/// work lost.
+#[inline]
+pub fn age(queue: &mut [f64]) -> f64 {
+    let lost = queue[queue.len() - 1];
+    // A plain shift: `copy_within` on a few values goes through memmove.
+    for age in (1..queue.len()).rev() {
+        queue[age] = queue[age - 1];
+    }
+    queue[0] = 0.0;
+    lost
 }
 
 /// A waiting CCG in an onboarding queue: the CCG, the functions it brings (bit `f` set for
@@ -162,27 +146,39 @@ mod tests {
     #[test]
     fn work_is_served_oldest_first_and_lost_after_w_months() {
         let mut queues = WorkQueues::new(1, 2);
-        queues.arrive(0, 10.0);
-        assert_eq!(queues.serve(0, 4.0), 4.0);
-        assert_eq!(queues.age(0), 0.0);
-        queues.arrive(0, 5.0);
+        let queue = queues.buckets_mut();
+        queue[0] += 10.0;
+        assert_eq!(serve_oldest_first(queue, 4.0), 4.0);
+        assert_eq!(age(queue), 0.0);
+        queue[0] += 5.0;
         // Buckets [5, 6, 0]: serve 7 takes the 6 first, then 1 of the 5.
-        assert_eq!(queues.serve(0, 7.0), 7.0);
-        assert_eq!(queues.desk(0), &[4.0, 0.0, 0.0]);
-        assert_eq!(queues.age(0), 0.0);
-        assert_eq!(queues.age(0), 0.0);
+        assert_eq!(serve_oldest_first(queue, 7.0), 7.0);
+        assert_eq!(queue, &[4.0, 0.0, 0.0]);
+        assert_eq!(age(queue), 0.0);
+        assert_eq!(age(queue), 0.0);
         // The 4 units that arrived two months ago are now in bucket W and are lost.
-        assert_eq!(queues.desk(0), &[0.0, 0.0, 4.0]);
-        assert_eq!(queues.age(0), 4.0);
+        assert_eq!(queue, &[0.0, 0.0, 4.0]);
+        assert_eq!(age(queue), 4.0);
         assert_eq!(queues.total(0), 0.0);
     }
 
     #[test]
     fn serving_more_than_queued_serves_what_is_there() {
         let mut queues = WorkQueues::new(2, 1);
-        queues.arrive(1, 3.0);
-        assert_eq!(queues.serve(1, 10.0), 3.0);
+        queues.buckets_mut()[2] += 3.0;
+        assert_eq!(serve_oldest_first(&mut queues.buckets_mut()[2..4], 10.0), 3.0);
         assert_eq!(queues.total(1), 0.0);
+        queues.buckets_mut()[3] = 2.0;
+        assert_eq!(queues.clear(1), 2.0);
+        assert_eq!(queues.desk(1), &[0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_one_bucket_queue_loses_what_it_does_not_serve_this_month() {
+        let mut single = [7.0];
+        assert_eq!(serve_oldest_first(&mut single, 5.0), 5.0);
+        assert_eq!(age(&mut single), 2.0);
+        assert_eq!(single, [0.0]);
     }
 
     #[test]

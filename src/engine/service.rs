@@ -8,7 +8,7 @@
 //! population changes, not every month. Most desks have no backlog and more capacity than work
 //! in most months: they serve their arrivals, and the pass never touches their buckets.
 
-use super::queue::WorkQueues;
+use super::queue::{WorkQueues, age, serve_oldest_first};
 use super::tally::Tally;
 use super::units::UnitBook;
 use crate::model::N_FUNCTIONS;
@@ -191,57 +191,5 @@ impl Desks {
         tally.utilisation_sum = utilisation_sum;
         tally.open_desk_months += self.open_count as u64;
         tally.saturated_desk_months += saturated;
-    }
-}
-
-/// Serves up to `capacity` from `queue` (index = age), oldest work first; returns the work
-/// served, the sum of what was taken from each bucket. Branch-free: once the capacity is used
-/// up, every later take is 0.
-#[inline]
-fn serve_oldest_first(queue: &mut [f64], capacity: f64) -> f64 {
-    let mut left = capacity;
-    let mut served = 0.0;
-    for bucket in queue.iter_mut().rev() {
-        let take = if left < *bucket { left } else { *bucket };
-        *bucket -= take;
-        left -= take;
-        served += take;
-    }
-    served
-}
-
-/// Drops the oldest bucket of `queue` and ages the rest by one month; returns the work lost.
-#[inline]
-fn age(queue: &mut [f64]) -> f64 {
-    let lost = queue[queue.len() - 1];
-    // A plain shift: `copy_within` on a few values goes through memmove.
-    for age in (1..queue.len()).rev() {
-        queue[age] = queue[age - 1];
-    }
-    queue[0] = 0.0;
-    lost
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn service_takes_the_oldest_work_first() {
-        let mut queue = [5.0, 6.0, 2.0];
-        assert_eq!(serve_oldest_first(&mut queue, 9.0), 9.0);
-        assert_eq!(queue, [4.0, 0.0, 0.0]);
-        assert_eq!(serve_oldest_first(&mut queue, 10.0), 4.0);
-        assert_eq!(queue, [0.0, 0.0, 0.0]);
-    }
-
-    #[test]
-    fn ageing_loses_the_oldest_bucket() {
-        let mut queue = [1.0, 2.0, 3.0];
-        assert_eq!(age(&mut queue), 3.0);
-        assert_eq!(queue, [0.0, 1.0, 2.0]);
-        let mut single = [7.0];
-        assert_eq!(age(&mut single), 7.0);
-        assert_eq!(single, [0.0]);
     }
 }
