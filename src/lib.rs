@@ -43,7 +43,8 @@
 //! - Nothing outside `cli` and `output` touches files, stdout, the clock, the environment or
 //!   OS entropy. The engine never prints.
 //! - Results are identical for any thread count: every draw comes from a ChaCha8 stream keyed
-//!   by seed, purpose and entity with the replication as stream id (MODEL.md section 10;
+//!   by seed, purpose and entity with the replication as stream id, or from a generator seeded
+//!   by one (MODEL.md section 10;
 //!   `engine::rng`, `engine::draws`), never from a shared generator, and accumulators are
 //!   merged sequentially in replication order.
 //! - The same replication index gives every option, N and sweep point the same CCG draws

@@ -18,7 +18,7 @@
 //! reused from one replication to the next ([`ReplicationDraws::redraw`]), so a worker
 //! allocates them once.
 
-use super::rng::{MeanOneLogNormal, Purpose, SimRng, normal, stream, uniform};
+use super::rng::{MeanOneLogNormal, Purpose, SimRng, bulk_stream, normal, stream, uniform};
 use crate::model::N_FUNCTIONS;
 
 /// Function key of a unit's fate draws: 0-3 for a network team, 4 for a unit with all four.
@@ -187,7 +187,7 @@ impl ReplicationDraws {
     fn draw_noise_from(&mut self, from: usize) {
         let cells = self.level.len();
         for m in from..self.noise_from {
-            let mut rng = stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
+            let mut rng = bulk_stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
             for z in &mut self.monthly[m * cells..(m + 1) * cells] {
                 *z = normal(&mut rng);
             }
