@@ -105,9 +105,14 @@ impl Demand {
         }
     }
 
-    /// Returns the demand of function `f` over the horizon, all CCGs.
-    pub fn total(&self, f: usize) -> f64 {
-        self.by_function[f]
+    /// Returns the demand of function `f` in months before `horizon`, all CCGs.
+    pub fn total(&self, f: usize, horizon: usize) -> f64 {
+        if horizon >= self.months {
+            self.by_function[f]
+        } else {
+            let rows = (f..self.totals.len()).step_by(N_FUNCTIONS);
+            rows.map(|cf| self.between(cf, 0, horizon)).sum()
+        }
     }
 
     /// Returns the number of months of each row.

@@ -75,16 +75,15 @@ pub(super) struct Routes<'d> {
 }
 
 impl<'d> Routes<'d> {
-    /// Creates routes for `n_ccgs` CCGs and `n_desks` desks over `demand`'s months, everyone
-    /// uncontracted; demand starts in month `go_live`.
+    /// Creates routes for `n_ccgs` CCGs and `n_desks` desks, everyone uncontracted; demand
+    /// starts in month `go_live`, and the horizon is `horizon` months (at most `demand`'s).
     pub fn new(
         demand: &'d Demand,
-        n_ccgs: usize,
-        n_desks: usize,
-        go_live: usize,
+        (n_ccgs, n_desks): (usize, usize),
+        (go_live, horizon): (usize, usize),
         distance_cost_per_km: f64,
     ) -> Routes<'d> {
-        let months = demand.months();
+        let months = horizon.min(demand.months());
         Routes {
             demand,
             n_desks,
@@ -222,7 +221,7 @@ mod tests {
     #[test]
     fn demand_follows_routes_and_totals_follow_starts_and_failures() {
         let draws = flat_demand();
-        let mut routes = Routes::new(draws.demand(), 2, 3, 1, 1200.0);
+        let mut routes = Routes::new(draws.demand(), (2, 3), (1, 4), 1200.0);
         routes.start(0, 1, desk(2, 10.0, 100.0), 0);
         routes.start(1, 1, desk(2, 20.0, 50.0), 2);
         routes.start(1, 0, Service::Private, 1);
@@ -245,14 +244,28 @@ mod tests {
         let sunk: f64 = (0..N_FUNCTIONS)
             .flat_map(|f| [Sink::Private, Sink::InHouse, Sink::Uncontracted, Sink::Failure].map(|k| routes.sunk(k, f)))
             .sum();
-        let total: f64 = (0..N_FUNCTIONS).map(|f| draws.demand().total(f)).sum();
+        let total: f64 = (0..N_FUNCTIONS).map(|f| draws.demand().total(f, 4)).sum();
         assert_eq!(to_desk + sunk, total);
+    }
+
+    #[test]
+    fn a_shorter_horizon_sees_only_its_months() {
+        let draws = flat_demand();
+        let mut routes = Routes::new(draws.demand(), (2, 3), (1, 3), 0.0);
+        routes.start(0, 1, desk(2, 10.0, 100.0), 0);
+        assert_eq!(routes.arrivals().len(), 3 * 3);
+        assert_eq!(&routes.arrivals()[2 * 3..3 * 3], &[0.0, 1.0, 1.0]);
+        routes.close();
+        // Both CCGs' business intelligence stays uncontracted: months 1 and 2 only.
+        assert_eq!(routes.sunk(Sink::Uncontracted, 0), (1.0 + 1.0) + (2.0 + 2.0));
+        assert_eq!(draws.demand().total(0, 3), 1.0 + 1.0 + 2.0 + 2.0);
+        assert_eq!(draws.demand().total(0, 4), 3.0 + 6.0);
     }
 
     #[test]
     fn extra_units_count_nhs_units_beyond_the_first() {
         let draws = flat_demand();
-        let mut routes = Routes::new(draws.demand(), 1, 4, 1, 0.0);
+        let mut routes = Routes::new(draws.demand(), (1, 4), (1, 4), 0.0);
         for f in 0..3 {
             routes.start(0, f, desk(f, 1.0, 1.0), 0);
         }

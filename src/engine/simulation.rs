@@ -104,9 +104,8 @@ impl<'a> Simulation<'a> {
             desks: Desks::new(&units, params.service.max_wait_months as usize),
             routes: Routes::new(
                 draws.demand(),
-                n,
-                n_desks,
-                params.time.go_live_month as usize,
+                (n, n_desks),
+                (params.time.go_live_month as usize, months),
                 params.costs.distance_cost_per_km,
             ),
             onboarding,
@@ -429,7 +428,7 @@ impl<'a> Simulation<'a> {
         let tally = &mut self.tally;
         for f in 0..N_FUNCTIONS {
             let private = routes.sunk(Sink::Private, f);
-            tally.demand[f] = self.draws.demand().total(f);
+            tally.demand[f] = self.draws.demand().total(f, routes.months());
             tally.served_private += private;
             tally.private += self.cell.prices.private[f] * private;
             tally.served_in_house += routes.sunk(Sink::InHouse, f);

@@ -120,6 +120,33 @@ fn each_option_sees_the_same_draws_whatever_else_runs() {
 }
 
 #[test]
+fn a_sweep_point_gives_what_a_run_with_its_values_gives() {
+    // The replication's draws cover the longest horizon and the earliest go-live of a sweep;
+    // a cell must still see only its own months.
+    let base = "replications = 4\noptions = [\"framework\", \"national\"]\nunits = [23]\n";
+    let swept = collect(&format!(
+        "{base}[sweep]\n\"time.months\" = [30, 24]\n\"time.go_live_month\" = [8, 6]\n"
+    ))
+    .1;
+    // Cell order: sweep point, then option.
+    let points = [(30, 8), (30, 6), (24, 8), (24, 6)];
+    for (point, (months, go_live)) in points.into_iter().enumerate() {
+        let alone = collect(&format!("{base}[time]\nmonths = {months}\ngo_live_month = {go_live}\n")).1;
+        for (a, b) in alone.iter().zip(&swept) {
+            for option in 0..2 {
+                let (a, b) = (&a[option], &b[point * 2 + option]);
+                assert_eq!(
+                    a.values.map(f64::to_bits),
+                    b.values.map(f64::to_bits),
+                    "{months} {go_live}"
+                );
+                assert_eq!(a.work, b.work);
+            }
+        }
+    }
+}
+
+#[test]
 fn options_share_ccg_draws_within_a_replication() {
     // Preferences are drawn per CCG: the share overridden under national and network is the
     // same in every replication, and the in-house share of hubs and framework agrees in sign.
