@@ -17,6 +17,8 @@ pub enum Rule {
     Positive,
     /// Any finite number > -1 (margins and premiums).
     AboveMinusOne,
+    /// A coefficient of variation in \[0, [`MAX_CV`]\].
+    Cv,
     /// An integer in the inclusive range.
     Integer(u64, u64),
 }
@@ -34,6 +36,7 @@ impl Rule {
             Rule::NonNegative => "a number >= 0".to_string(),
             Rule::Positive => "a number > 0".to_string(),
             Rule::AboveMinusOne => "a number > -1".to_string(),
+            Rule::Cv => format!("a number >= 0 and <= {MAX_CV} (a coefficient of variation)"),
             Rule::Integer(lo, hi) => format!("an integer from {lo} to {hi}"),
         }
     }
@@ -46,10 +49,27 @@ impl Rule {
                 Rule::NonNegative => value >= 0.0,
                 Rule::Positive => value > 0.0,
                 Rule::AboveMinusOne => value > -1.0,
+                Rule::Cv => (0.0..=MAX_CV).contains(&value),
                 Rule::Integer(lo, hi) => value.fract() == 0.0 && value >= lo as f64 && value <= hi as f64,
             }
     }
 }
+
+/// Formats a number for a message as the user would write it: plain, or in scientific notation
+/// when it would take more than a handful of digits (`1e200`, not 201 digits).
+pub fn shown(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude != 0.0 && magnitude.is_finite() && !(1e-6..1e15).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// Largest coefficient of variation accepted: a mean-one lognormal with CV 100 already puts one
+/// draw in a thousand above 118 times its mean, and from about 1e154 on `ln(1 + cv^2)`
+/// overflows and every draw is undefined.
+pub const MAX_CV: f64 = 100.0;
 
 /// Longest horizon accepted \[months\]: 50 years.
 pub const MAX_MONTHS: u64 = 600;
@@ -76,7 +96,7 @@ const FUNCTION_FIELDS: [(&str, Rule); 5] = [
 const SCALARS: [(&str, Rule); 33] = [
     ("time.months", Rule::Integer(1, MAX_MONTHS)),
     ("time.go_live_month", Rule::Integer(0, MAX_MONTHS - 1)),
-    ("costs.cost_cv", Rule::NonNegative),
+    ("costs.cost_cv", Rule::Cv),
     ("costs.national_overhead", Rule::NonNegative),
     ("costs.network_overhead", Rule::NonNegative),
     ("costs.distance_cost_per_km", Rule::NonNegative),
@@ -85,12 +105,12 @@ const SCALARS: [(&str, Rule); 33] = [
     ("costs.transition_cost_per_head", Rule::NonNegative),
     ("costs.in_house_fixed_share", Rule::NonNegative),
     ("costs.in_house_premium", Rule::AboveMinusOne),
-    ("demand.cv_level", Rule::NonNegative),
-    ("demand.cv_month", Rule::NonNegative),
+    ("demand.cv_level", Rule::Cv),
+    ("demand.cv_month", Rule::Cv),
     ("service.max_wait_months", Rule::Integer(0, MAX_MONTHS)),
     ("service.pool_efficiency", Rule::Probability),
     ("choice.budget_mean", Rule::NonNegative),
-    ("choice.budget_cv", Rule::NonNegative),
+    ("choice.budget_cv", Rule::Cv),
     ("choice.max_distance_km", Rule::NonNegative),
     ("choice.switch_wait_months", Rule::NonNegative),
     ("procurement.cost_hubs", Rule::NonNegative),
@@ -260,6 +280,16 @@ pub fn did_you_mean<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_messages_stay_short() {
+        assert_eq!(shown(1e200), "1e200");
+        assert_eq!(shown(-2.5e-9), "-2.5e-9");
+        assert_eq!(shown(0.15), "0.15");
+        assert_eq!(shown(30.0), "30");
+        assert_eq!(shown(0.0), "0");
+        assert_eq!(shown(f64::INFINITY), "inf");
+    }
 
     #[test]
     fn every_key_reads_back_what_it_writes() {

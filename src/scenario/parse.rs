@@ -8,7 +8,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::Problem;
-use super::keys::{self, MAX_MONTHS, ParamKey, Rule};
+use super::keys::{self, MAX_MONTHS, ParamKey, Rule, shown};
 use super::{Scenario, SweepAxis};
 use crate::delivery::OptionKind;
 use crate::model::params::{Triangular, preference};
@@ -298,7 +298,7 @@ impl<'t> Parser<'t> {
             self.problem(
                 Some(item.span()),
                 &key.path,
-                format!("{value} is out of range: allowed is {}", key.rule.allowed()),
+                format!("{} is out of range: allowed is {}", shown(value), key.rule.allowed()),
             );
             None
         }
@@ -316,7 +316,7 @@ impl<'t> Parser<'t> {
             self.problem(
                 Some(item.span()),
                 path,
-                format!("{value} is out of range: allowed is {}", key.rule.allowed()),
+                format!("{} is out of range: allowed is {}", shown(value), key.rule.allowed()),
             );
             None
         }
@@ -378,7 +378,7 @@ impl<'t> Parser<'t> {
                     self.problem(
                         Some(element.span()),
                         path,
-                        format!("{v} is out of range: each must be {}", rule.allowed()),
+                        format!("{} is out of range: each must be {}", shown(v), rule.allowed()),
                     );
                     ok = false;
                 }
