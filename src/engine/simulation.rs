@@ -355,9 +355,15 @@ impl<'a> Simulation<'a> {
         let onboarded = std::mem::take(&mut self.onboarded);
         for entry in &onboarded {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
-            for f in functions_in(entry.mask) {
-                if self.links[entry.ccg][f.index()] == Link::Onboarded(provider) {
-                    self.start(entry.ccg, f, provider);
+            let starting = functions_in(entry.mask)
+                .filter(|f| self.links[entry.ccg][f.index()] == Link::Onboarded(provider))
+                .fold(0u8, |mask, f| mask | 1 << f.index());
+            match provider {
+                Provider::Unit(unit) => self.start_with_unit(entry.ccg, starting, unit),
+                Provider::Private | Provider::InHouse => {
+                    for f in functions_in(starting) {
+                        self.start(entry.ccg, f, provider);
+                    }
                 }
             }
         }
@@ -367,22 +373,35 @@ impl<'a> Simulation<'a> {
 
     /// Puts CCG-function `(i, f)` in service with `provider` from the current month.
     fn start(&mut self, i: usize, f: Function, provider: Provider) {
-        self.links[i][f.index()] = Link::Serving(provider);
         let service = match provider {
-            Provider::Unit(unit) => Service::Desk {
-                desk: self.units.desk_of[unit][f.index()] as usize,
-                km: self.distance(i, unit),
-                population: self.cell.populations[i],
-            },
+            Provider::Unit(unit) => return self.start_with_unit(i, 1 << f.index(), unit),
             Provider::Private => Service::Private,
             Provider::InHouse => Service::InHouse {
                 monthly_cost: self.in_house_annual(i, f) / 12.0,
             },
         };
+        self.links[i][f.index()] = Link::Serving(provider);
         let full = self.routes.start(i, f.index(), service, self.month as usize);
-        if let Service::Desk { desk, .. } = service {
+        self.record_full(i, full);
+    }
+
+    /// Puts the functions in `mask` of CCG `i` in service with `unit` from the current month,
+    /// looking the distance and population up once.
+    fn start_with_unit(&mut self, i: usize, mask: u8, unit: usize) {
+        let km = self.distance(i, unit);
+        let population = self.cell.populations[i];
+        for f in functions_in(mask) {
+            self.links[i][f.index()] = Link::Serving(Provider::Unit(unit));
+            let desk = self.units.desk_of[unit][f.index()] as usize;
+            let service = Service::Desk { desk, km, population };
+            let full = self.routes.start(i, f.index(), service, self.month as usize);
             self.desks.set_population(desk, self.routes.qact[desk]);
+            self.record_full(i, full);
         }
+    }
+
+    /// Records the month CCG `i` first has all four functions in service, once `full`.
+    fn record_full(&mut self, i: usize, full: bool) {
         if full && self.first_full[i].is_none() {
             self.first_full[i] = Some(self.month);
             self.contracted += 1;
