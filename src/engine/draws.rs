@@ -84,7 +84,6 @@ pub struct Demand {
     work: Vec<f64>,
     /// Each row's sum from go-live to the horizon, added month by month.
     totals: Vec<f64>,
-    by_function: [f64; N_FUNCTIONS],
 }
 
 impl Demand {
@@ -107,12 +106,8 @@ impl Demand {
 
     /// Returns the demand of function `f` in months before `horizon`, all CCGs.
     pub fn total(&self, f: usize, horizon: usize) -> f64 {
-        if horizon >= self.months {
-            self.by_function[f]
-        } else {
-            let rows = (f..self.totals.len()).step_by(N_FUNCTIONS);
-            rows.map(|cf| self.between(cf, 0, horizon)).sum()
-        }
+        let rows = (f..self.totals.len()).step_by(N_FUNCTIONS);
+        rows.map(|cf| self.between(cf, 0, horizon.min(self.months))).sum()
     }
 
     /// Returns the number of months of each row.
@@ -159,7 +154,6 @@ impl ReplicationDraws {
                 months,
                 work: vec![0.0; cells * months],
                 totals: vec![0.0; cells],
-                by_function: [0.0; N_FUNCTIONS],
             },
             unit_cost: vec![None; cells],
             fate: vec![None; n_ccgs * FATE_KEYS],
@@ -215,7 +209,6 @@ impl ReplicationDraws {
         let month_dist = MeanOneLogNormal::new(cv_month);
         let months = self.months;
         let cells = self.level.len();
-        let mut by_function = [0.0; N_FUNCTIONS];
         // The noise is stored month by month and the demand row by row: a block of CCG-functions
         // at a time, so each month's noise of the block is one cache line.
         const BLOCK: usize = 8;
@@ -251,13 +244,9 @@ impl ReplicationDraws {
                     totals[offset] += work;
                 }
             }
-            for (offset, &total) in totals.iter().take(base.len()).enumerate() {
-                by_function[(first + offset) % N_FUNCTIONS] += total;
-                row_totals[first + offset] = total;
-            }
+            row_totals[first..first + base.len()].copy_from_slice(&totals[..base.len()]);
         }
         self.demand.key = key;
-        self.demand.by_function = by_function;
     }
 
     /// Computes each CCG's budget `B_i`, lognormal with mean `mean` and CV `cv` (section 7),

@@ -35,7 +35,7 @@ pub enum Purpose {
     Reprocurement = 5,
     /// Demand level of a CCG-function.
     DemandLevel = 6,
-    /// Monthly demand noise of a CCG-function (the `m`-th value is month `m`).
+    /// Monthly demand noise (entity: month; its values are the CCG-functions in order).
     DemandMonth = 7,
     /// Fixed and variable cost multipliers of a unit (entity: site, function).
     UnitCost = 8,
