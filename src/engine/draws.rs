@@ -58,10 +58,6 @@ pub struct ReplicationDraws {
     /// Uniform per month for the national systemic disruption.
     pub systemic: Vec<f64>,
     level: Vec<f64>,
-    /// Standard normals of the monthly demand noise, month by month; months before
-    /// `noise_from` are not drawn yet.
-    monthly: Vec<f64>,
-    noise_from: usize,
     /// Scratch for [`ReplicationDraws::prepare_demand`]: each CCG-function's mean monthly
     /// demand, then the lognormal factors of the noise, month by month.
     factors: Vec<f64>,
@@ -146,8 +142,6 @@ impl ReplicationDraws {
             procurement: Vec::with_capacity(n_ccgs),
             systemic: Vec::with_capacity(months),
             level: Vec::with_capacity(cells),
-            monthly: vec![0.0; cells * months],
-            noise_from: months,
             factors: vec![0.0; cells * (months + 1)],
             demand: Demand {
                 key: (f64::NAN, f64::NAN, 0),
@@ -174,7 +168,6 @@ impl ReplicationDraws {
         sequence(&mut self.procurement, key, Purpose::Procurement, n_ccgs, uniform);
         sequence(&mut self.systemic, key, Purpose::Systemic, self.months, uniform);
         sequence(&mut self.level, key, Purpose::DemandLevel, n_ccgs * N_FUNCTIONS, normal);
-        self.noise_from = self.months;
         self.demand.key = (f64::NAN, f64::NAN, 0);
         self.budgets.0 = f64::NAN;
         self.unit_cost.fill(None);
@@ -182,21 +175,13 @@ impl ReplicationDraws {
         self.fate_monthly.clear();
     }
 
-    /// Draws the monthly demand noise of months `from..` not drawn yet.
-    fn draw_noise_from(&mut self, from: usize) {
-        let cells = self.level.len();
-        for m in from..self.noise_from {
-            let mut rng = bulk_stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
-            for z in &mut self.monthly[m * cells..(m + 1) * cells] {
-                *z = normal(&mut rng);
-            }
-        }
-        self.noise_from = self.noise_from.min(from);
-    }
-
     /// Computes each CCG-function-month's demand from month `go_live` on for the given CVs and
     /// populations, unless the last call had the same CVs and go-live month;
     /// [`ReplicationDraws::demand`] then returns it.
+    ///
+    /// The monthly noise is drawn here, a month at a time, and turned into lognormal factors
+    /// while the month's normals are still in the first-level cache; a call with other CVs
+    /// draws the same normals again from their streams.
     pub fn prepare_demand(&mut self, cv_level: f64, cv_month: f64, go_live: usize, populations: &[f64]) {
         let key = (cv_level, cv_month, go_live);
         // The key holds NaN until the first call of a replication, and NaN equals nothing.
@@ -204,20 +189,18 @@ impl ReplicationDraws {
             return;
         }
         let go_live = go_live.min(self.months);
-        self.draw_noise_from(go_live);
         let level_dist = MeanOneLogNormal::new(cv_level);
         let month_dist = MeanOneLogNormal::new(cv_month);
         let months = self.months;
         let cells = self.level.len();
-        // The noise is stored month by month and the demand row by row: a block of CCG-functions
-        // at a time, so each month's noise of the block is one cache line.
+        // The noise is drawn month by month and the demand stored row by row: a block of
+        // CCG-functions at a time, so each month's noise of the block is one cache line.
         const BLOCK: usize = 8;
         let Demand {
             work,
             totals: row_totals,
             ..
         } = &mut self.demand;
-        // Lognormal factors of the levels and of every month's noise, in bulk.
         let factors = &mut self.factors;
         level_dist.transform(&self.level, &mut factors[..cells]);
         for (level, population) in factors[..cells]
@@ -227,8 +210,14 @@ impl ReplicationDraws {
             *level *= population / 12.0;
         }
         let (base, noise) = factors.split_at_mut(cells);
-        let drawn = go_live * cells..months * cells;
-        month_dist.transform(&self.monthly[drawn.clone()], &mut noise[drawn]);
+        for m in go_live..months {
+            let mut rng = bulk_stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
+            let month = &mut noise[m * cells..(m + 1) * cells];
+            for z in month.iter_mut() {
+                *z = normal(&mut rng);
+            }
+            month_dist.transform_in_place(month);
+        }
         let rows = work.chunks_mut(months.max(1) * BLOCK);
         for (block, (rows, base)) in rows.zip(base.chunks(BLOCK)).enumerate() {
             let first = block * BLOCK;

@@ -109,13 +109,20 @@ impl MeanOneLogNormal {
     }
 
     /// Transforms standard normal draws `zs` into draws of this distribution in `out`: the same
-    /// as [`MeanOneLogNormal::at`] for each, to within 2 units in the last place, about twice
-    /// as fast for long slices (see [`exp_into`]).
+    /// as [`MeanOneLogNormal::at`] for each, to within 2 units in the last place, several
+    /// times as fast for long slices (see [`exp_into`]).
     pub fn transform(&self, zs: &[f64], out: &mut [f64]) {
-        for (x, &z) in out.iter_mut().zip(zs) {
-            *x = self.mu + self.sigma * z;
+        out[..zs.len()].copy_from_slice(zs);
+        self.transform_in_place(&mut out[..zs.len()]);
+    }
+
+    /// Replaces every standard normal draw in `values` by a draw of this distribution, as
+    /// [`MeanOneLogNormal::transform`] does.
+    pub fn transform_in_place(&self, values: &mut [f64]) {
+        for x in values.iter_mut() {
+            *x = self.mu + self.sigma * *x;
         }
-        exp_into(out);
+        exp_into(values);
     }
 }
 
@@ -123,20 +130,44 @@ impl MeanOneLogNormal {
 ///
 /// The monthly demand noise needs about 20,000 exponentials per replication, which `f64::exp`
 /// makes one at a time. The kernel here (Cody-Waite reduction and a polynomial) has no branch
-/// or table, so over a slice the compiler runs two values per instruction. Values outside
-/// `[-700, 700]` and NaN go to `f64::exp`.
+/// or table, so over a slice the compiler runs two values per instruction, or four where the
+/// processor has AVX2. Values outside `[-700, 700]` and NaN go to `f64::exp`. Every path does
+/// the same IEEE operations in the same order (no fused multiply-add), so the results are the
+/// same bits on every x86-64 processor.
 pub fn exp_into(values: &mut [f64]) {
-    if values.iter().all(|x| x.abs() <= EXP_LIMIT) {
-        for x in values.iter_mut() {
-            *x = exp_in_range(*x);
-        }
-    } else {
-        for x in values.iter_mut() {
-            *x = if x.abs() <= EXP_LIMIT {
-                exp_in_range(*x)
-            } else {
-                x.exp()
-            };
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2, as checked just above.
+        unsafe { exp_into_avx2(values) };
+        return;
+    }
+    exp_into_portable(values);
+}
+
+/// [`exp_into`] compiled for AVX2: the portable kernel, vectorised four values wide.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn exp_into_avx2(values: &mut [f64]) {
+    exp_into_portable(values);
+}
+
+/// [`exp_into`] without processor-specific instructions; inlined into each dispatch target.
+#[inline(always)]
+fn exp_into_portable(values: &mut [f64]) {
+    // Chunks short enough to stay in the first-level cache between the check and the kernel.
+    for chunk in values.chunks_mut(256) {
+        if chunk.iter().all(|x| x.abs() <= EXP_LIMIT) {
+            for x in chunk.iter_mut() {
+                *x = exp_in_range(*x);
+            }
+        } else {
+            for x in chunk.iter_mut() {
+                *x = if x.abs() <= EXP_LIMIT {
+                    exp_in_range(*x)
+                } else {
+                    x.exp()
+                };
+            }
         }
     }
 }
