@@ -158,6 +158,7 @@ impl ReplicationDraws {
     }
 
     /// Replaces the draws with those of replication `replication`, reusing the buffers.
+    #[inline(never)]
     pub fn redraw(&mut self, replication: u64) {
         self.replication = replication;
         let key = (self.seed, replication);
@@ -265,6 +266,7 @@ impl ReplicationDraws {
     }
 
     /// Returns the standard normals `(z_F, z_v)` of the unit cost draws at `(site, f)`.
+    #[inline(never)]
     pub fn unit_cost(&mut self, site: usize, function: usize) -> [f64; 2] {
         let (seed, replication) = (self.seed, self.replication);
         *self.unit_cost[site * N_FUNCTIONS + function].get_or_insert_with(|| {

@@ -111,16 +111,21 @@ impl<'d> Routes<'d> {
         (self.n_desks + kind as usize * N_FUNCTIONS + function) as u32
     }
 
-    /// Sends CCG-function `cf`'s demand from month `month` on to `route`.
-    fn reroute(&mut self, cf: usize, route: u32, month: usize) {
-        let old = self.routes[cf] as usize;
-        if let Some(sink) = old.checked_sub(self.n_desks) {
+    /// Books the demand CCG-function `cf` sent to its sink, if its route is one, from the
+    /// month the route began to month `month`.
+    fn settle(&mut self, cf: usize, month: usize) {
+        if let Some(sink) = (self.routes[cf] as usize).checked_sub(self.n_desks) {
             // No demand before go-live.
             let from = (self.since[cf] as usize).max(self.go_live);
             if from < month {
                 self.sinks[sink] += self.demand.between(cf, from, month);
             }
         }
+    }
+
+    /// Sends CCG-function `cf`'s demand from month `month` on to `route`.
+    fn reroute(&mut self, cf: usize, route: u32, month: usize) {
+        self.settle(cf, month);
         self.routes[cf] = route;
         self.since[cf] = month as u32;
         let desk = route as usize;
@@ -135,6 +140,7 @@ impl<'d> Routes<'d> {
 
     /// Puts CCG-function `(ccg, f)` in service with `service` from month `month` on; returns
     /// true when the CCG now has all four functions in service.
+    #[inline(never)]
     pub fn start(&mut self, ccg: usize, f: usize, service: Service, month: usize) -> bool {
         self.in_service[ccg] += 1;
         let route = match service {
@@ -187,10 +193,11 @@ impl<'d> Routes<'d> {
 
     /// Closes the books at the horizon: every route still on a sink hands over its remaining
     /// months. Call once, after the last month.
+    #[inline(never)]
     pub fn close(&mut self) {
+        // A desk already holds the work of every month it serves, so only sinks are left.
         for cf in 0..self.routes.len() {
-            let route = self.routes[cf];
-            self.reroute(cf, route, self.months);
+            self.settle(cf, self.months);
         }
     }
 

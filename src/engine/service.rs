@@ -37,6 +37,8 @@ struct Desk {
     monthly_constant: f64,
     /// `monthly_constant + F (Qact / Q*)^2 / 12`: the desk's cost of a month before service.
     fixed_month: f64,
+    /// Whether `fixed_month` waits for [`Desks::refresh`] after a change of population.
+    stale: bool,
     /// This month's capacity, work served and spare capacity.
     capacity_now: f64,
     served: f64,
@@ -49,12 +51,15 @@ pub(super) struct Desks {
     desks: Vec<Desk>,
     cost: Vec<UnitCost>,
     open_count: usize,
+    /// Desks whose population changed since the last [`Desks::refresh`].
+    stale: Vec<usize>,
     /// Queued work of every desk, open or not.
     pub queues: WorkQueues,
 }
 
 impl Desks {
     /// Lays out the desks of `units`, empty queues holding up to `max_wait` months.
+    #[inline(never)]
     pub fn new(units: &UnitBook, max_wait: usize) -> Desks {
         let desks: Vec<Desk> = units
             .desks
@@ -67,6 +72,7 @@ impl Desks {
                 variable: d.cost.variable,
                 monthly_constant: d.monthly_constant,
                 fixed_month: d.monthly_constant + d.cost.size_term(0.0) / 12.0,
+                stale: false,
                 capacity_now: 0.0,
                 served: 0.0,
                 spare: 0.0,
@@ -75,15 +81,30 @@ impl Desks {
         Desks {
             open_count: desks.iter().filter(|d| d.open).count(),
             cost: units.desks.iter().map(|d| d.cost).collect(),
+            stale: Vec::with_capacity(desks.len()),
             queues: WorkQueues::new(desks.len(), max_wait),
             desks,
         }
     }
 
-    /// Records that desk `d` now serves `qact` people.
-    pub fn set_population(&mut self, d: usize, qact: f64) {
+    /// Records that the population desk `d` serves has changed; its cost of a month is
+    /// recomputed once, at the next [`Desks::refresh`], however many CCGs joined or left.
+    pub fn population_changed(&mut self, d: usize) {
         let desk = &mut self.desks[d];
-        desk.fixed_month = desk.monthly_constant + self.cost[d].size_term(qact) / 12.0;
+        if !desk.stale {
+            desk.stale = true;
+            self.stale.push(d);
+        }
+    }
+
+    /// Recomputes the cost of a month of every desk whose population changed, from `qact`,
+    /// the population each desk serves.
+    pub fn refresh(&mut self, qact: &[f64]) {
+        for d in self.stale.drain(..) {
+            let desk = &mut self.desks[d];
+            desk.stale = false;
+            desk.fixed_month = desk.monthly_constant + self.cost[d].size_term(qact[d]) / 12.0;
+        }
     }
 
     /// Closes desk `d` for good; returns the work it held.
@@ -100,6 +121,7 @@ impl Desks {
     /// Runs month `month` at every open desk and books it in `tally`. `arrivals` holds each
     /// desk's new work, a row of `months` values per desk; capacity is halved while `halved`,
     /// and spare capacity is pooled when `pooling` is given.
+    #[inline(never)]
     pub fn serve_month(
         &mut self,
         arrivals: &[f64],

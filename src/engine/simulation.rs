@@ -70,6 +70,8 @@ pub(super) struct Simulation<'a> {
     contracted: u32,
     month: u32,
     disrupted_until: u32,
+    /// Position in the units' failure schedule.
+    next_failure: usize,
     tally: Tally,
     flags: OptionFlags,
 }
@@ -127,6 +129,7 @@ impl<'a> Simulation<'a> {
             contracted: 0,
             month: 0,
             disrupted_until: 0,
+            next_failure: 0,
             tally: Tally::new(months),
             flags: OptionFlags {
                 systemic_risk: cell.option.systemic_risk(),
@@ -152,6 +155,7 @@ impl<'a> Simulation<'a> {
 
     /// Sets each CCG's first decision month: `R_i`, plus the procurement duration when the
     /// option procures and the CCG does not go in-house (section 7).
+    #[inline(never)]
     fn schedule_first_decisions(&mut self) {
         let draws = self.draws;
         let option = self.cell.option;
@@ -226,6 +230,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Step 2: the decisions due this month, in CCG index order.
+    #[inline(never)]
     fn decide_month(&mut self, m: u32) {
         let mut due = std::mem::take(&mut self.decisions[m as usize]);
         due.sort_unstable();
@@ -334,6 +339,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Step 3: each queue takes up to its slots; those onboarded are in service next month.
+    #[inline(never)]
     fn onboard(&mut self) {
         for queue in self
             .onboarding
@@ -351,6 +357,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Puts last month's onboarded CCG-functions in service (unless their unit failed since).
+    #[inline(never)]
     fn start_onboarded(&mut self) {
         let onboarded = std::mem::take(&mut self.onboarded);
         for entry in &onboarded {
@@ -395,7 +402,7 @@ impl<'a> Simulation<'a> {
             let desk = self.units.desk_of[unit][f.index()] as usize;
             let service = Service::Desk { desk, km, population };
             let full = self.routes.start(i, f.index(), service, self.month as usize);
-            self.desks.set_population(desk, self.routes.qact[desk]);
+            self.desks.population_changed(desk);
             self.record_full(i, full);
         }
     }
@@ -413,6 +420,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Records contract progress in month `m`; first-full months are set as functions start.
+    #[inline(never)]
     fn track_contracts(&mut self, m: u32) {
         if m == self.cell.params.time.go_live_month {
             let short = self
@@ -428,6 +436,7 @@ impl<'a> Simulation<'a> {
 
     /// Step 4a: books the month's costs of who is in service (section 6); the demand itself is
     /// booked by the routes.
+    #[inline(never)]
     fn account_running_costs(&mut self) {
         let routes = &self.routes;
         let tally = &mut self.tally;
@@ -441,6 +450,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Books the demand that went to sinks over the horizon, and the whole demand.
+    #[inline(never)]
     fn account_sinks(&mut self) {
         self.routes.close();
         let routes = &self.routes;
@@ -457,7 +467,9 @@ impl<'a> Simulation<'a> {
     }
 
     /// Steps 4b-4e: service, pooling, loss, ageing and unit running costs (sections 5 and 6).
+    #[inline(never)]
     fn serve_month(&mut self, m: u32) {
+        self.desks.refresh(&self.routes.qact);
         self.desks.serve_month(
             self.routes.arrivals(),
             self.routes.months(),
@@ -472,18 +484,23 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Step 5: each open unit fails with probability `p_fail_annual / 12` (section 7).
+    /// Step 5: each open unit fails with probability `p_fail_annual / 12` (section 7); the
+    /// months were found from the draws when the units were set up.
+    #[inline(never)]
     fn failure_draws(&mut self, m: u32) {
-        let threshold = self.cell.params.risk.p_fail_annual / 12.0;
-        for unit in 0..self.units.open.len() {
-            let draws = self.draws.monthly_failure(self.units.fate_slot[unit]);
-            if self.units.open[unit] && draws[m as usize] < threshold {
+        while let Some(&(month, unit)) = self.units.failures.get(self.next_failure) {
+            if month > m {
+                break;
+            }
+            self.next_failure += 1;
+            if self.units.open[unit] {
                 self.fail(unit, m);
             }
         }
     }
 
     /// Closes a unit from `m + 1`: its queued work is lost, and its CCGs re-decide (section 7).
+    #[inline(never)]
     fn fail(&mut self, unit: usize, m: u32) {
         self.units.open[unit] = false;
         self.tally.failures_operating += 1;
@@ -520,7 +537,7 @@ impl<'a> Simulation<'a> {
             for f in functions_in(serving) {
                 let desk = self.units.desk_of[unit][f.index()] as usize;
                 self.routes.fail(i, f.index(), desk, km, population, m as usize + 1);
-                self.desks.set_population(desk, self.routes.qact[desk]);
+                self.desks.population_changed(desk);
             }
             let at = m + self.redecision_delay(i);
             self.schedule(i, serving | waiting, at);
@@ -554,6 +571,7 @@ impl<'a> Simulation<'a> {
         annual / self.cell.populations[i]
     }
 
+    #[inline(never)]
     fn finish(mut self) -> Outcome {
         self.account_sinks();
         let mut residual_by_function = [0.0; N_FUNCTIONS];

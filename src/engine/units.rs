@@ -39,9 +39,11 @@ pub struct UnitBook {
     pub slots: Vec<u64>,
     /// Price per head of all functions the unit provides at `Qplan` \[GBP/year\].
     pub price: Vec<f64>,
-    /// Each unit's slot of monthly failure uniforms in the replication's draws, if units can
-    /// fail ([`ReplicationDraws::monthly_failure`]).
-    pub fate_slot: Vec<usize>,
+    /// Operating failures to come, as (month, unit) in the order they happen: each unit's
+    /// first month `m >= G` whose failure uniform is below `p_fail_annual / 12` (a unit that
+    /// has failed stays closed, so later months never matter; nor do months of a unit that
+    /// is not open, which the engine checks when the month comes).
+    pub failures: Vec<(u32, usize)>,
     /// Units that failed the checkpoint.
     pub failed_checkpoint: u32,
     /// Planned national or network tariff per head, if fixed costs are shared \[GBP/year\].
@@ -65,7 +67,7 @@ impl UnitBook {
             open: vec![true; n_units],
             slots: Vec::with_capacity(n_units),
             price: Vec::with_capacity(n_units),
-            fate_slot: Vec::with_capacity(n_units),
+            failures: Vec::new(),
             failed_checkpoint: 0,
             planned_tariff: 0.0,
         };
@@ -81,7 +83,12 @@ impl UnitBook {
                     book.open[unit_idx] = false;
                     book.failed_checkpoint += 1;
                 }
-                book.fate_slot.push(fate.slot);
+                let threshold = risk.p_fail_annual / 12.0;
+                let go_live = params.time.go_live_month as usize;
+                let months = &draws.monthly_failure(fate.slot)[..params.time.months as usize];
+                if let Some(offset) = months[go_live.min(months.len())..].iter().position(|&u| u < threshold) {
+                    book.failures.push(((go_live + offset) as u32, unit_idx));
+                }
             }
             let mut price = 0.0;
             for f in Function::ALL.into_iter().filter(|&f| unit.provides(f)) {
@@ -114,6 +121,7 @@ impl UnitBook {
                 + params.onboarding.per_million_month * layout.qplan_max(unit_idx) / 1e6;
             book.slots.push(round_half_up(slots).max(1.0) as u64);
         }
+        book.failures.sort_unstable();
         if let Some(overhead) = option.shared_overhead(params) {
             book.planned_tariff = book.planned_cost(layout, params, overhead) / total_population;
         }
