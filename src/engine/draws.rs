@@ -9,9 +9,11 @@
 //! - Monthly demand noise has a stream per month (all CCG-functions of month m in CCG-function
 //!   order), so month m's draws never depend on the horizon, and months before the earliest
 //!   go-live any cell uses are never drawn.
-//! - Unit draws are keyed by site (and function) in streams of their own, drawn on first use
-//!   and kept for the rest of the replication, so a unit on the same site has the same cost and
-//!   fate in every option and N.
+//! - Unit draws are keyed by site in streams of their own, drawn on first use and kept for the
+//!   rest of the replication, so a unit on the same site has the same cost and fate in every
+//!   option and N: a site's cost stream holds the `(z_F, z_v)` pair of each function in order;
+//!   a unit's fate stream (keyed by site and function key) holds its checkpoint and weakness
+//!   uniforms, then one failure uniform per month, so no position depends on the horizon.
 //!
 //! CCG draws are stored as uniforms or standard normals and transformed with each cell's
 //! parameters, so a sweep over a CV still sees the same underlying draws. The buffers are
@@ -62,7 +64,8 @@ pub struct ReplicationDraws {
     /// demand, then the lognormal factors of the noise, month by month.
     factors: Vec<f64>,
     demand: Demand,
-    unit_cost: Vec<Option<[f64; 2]>>,
+    /// Cost normals of the units on each site, `(z_F, z_v)` per function.
+    unit_cost: Vec<Option<[[f64; 2]; N_FUNCTIONS]>>,
     fate: Vec<Option<FateDraws>>,
     /// Monthly failure uniforms of every unit drawn so far, `months` per unit.
     fate_monthly: Vec<f64>,
@@ -149,7 +152,7 @@ impl ReplicationDraws {
                 work: vec![0.0; cells * months],
                 totals: vec![0.0; cells],
             },
-            unit_cost: vec![None; cells],
+            unit_cost: vec![None; n_ccgs],
             fate: vec![None; n_ccgs * FATE_KEYS],
             fate_monthly: Vec::new(),
         };
@@ -266,30 +269,33 @@ impl ReplicationDraws {
     }
 
     /// Returns the standard normals `(z_F, z_v)` of the unit cost draws at `(site, f)`.
-    #[inline(never)]
+    ///
+    /// A site's stream holds the pairs of all four functions in order, drawn together on first
+    /// use, so a unit of any option on the site gets the same pair for the same function.
     pub fn unit_cost(&mut self, site: usize, function: usize) -> [f64; 2] {
         let (seed, replication) = (self.seed, self.replication);
-        *self.unit_cost[site * N_FUNCTIONS + function].get_or_insert_with(|| {
-            let mut rng = stream(seed, replication, Purpose::UnitCost, (site as u64, function as u64));
-            [normal(&mut rng), normal(&mut rng)]
-        })
+        let pairs = self.unit_cost[site].get_or_insert_with(|| {
+            let mut rng = stream(seed, replication, Purpose::UnitCost, (site as u64, 0));
+            std::array::from_fn(|_| [normal(&mut rng), normal(&mut rng)])
+        });
+        pairs[function]
     }
 
     /// Returns the fate draws of the unit at `site` with function key `key`
     /// (a function index for a network team, [`ALL_FUNCTIONS_KEY`] otherwise).
+    ///
+    /// One stream per unit: the checkpoint uniform, the weakness uniform, then one operating
+    /// failure uniform per month, so month `m`'s is its `m + 2`-th value whatever the horizon.
     pub fn fate(&mut self, site: usize, key: usize) -> FateDraws {
         let (seed, replication, months) = (self.seed, self.replication, self.months);
         let monthly = &mut self.fate_monthly;
         *self.fate[site * FATE_KEYS + key].get_or_insert_with(|| {
-            let entity = (site as u64, key as u64);
-            let mut monthly_rng = stream(seed, replication, Purpose::MonthlyFailure, entity);
+            let mut rng = stream(seed, replication, Purpose::Fate, (site as u64, key as u64));
+            let checkpoint = uniform(&mut rng);
+            let weak = uniform(&mut rng);
             let slot = monthly.len() / months.max(1);
-            monthly.extend((0..months).map(|_| uniform(&mut monthly_rng)));
-            FateDraws {
-                checkpoint: uniform(&mut stream(seed, replication, Purpose::Checkpoint, entity)),
-                weak: uniform(&mut stream(seed, replication, Purpose::Weak, entity)),
-                slot,
-            }
+            monthly.extend((0..months).map(|_| uniform(&mut rng)));
+            FateDraws { checkpoint, weak, slot }
         })
     }
 

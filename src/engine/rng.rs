@@ -37,16 +37,14 @@ pub enum Purpose {
     DemandLevel = 6,
     /// Monthly demand noise (entity: month; its values are the CCG-functions in order).
     DemandMonth = 7,
-    /// Fixed and variable cost multipliers of a unit (entity: site, function).
+    /// Fixed and variable cost multipliers of the units on a site (entity: site; the values
+    /// are the normals `(z_F, z_v)` of each function in section 1 order).
     UnitCost = 8,
-    /// Checkpoint failure of a unit (entity: site, function key).
-    Checkpoint = 9,
-    /// Weakness of a unit (entity: site, function key).
-    Weak = 10,
-    /// Monthly operating failure of a unit (entity: site, function key).
-    MonthlyFailure = 11,
+    /// Fate of a unit (entity: site, function key): the checkpoint uniform, the weakness
+    /// uniform, then the operating failure uniform of every month.
+    Fate = 9,
     /// National systemic disruption (the `m`-th value is month `m`).
-    Systemic = 12,
+    Systemic = 10,
 }
 
 /// Returns the stream keyed by `(seed, replication, purpose, entity)`.
@@ -156,7 +154,10 @@ fn exp_into_avx2(values: &mut [f64]) {
 fn exp_into_portable(values: &mut [f64]) {
     // Chunks short enough to stay in the first-level cache between the check and the kernel.
     for chunk in values.chunks_mut(256) {
-        if chunk.iter().all(|x| x.abs() <= EXP_LIMIT) {
+        // The largest magnitude as bits: ordered like the magnitudes, NaN above infinity, and,
+        // unlike `all`, which stops at the first value out of range, checked four at a time.
+        let largest = chunk.iter().map(|x| x.to_bits() & !SIGN_BIT).max().unwrap_or(0);
+        if largest <= EXP_LIMIT.to_bits() {
             for x in chunk.iter_mut() {
                 *x = exp_in_range(*x);
             }
@@ -174,6 +175,9 @@ fn exp_into_portable(values: &mut [f64]) {
 
 /// Largest `|x|` that [`exp_in_range`] takes: `2^k` stays a normal number.
 const EXP_LIMIT: f64 = 700.0;
+
+/// The sign bit of an `f64`.
+const SIGN_BIT: u64 = 1 << 63;
 
 /// Returns `exp(x)` for `|x| <= 700`: `exp(x) = 2^k exp(r)` with `k = round(x / ln 2)` and
 /// `|r| <= ln 2 / 2` (Cody-Waite reduction: `ln 2` is split in two so that `k ln 2` is exact),
