@@ -161,7 +161,6 @@ impl ReplicationDraws {
     }
 
     /// Replaces the draws with those of replication `replication`, reusing the buffers.
-    #[inline(never)]
     pub fn redraw(&mut self, replication: u64) {
         self.replication = replication;
         let key = (self.seed, replication);

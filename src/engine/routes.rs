@@ -140,7 +140,6 @@ impl<'d> Routes<'d> {
 
     /// Puts CCG-function `(ccg, f)` in service with `service` from month `month` on; returns
     /// true when the CCG now has all four functions in service.
-    #[inline(never)]
     pub fn start(&mut self, ccg: usize, f: usize, service: Service, month: usize) -> bool {
         self.in_service[ccg] += 1;
         let route = match service {
@@ -193,7 +192,6 @@ impl<'d> Routes<'d> {
 
     /// Closes the books at the horizon: every route still on a sink hands over its remaining
     /// months. Call once, after the last month.
-    #[inline(never)]
     pub fn close(&mut self) {
         // A desk already holds the work of every month it serves, so only sinks are left.
         for cf in 0..self.routes.len() {

@@ -59,7 +59,6 @@ pub(super) struct Desks {
 
 impl Desks {
     /// Lays out the desks of `units`, empty queues holding up to `max_wait` months.
-    #[inline(never)]
     pub fn new(units: &UnitBook, max_wait: usize) -> Desks {
         let desks: Vec<Desk> = units
             .desks
@@ -121,7 +120,6 @@ impl Desks {
     /// Runs month `month` at every open desk and books it in `tally`. `arrivals` holds each
     /// desk's new work, a row of `months` values per desk; capacity is halved while `halved`,
     /// and spare capacity is pooled when `pooling` is given.
-    #[inline(never)]
     pub fn serve_month(
         &mut self,
         arrivals: &[f64],

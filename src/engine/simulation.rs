@@ -155,7 +155,6 @@ impl<'a> Simulation<'a> {
 
     /// Sets each CCG's first decision month: `R_i`, plus the procurement duration when the
     /// option procures and the CCG does not go in-house (section 7).
-    #[inline(never)]
     fn schedule_first_decisions(&mut self) {
         let draws = self.draws;
         let option = self.cell.option;
@@ -230,7 +229,6 @@ impl<'a> Simulation<'a> {
     }
 
     /// Step 2: the decisions due this month, in CCG index order.
-    #[inline(never)]
     fn decide_month(&mut self, m: u32) {
         let mut due = std::mem::take(&mut self.decisions[m as usize]);
         due.sort_unstable();
@@ -339,7 +337,6 @@ impl<'a> Simulation<'a> {
     }
 
     /// Step 3: each queue takes up to its slots; those onboarded are in service next month.
-    #[inline(never)]
     fn onboard(&mut self) {
         for queue in self
             .onboarding
@@ -357,7 +354,6 @@ impl<'a> Simulation<'a> {
     }
 
     /// Puts last month's onboarded CCG-functions in service (unless their unit failed since).
-    #[inline(never)]
     fn start_onboarded(&mut self) {
         let onboarded = std::mem::take(&mut self.onboarded);
         for entry in &onboarded {
@@ -420,7 +416,6 @@ impl<'a> Simulation<'a> {
     }
 
     /// Records contract progress in month `m`; first-full months are set as functions start.
-    #[inline(never)]
     fn track_contracts(&mut self, m: u32) {
         if m == self.cell.params.time.go_live_month {
             let short = self
@@ -436,7 +431,6 @@ impl<'a> Simulation<'a> {
 
     /// Step 4a: books the month's costs of who is in service (section 6); the demand itself is
     /// booked by the routes.
-    #[inline(never)]
     fn account_running_costs(&mut self) {
         let routes = &self.routes;
         let tally = &mut self.tally;
@@ -450,7 +444,6 @@ impl<'a> Simulation<'a> {
     }
 
     /// Books the demand that went to sinks over the horizon, and the whole demand.
-    #[inline(never)]
     fn account_sinks(&mut self) {
         self.routes.close();
         let routes = &self.routes;
@@ -467,7 +460,6 @@ impl<'a> Simulation<'a> {
     }
 
     /// Steps 4b-4e: service, pooling, loss, ageing and unit running costs (sections 5 and 6).
-    #[inline(never)]
     fn serve_month(&mut self, m: u32) {
         self.desks.refresh(&self.routes.qact);
         self.desks.serve_month(
@@ -486,7 +478,6 @@ impl<'a> Simulation<'a> {
 
     /// Step 5: each open unit fails with probability `p_fail_annual / 12` (section 7); the
     /// months were found from the draws when the units were set up.
-    #[inline(never)]
     fn failure_draws(&mut self, m: u32) {
         while let Some(&(month, unit)) = self.units.failures.get(self.next_failure) {
             if month > m {
@@ -500,7 +491,6 @@ impl<'a> Simulation<'a> {
     }
 
     /// Closes a unit from `m + 1`: its queued work is lost, and its CCGs re-decide (section 7).
-    #[inline(never)]
     fn fail(&mut self, unit: usize, m: u32) {
         self.units.open[unit] = false;
         self.tally.failures_operating += 1;
@@ -571,7 +561,6 @@ impl<'a> Simulation<'a> {
         annual / self.cell.populations[i]
     }
 
-    #[inline(never)]
     fn finish(mut self) -> Outcome {
         self.account_sinks();
         let mut residual_by_function = [0.0; N_FUNCTIONS];

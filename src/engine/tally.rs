@@ -96,7 +96,6 @@ impl Tally {
     }
 
     /// Writes the unmet, utilisation, share and distance metrics (section 8).
-    #[inline(never)]
     pub fn write_service(&mut self, values: &mut [f64; N_METRICS]) {
         let demand: f64 = self.demand.iter().sum();
         let unmet = self.unmet_by_function();
