@@ -21,7 +21,8 @@
 //! allocates them once.
 
 use super::rng::{MeanOneLogNormal, Purpose, SimRng, bulk_stream, normal, stream, uniform};
-use crate::model::N_FUNCTIONS;
+use crate::model::params::TimeParams;
+use crate::model::{Ccg, N_FUNCTIONS};
 
 /// Function key of a unit's fate draws: 0-3 for a network team, 4 for a unit with all four.
 pub const ALL_FUNCTIONS_KEY: usize = N_FUNCTIONS;
@@ -55,6 +56,8 @@ pub struct ReplicationDraws {
     pub budget: Vec<f64>,
     /// Budgets `B_i` for the last mean and CV asked for \[GBP per head per year\].
     budgets: (f64, f64, Vec<f64>),
+    /// Ready months and preference categories for the last parameters asked for.
+    choices: Choices,
     /// Uniform per CCG for its first procurement duration.
     pub procurement: Vec<f64>,
     /// Uniform per month for the national systemic disruption.
@@ -69,6 +72,16 @@ pub struct ReplicationDraws {
     fate: Vec<Option<FateDraws>>,
     /// Monthly failure uniforms of every unit drawn so far, `months` per unit.
     fate_monthly: Vec<f64>,
+}
+
+/// Each CCG's ready month `R_i` and preference category under one set of wave months, wave
+/// weights and preference shares (the key, as bits; `None` until the first call of a
+/// replication).
+#[derive(Debug, Default)]
+struct Choices {
+    key: Option<([u32; 4], [u64; 4], [u64; 4])>,
+    ready: Vec<u32>,
+    preference: Vec<usize>,
 }
 
 /// Demand `P_i / 12 * e(i,f) * n(i,f,m)` of every CCG-function and month for one pair of CVs
@@ -142,6 +155,7 @@ impl ReplicationDraws {
             preference: Vec::with_capacity(n_ccgs),
             budget: Vec::with_capacity(n_ccgs),
             budgets: (f64::NAN, f64::NAN, Vec::with_capacity(n_ccgs)),
+            choices: Choices::default(),
             procurement: Vec::with_capacity(n_ccgs),
             systemic: Vec::with_capacity(months),
             level: Vec::with_capacity(cells),
@@ -173,6 +187,7 @@ impl ReplicationDraws {
         sequence(&mut self.level, key, Purpose::DemandLevel, n_ccgs * N_FUNCTIONS, normal);
         self.demand.key = (f64::NAN, f64::NAN, 0);
         self.budgets.0 = f64::NAN;
+        self.choices.key = None;
         self.unit_cost.fill(None);
         self.fate.fill(None);
         self.fate_monthly.clear();
@@ -256,6 +271,46 @@ impl ReplicationDraws {
         (*last_mean, *last_cv) = (mean, cv);
     }
 
+    /// Computes each CCG's ready month `R_i` (its register wave, or one drawn with the wave
+    /// weights; section 3) and preference category (section 7), unless the last call had the
+    /// same parameters; [`ReplicationDraws::ready`] and [`ReplicationDraws::preferences`] then
+    /// return them. `ccgs` is the register the draws were made for.
+    pub fn prepare_choices(&mut self, time: &TimeParams, shares: &[f64; 4], ccgs: &[Ccg]) {
+        let key = (
+            time.wave_months,
+            time.wave_weights.map(f64::to_bits),
+            shares.map(f64::to_bits),
+        );
+        let choices = &mut self.choices;
+        if choices.key == Some(key) {
+            return;
+        }
+        choices.ready.clear();
+        choices.ready.extend(ccgs.iter().zip(&self.wave).map(|(ccg, &u)| {
+            let wave = match ccg.wave {
+                Some(w) => usize::from(w - 1),
+                None => pick_category(&time.wave_weights, u),
+            };
+            time.wave_months[wave]
+        }));
+        choices.preference.clear();
+        choices
+            .preference
+            .extend(self.preference.iter().map(|&u| pick_category(shares, u)));
+        choices.key = Some(key);
+    }
+
+    /// Returns each CCG's ready month `R_i` from the last [`ReplicationDraws::prepare_choices`].
+    pub fn ready(&self) -> &[u32] {
+        &self.choices.ready
+    }
+
+    /// Returns each CCG's preference category (an index of `ChoiceParams::preferences`) from
+    /// the last [`ReplicationDraws::prepare_choices`].
+    pub fn preferences(&self) -> &[usize] {
+        &self.choices.preference
+    }
+
     /// Returns the budgets of the last [`ReplicationDraws::prepare_budgets`].
     pub fn budgets(&self) -> &[f64] {
         &self.budgets.2
@@ -315,9 +370,41 @@ impl ReplicationDraws {
     }
 }
 
+/// Returns the first category whose cumulative weight exceeds `u * total` (zero weights are
+/// never picked; rounding at the top end falls to the last positive category).
+pub(super) fn pick_category(weights: &[f64], u: f64) -> usize {
+    let total: f64 = weights.iter().sum();
+    let target = u * total;
+    let mut cumulative = 0.0;
+    let mut last_positive = 0;
+    for (idx, &w) in weights.iter().enumerate() {
+        if w > 0.0 {
+            last_positive = idx;
+            cumulative += w;
+            if target < cumulative {
+                return idx;
+            }
+        }
+    }
+    last_positive
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn categories_follow_cumulative_shares() {
+        let shares = [0.50, 0.32, 0.05, 0.13];
+        assert_eq!(pick_category(&shares, 0.0), 0);
+        assert_eq!(pick_category(&shares, 0.4999), 0);
+        assert_eq!(pick_category(&shares, 0.5), 1);
+        assert_eq!(pick_category(&shares, 0.8199), 1);
+        assert_eq!(pick_category(&shares, 0.86), 2);
+        assert_eq!(pick_category(&shares, 0.99), 3);
+        assert_eq!(pick_category(&[1.0, 0.0, 0.0, 0.0], 0.999_999), 0);
+        assert_eq!(pick_category(&[0.0, 1.0, 0.0, 0.0], 0.0), 1);
+    }
 
     #[test]
     fn month_draws_do_not_depend_on_the_horizon() {

@@ -64,6 +64,7 @@ pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
     let go_live = cell.params.time.go_live_month as usize;
     draws.prepare_demand(demand.cv_level, demand.cv_month, go_live, &cell.populations);
     draws.prepare_budgets(cell.params.choice.budget_mean, cell.params.choice.budget_cv);
+    draws.prepare_choices(&cell.params.time, &cell.params.choice.preferences, cell.register.ccgs());
     let units = units::UnitBook::new(
         cell.option,
         cell.layout,

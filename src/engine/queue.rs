@@ -1,7 +1,5 @@
 //! The two kinds of queue of the monthly engine (MODEL.md sections 3, 6 and 7).
 
-use std::collections::VecDeque;
-
 /// Queued work of every unit-function ("desk") in age buckets `0..=W` \[population-years\].
 ///
 /// Buckets are stored flat, desk by desk, so a month's pass touches contiguous memory.
@@ -91,11 +89,15 @@ pub struct Entry {
 }
 
 /// A FIFO onboarding queue that takes up to `slots` entries a month (section 4).
+///
+/// Entries are only ever appended and taken from the head, a few hundred in a cell, so they
+/// sit in one vector with a head position; the space is reused once the queue empties.
 #[derive(Clone, Debug, Default)]
 pub struct OnboardingQueue {
     /// Entries taken per month.
     pub slots: u64,
-    entries: VecDeque<Entry>,
+    entries: Vec<Entry>,
+    head: usize,
 }
 
 impl OnboardingQueue {
@@ -103,39 +105,51 @@ impl OnboardingQueue {
     pub fn new(slots: u64) -> OnboardingQueue {
         OnboardingQueue {
             slots,
-            entries: VecDeque::new(),
+            entries: Vec::new(),
+            head: 0,
         }
     }
 
     /// Returns the number of entries waiting.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() - self.head
     }
 
     /// Returns true when no entry waits.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// Appends an entry at the tail.
     pub fn push(&mut self, entry: Entry) {
-        self.entries.push_back(entry);
+        if self.is_empty() {
+            self.entries.clear();
+            self.head = 0;
+        }
+        self.entries.push(entry);
     }
 
     /// Removes and returns the entries onboarded this month, head first.
-    pub fn take_month(&mut self) -> impl Iterator<Item = Entry> + '_ {
-        let n = (self.slots.min(self.entries.len() as u64)) as usize;
-        self.entries.drain(..n)
+    pub fn take_month(&mut self) -> &[Entry] {
+        let n = self.slots.min(self.len() as u64) as usize;
+        self.take(n)
     }
 
     /// Removes and returns every waiting entry.
-    pub fn drain_all(&mut self) -> impl Iterator<Item = Entry> + '_ {
-        self.entries.drain(..)
+    pub fn drain_all(&mut self) -> &[Entry] {
+        self.take(self.len())
+    }
+
+    /// Removes and returns the `n` entries at the head.
+    fn take(&mut self, n: usize) -> &[Entry] {
+        let start = self.head;
+        self.head += n;
+        &self.entries[start..self.head]
     }
 
     /// Returns the expected wait of a newcomer, `ceil(len / slots)` \[months\].
     pub fn expected_wait(&self) -> u64 {
-        (self.entries.len() as u64).div_ceil(self.slots.max(1))
+        (self.len() as u64).div_ceil(self.slots.max(1))
     }
 }
 
@@ -192,7 +206,7 @@ mod tests {
             });
         }
         assert_eq!(queue.expected_wait(), 3);
-        let first: Vec<usize> = queue.take_month().map(|e| e.ccg).collect();
+        let first: Vec<usize> = queue.take_month().iter().map(|e| e.ccg).collect();
         assert_eq!(first, vec![0, 1]);
         assert_eq!(queue.len(), 3);
     }

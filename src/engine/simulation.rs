@@ -58,10 +58,12 @@ pub(super) struct Simulation<'a> {
     onboarding: Vec<OnboardingQueue>,
     private_queue: OnboardingQueue,
     onboarded: Vec<Entry>,
-    decisions: Vec<Vec<u32>>,
-    ready: Vec<u32>,
+    /// Decisions to come as (month, CCG), sorted from `next_decision` on.
+    decisions: Vec<(u32, u32)>,
+    next_decision: usize,
+    ready: &'a [u32],
     budget: &'a [f64],
-    preference: Vec<usize>,
+    preference: &'a [usize],
     links: Vec<[Link; N_FUNCTIONS]>,
     reprocurements: Vec<u32>,
     price_paid: Vec<Option<f64>>,
@@ -113,14 +115,11 @@ impl<'a> Simulation<'a> {
             onboarding,
             private_queue: OnboardingQueue::new(u64::from(params.onboarding.private_per_month)),
             onboarded: Vec::new(),
-            decisions: vec![Vec::new(); months],
-            ready: (0..n).map(|i| ready_month(cell, draws, i)).collect(),
+            decisions: Vec::with_capacity(n),
+            next_decision: 0,
+            ready: draws.ready(),
             budget: draws.budgets(),
-            preference: draws
-                .preference
-                .iter()
-                .map(|&u| preference_of(&params.choice.preferences, u))
-                .collect(),
+            preference: draws.preferences(),
             links: vec![[Link::Idle; N_FUNCTIONS]; n],
             reprocurements: vec![0; n],
             price_paid: vec![None; n],
@@ -165,18 +164,30 @@ impl<'a> Simulation<'a> {
                 Some(tri) if !goes_in_house => tri.months(draws.procurement[i]),
                 _ => 0,
             };
-            self.schedule(i, (1 << N_FUNCTIONS) - 1, self.ready[i] + delay);
+            let at = self.ready[i] + delay;
+            let link = if at < self.cell.params.time.months {
+                self.decisions.push((at, i as u32));
+                Link::Deciding { at }
+            } else {
+                Link::Idle
+            };
+            self.links[i] = [link; N_FUNCTIONS];
         }
+        self.decisions.sort_unstable();
     }
 
     /// Sets the functions in `mask` of CCG `i` to decide in month `at` (never, if at or after H).
     fn schedule(&mut self, i: usize, mask: u8, at: u32) {
-        let link = match self.decisions.get_mut(at as usize) {
-            Some(due) => {
-                due.push(i as u32);
-                Link::Deciding { at }
-            }
-            None => Link::Idle,
+        let link = if at < self.cell.params.time.months {
+            // After the first decisions a decision is rare (a failure's): it goes into its
+            // place in the schedule.
+            let entry = (at, i as u32);
+            let pending = &self.decisions[self.next_decision..];
+            let place = self.next_decision + pending.partition_point(|&due| due <= entry);
+            self.decisions.insert(place, entry);
+            Link::Deciding { at }
+        } else {
+            Link::Idle
         };
         for f in functions_in(mask) {
             self.links[i][f.index()] = link;
@@ -230,10 +241,16 @@ impl<'a> Simulation<'a> {
 
     /// Step 2: the decisions due this month, in CCG index order.
     fn decide_month(&mut self, m: u32) {
-        let mut due = std::mem::take(&mut self.decisions[m as usize]);
-        due.sort_unstable();
-        due.dedup();
-        for &i in &due {
+        let mut last = None;
+        while let Some(&(at, i)) = self.decisions.get(self.next_decision) {
+            if at != m {
+                break;
+            }
+            self.next_decision += 1;
+            // A CCG scheduled twice for the month decides once, for all its functions due.
+            if last.replace(i) == Some(i) {
+                continue;
+            }
             let i = i as usize;
             let mask = Function::ALL
                 .into_iter()
@@ -501,7 +518,7 @@ impl<'a> Simulation<'a> {
             }
         }
         let queue = self.queue_of(unit);
-        let waiting: Vec<Entry> = self.onboarding[queue].drain_all().collect();
+        let waiting = self.onboarding[queue].drain_all().to_vec();
         let mut moved = vec![(0u8, 0u8); self.links.len()];
         for entry in waiting {
             moved[entry.ccg].1 |= entry.mask;
@@ -632,56 +649,9 @@ fn mean(values: &[f64]) -> f64 {
     }
 }
 
-/// Returns CCG `i`'s ready month `R_i`: its register wave, or one drawn with the wave weights.
-fn ready_month(cell: &Cell, draws: &ReplicationDraws, i: usize) -> u32 {
-    let time = &cell.params.time;
-    let wave = match cell.register.ccgs()[i].wave {
-        Some(w) => usize::from(w - 1),
-        None => pick_category(&time.wave_weights, draws.wave[i]),
-    };
-    time.wave_months[wave]
-}
-
-/// Returns the preference category of uniform `u` against the cumulative shares.
-fn preference_of(shares: &[f64; 4], u: f64) -> usize {
-    pick_category(shares, u)
-}
-
-/// Returns the first category whose cumulative weight exceeds `u * total` (zero weights are
-/// never picked; rounding at the top end falls to the last positive category).
-pub(super) fn pick_category(weights: &[f64], u: f64) -> usize {
-    let total: f64 = weights.iter().sum();
-    let target = u * total;
-    let mut cumulative = 0.0;
-    let mut last_positive = 0;
-    for (idx, &w) in weights.iter().enumerate() {
-        if w > 0.0 {
-            last_positive = idx;
-            cumulative += w;
-            if target < cumulative {
-                return idx;
-            }
-        }
-    }
-    last_positive
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn categories_follow_cumulative_shares() {
-        let shares = [0.50, 0.32, 0.05, 0.13];
-        assert_eq!(pick_category(&shares, 0.0), 0);
-        assert_eq!(pick_category(&shares, 0.4999), 0);
-        assert_eq!(pick_category(&shares, 0.5), 1);
-        assert_eq!(pick_category(&shares, 0.8199), 1);
-        assert_eq!(pick_category(&shares, 0.86), 2);
-        assert_eq!(pick_category(&shares, 0.99), 3);
-        assert_eq!(pick_category(&[1.0, 0.0, 0.0, 0.0], 0.999_999), 0);
-        assert_eq!(pick_category(&[0.0, 1.0, 0.0, 0.0], 0.0), 1);
-    }
 
     #[test]
     fn masks_list_their_functions() {
