@@ -103,9 +103,14 @@ pub struct OnboardingQueue {
 impl OnboardingQueue {
     /// Creates an empty queue.
     pub fn new(slots: u64) -> OnboardingQueue {
+        OnboardingQueue::with_capacity(slots, 0)
+    }
+
+    /// Creates an empty queue with room for `capacity` entries before it has to grow.
+    pub fn with_capacity(slots: u64, capacity: usize) -> OnboardingQueue {
         OnboardingQueue {
             slots,
-            entries: Vec::new(),
+            entries: Vec::with_capacity(capacity),
             head: 0,
         }
     }

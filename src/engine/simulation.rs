@@ -95,10 +95,16 @@ impl<'a> Simulation<'a> {
     pub(super) fn new(cell: &'a Cell<'a>, units: UnitBook, draws: &'a ReplicationDraws) -> Simulation<'a> {
         let params = cell.params;
         let n = cell.register.len();
+        // Room for twice a unit's share of the CCGs saves most of the growing.
         let onboarding = if cell.option.national_queue() {
-            vec![OnboardingQueue::new(units.slots.iter().sum())]
+            vec![OnboardingQueue::with_capacity(units.slots.iter().sum(), n)]
         } else {
-            units.slots.iter().map(|&s| OnboardingQueue::new(s)).collect()
+            let room = 2 * n.div_ceil(units.slots.len().max(1));
+            units
+                .slots
+                .iter()
+                .map(|&s| OnboardingQueue::with_capacity(s, room))
+                .collect()
         };
         let n_desks = units.desks.len();
         let months = params.time.months as usize;
@@ -113,8 +119,8 @@ impl<'a> Simulation<'a> {
                 params.costs.distance_cost_per_km,
             ),
             onboarding,
-            private_queue: OnboardingQueue::new(u64::from(params.onboarding.private_per_month)),
-            onboarded: Vec::new(),
+            private_queue: OnboardingQueue::with_capacity(u64::from(params.onboarding.private_per_month), n / 4),
+            onboarded: Vec::with_capacity(n),
             decisions: Vec::with_capacity(n),
             next_decision: 0,
             ready: draws.ready(),
@@ -173,7 +179,7 @@ impl<'a> Simulation<'a> {
             };
             self.links[i] = [link; N_FUNCTIONS];
         }
-        self.decisions.sort_unstable();
+        sort_by_month(&mut self.decisions, self.cell.params.time.months as usize);
     }
 
     /// Sets the functions in `mask` of CCG `i` to decide in month `at` (never, if at or after H).
@@ -640,6 +646,24 @@ impl<'a> Simulation<'a> {
     }
 }
 
+/// Sorts decisions `(month, CCG)` listed in CCG order, every month below `months`, by month
+/// and then CCG: a counting sort, stable, so CCG order holds within each month.
+fn sort_by_month(decisions: &mut Vec<(u32, u32)>, months: usize) {
+    let mut next = vec![0; months + 1];
+    for &(at, _) in decisions.iter() {
+        next[at as usize + 1] += 1;
+    }
+    for m in 1..=months {
+        next[m] += next[m - 1];
+    }
+    let mut sorted = vec![(0, 0); decisions.len()];
+    for &(at, i) in decisions.iter() {
+        sorted[next[at as usize]] = (at, i);
+        next[at as usize] += 1;
+    }
+    *decisions = sorted;
+}
+
 /// Returns the arithmetic mean, or NaN for no values.
 fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
@@ -652,6 +676,13 @@ fn mean(values: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decisions_sort_by_month_then_ccg() {
+        let mut decisions = vec![(4, 0), (2, 1), (4, 2), (0, 3), (2, 4), (5, 5)];
+        sort_by_month(&mut decisions, 6);
+        assert_eq!(decisions, vec![(0, 3), (2, 1), (2, 4), (4, 0), (4, 2), (5, 5)]);
+    }
 
     #[test]
     fn masks_list_their_functions() {
