@@ -31,6 +31,8 @@ fn replication_per_option(c: &mut Criterion) {
                         replication += 1;
                         draws.redraw(replication);
                         draws.prepare_demand(0.15, 0.10, 6, &cell.populations);
+                        draws.prepare_budgets(params.choice.budget_mean, params.choice.budget_cv);
+                        draws.prepare_choices(&params.time, &params.choice.preferences, register.ccgs());
                         let start = Instant::now();
                         black_box(run_cell(&cell, &mut draws));
                         elapsed += start.elapsed();

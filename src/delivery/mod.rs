@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::cost::MarketPrices;
 use crate::model::params::Triangular;
-use crate::model::{DistanceMatrix, Layout, LayoutKind, Params};
+use crate::model::{Layout, LayoutKind, Params};
 
 pub use framework::Framework;
 pub use hubs::Hubs;
@@ -90,8 +90,6 @@ pub enum Choice {
 pub struct Market<'a> {
     /// Units and planned catchments.
     pub layout: &'a Layout,
-    /// Distances between CCG locations \[km\].
-    pub distances: &'a DistanceMatrix,
     /// Whether each unit is open in the decision month.
     pub open: &'a [bool],
     /// Each unit's price for all four functions at its planned catchment \[GBP per head\].
@@ -107,7 +105,7 @@ pub struct Market<'a> {
 impl Market<'_> {
     /// Returns the distance from CCG `ccg` to unit `unit` \[km\].
     pub fn distance(&self, ccg: usize, unit: usize) -> f64 {
-        self.distances.get(ccg, self.layout.units()[unit].site)
+        self.layout.km(ccg, unit)
     }
 
     /// Returns the open units in order of distance from `ccg` (ties: unit number).

@@ -236,7 +236,6 @@ impl<'a> Simulation<'a> {
     fn market(&self) -> Market<'_> {
         Market {
             layout: self.cell.layout,
-            distances: self.cell.register.distances(),
             open: &self.units.open,
             unit_price: &self.units.price,
             prices: &self.cell.prices,
