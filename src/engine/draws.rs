@@ -394,6 +394,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn choices_follow_their_parameters_and_the_register_waves() {
+        let register = crate::model::Register::builtin();
+        let ccgs = register.ccgs();
+        let mut draws = ReplicationDraws::new(5, 2, ccgs.len(), 30);
+        let mut time = crate::model::Params::default().time;
+        let shares = [0.5, 0.32, 0.05, 0.13];
+        draws.prepare_choices(&time, &shares, ccgs);
+        let first = draws.ready().to_vec();
+        assert!(first.iter().all(|m| time.wave_months.contains(m)));
+        assert!(draws.preferences().contains(&1));
+        time.wave_weights = [0.0, 0.0, 0.0, 1.0];
+        draws.prepare_choices(&time, &[0.0, 0.0, 1.0, 0.0], ccgs);
+        assert!(draws.ready().iter().all(|&m| m == time.wave_months[3]));
+        assert!(draws.preferences().iter().all(|&p| p == 2));
+        // The same parameters give the same choices after another call.
+        time.wave_weights = crate::model::Params::default().time.wave_weights;
+        draws.prepare_choices(&time, &shares, ccgs);
+        assert_eq!(draws.ready(), &first[..]);
+    }
+
+    #[test]
     fn categories_follow_cumulative_shares() {
         let shares = [0.50, 0.32, 0.05, 0.13];
         assert_eq!(pick_category(&shares, 0.0), 0);
