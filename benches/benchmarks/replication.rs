@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use csu_sim::delivery::{OptionKind, build};
-use csu_sim::engine::{Cell, ReplicationDraws, run_cell};
+use csu_sim::engine::{Cell, ReplicationDraws, Workspace, run_cell_in};
 use csu_sim::model::{Layout, Params, Register};
 
 fn replication_per_option(c: &mut Criterion) {
@@ -21,6 +21,7 @@ fn replication_per_option(c: &mut Criterion) {
             let cell = Cell::new(option.as_ref(), &layout, &params, &register);
             let mut draws = ReplicationDraws::new(1, 0, register.len(), 30);
             let mut replication = 0;
+            let mut workspace = Workspace::new();
             // A new replication every time, so neither the caches nor the branch predictor see
             // the same run twice; its CCG draws, which its other cells would share, are made
             // outside the timing, its units' draws inside.
@@ -34,7 +35,7 @@ fn replication_per_option(c: &mut Criterion) {
                         draws.prepare_budgets(params.choice.budget_mean, params.choice.budget_cv);
                         draws.prepare_choices(&params.time, &params.choice.preferences, register.ccgs());
                         let start = Instant::now();
-                        black_box(run_cell(&cell, &mut draws));
+                        black_box(run_cell_in(&cell, &mut draws, &mut workspace));
                         elapsed += start.elapsed();
                     }
                     elapsed

@@ -12,9 +12,11 @@ mod service;
 mod simulation;
 mod tally;
 pub mod units;
+mod workspace;
 
 pub use draws::ReplicationDraws;
 pub use outcome::{Metric, N_METRICS, Outcome, WorkLedger};
+pub use workspace::Workspace;
 
 use crate::delivery::DeliveryOption;
 use crate::model::cost::MarketPrices;
@@ -60,6 +62,12 @@ impl<'a> Cell<'a> {
 /// `draws` must cover the register's CCGs and at least `params.time.months` months; unit
 /// draws are added to it on first use, so later cells of the same replication reuse them.
 pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
+    run_cell_in(cell, draws, &mut Workspace::new())
+}
+
+/// Runs one replication of one cell as [`run_cell`] does, in the buffers `workspace` kept
+/// from the cells run in it before (the same results, without allocating them again).
+pub fn run_cell_in(cell: &Cell, draws: &mut ReplicationDraws, workspace: &mut Workspace) -> Outcome {
     let demand = &cell.params.demand;
     let go_live = cell.params.time.go_live_month as usize;
     draws.prepare_demand(demand.cv_level, demand.cv_month, go_live, &cell.populations);
@@ -72,6 +80,7 @@ pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
         &cell.prices,
         cell.register.total_population(),
         draws,
+        workspace.units.take(),
     );
-    simulation::Simulation::new(cell, units, draws).run()
+    simulation::Simulation::new(cell, units, draws, workspace).run(workspace)
 }

@@ -1,9 +1,11 @@
 //! The two kinds of queue of the monthly engine (MODEL.md sections 3, 6 and 7).
 
+use super::workspace::refill;
+
 /// Queued work of every unit-function ("desk") in age buckets `0..=W` \[population-years\].
 ///
 /// Buckets are stored flat, desk by desk, so a month's pass touches contiguous memory.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct WorkQueues {
     width: usize,
     buckets: Vec<f64>,
@@ -12,9 +14,14 @@ pub struct WorkQueues {
 impl WorkQueues {
     /// Creates empty queues for `n_desks` desks with maximum wait `max_wait` months.
     pub fn new(n_desks: usize, max_wait: usize) -> WorkQueues {
+        WorkQueues::new_in(WorkQueues::default(), n_desks, max_wait)
+    }
+
+    /// Creates empty queues as [`WorkQueues::new`] does, in the buffer of `spare`.
+    pub fn new_in(spare: WorkQueues, n_desks: usize, max_wait: usize) -> WorkQueues {
         WorkQueues {
             width: max_wait + 1,
-            buckets: vec![0.0; n_desks * (max_wait + 1)],
+            buckets: refill(spare.buckets, n_desks * (max_wait + 1), 0.0),
         }
     }
 
@@ -113,6 +120,14 @@ impl OnboardingQueue {
             entries: Vec::with_capacity(capacity),
             head: 0,
         }
+    }
+
+    /// Empties the queue for a new cell that takes `slots` entries a month, keeping its
+    /// allocation.
+    pub fn reset(&mut self, slots: u64) {
+        self.slots = slots;
+        self.entries.clear();
+        self.head = 0;
     }
 
     /// Returns the number of entries waiting.

@@ -15,6 +15,7 @@
 //! totals too, instead of being recounted every month.
 
 use super::draws::Demand;
+use super::workspace::{emptied, refill};
 use crate::model::N_FUNCTIONS;
 
 /// Kinds of sink, after the desks.
@@ -74,30 +75,47 @@ pub(super) struct Routes<'d> {
     distance_cost_per_km_month: f64,
 }
 
+/// The vectors of a cell's [`Routes`], kept for the next cell ([`super::Workspace`]).
+#[derive(Clone, Debug, Default)]
+pub(super) struct RouteBuffers {
+    routes: Vec<u32>,
+    since: Vec<u32>,
+    arrivals: Vec<f64>,
+    qact: Vec<f64>,
+    in_service: Vec<u8>,
+    nhs_units: Vec<u8>,
+}
+
 impl<'d> Routes<'d> {
     /// Creates routes for `n_ccgs` CCGs and `n_desks` desks, everyone uncontracted; demand
     /// starts in month `go_live`, and the horizon is `horizon` months (at most `demand`'s).
+    /// The vectors are those of `spare` (a finished cell's) when given.
     pub fn new(
         demand: &'d Demand,
         (n_ccgs, n_desks): (usize, usize),
         (go_live, horizon): (usize, usize),
         distance_cost_per_km: f64,
+        spare: Option<RouteBuffers>,
     ) -> Routes<'d> {
         let months = horizon.min(demand.months());
+        let spare = spare.unwrap_or_default();
+        let mut routes = emptied(spare.routes);
+        routes.extend(
+            (0..n_ccgs * N_FUNCTIONS)
+                .map(|cf| (n_desks + Sink::Uncontracted as usize * N_FUNCTIONS + cf % N_FUNCTIONS) as u32),
+        );
         Routes {
             demand,
             n_desks,
             months,
             go_live: go_live.min(months),
-            routes: (0..n_ccgs * N_FUNCTIONS)
-                .map(|cf| (n_desks + Sink::Uncontracted as usize * N_FUNCTIONS + cf % N_FUNCTIONS) as u32)
-                .collect(),
-            since: vec![0; n_ccgs * N_FUNCTIONS],
-            arrivals: vec![0.0; n_desks * months],
+            routes,
+            since: refill(spare.since, n_ccgs * N_FUNCTIONS, 0),
+            arrivals: refill(spare.arrivals, n_desks * months, 0.0),
             sinks: [0.0; N_SINKS],
-            qact: vec![0.0; n_desks],
-            in_service: vec![0; n_ccgs],
-            nhs_units: vec![0; n_ccgs],
+            qact: refill(spare.qact, n_desks, 0.0),
+            in_service: refill(spare.in_service, n_ccgs, 0),
+            nhs_units: refill(spare.nhs_units, n_ccgs, 0),
             extra_units: 0,
             distance_cost: 0.0,
             population_km: 0.0,
@@ -199,6 +217,18 @@ impl<'d> Routes<'d> {
         }
     }
 
+    /// Returns the vectors for the next cell.
+    pub fn into_buffers(self) -> RouteBuffers {
+        RouteBuffers {
+            routes: self.routes,
+            since: self.since,
+            arrivals: self.arrivals,
+            qact: self.qact,
+            in_service: self.in_service,
+            nhs_units: self.nhs_units,
+        }
+    }
+
     /// Returns the work sent to a sink for function `f` over the horizon; complete after
     /// [`Routes::close`] \[population-years\].
     pub fn sunk(&self, kind: Sink, f: usize) -> f64 {
@@ -226,7 +256,7 @@ mod tests {
     #[test]
     fn demand_follows_routes_and_totals_follow_starts_and_failures() {
         let draws = flat_demand();
-        let mut routes = Routes::new(draws.demand(), (2, 3), (1, 4), 1200.0);
+        let mut routes = Routes::new(draws.demand(), (2, 3), (1, 4), 1200.0, None);
         routes.start(0, 1, desk(2, 10.0, 100.0), 0);
         routes.start(1, 1, desk(2, 20.0, 50.0), 2);
         routes.start(1, 0, Service::Private, 1);
@@ -256,7 +286,7 @@ mod tests {
     #[test]
     fn a_shorter_horizon_sees_only_its_months() {
         let draws = flat_demand();
-        let mut routes = Routes::new(draws.demand(), (2, 3), (1, 3), 0.0);
+        let mut routes = Routes::new(draws.demand(), (2, 3), (1, 3), 0.0, None);
         routes.start(0, 1, desk(2, 10.0, 100.0), 0);
         assert_eq!(routes.arrivals().len(), 3 * 3);
         assert_eq!(&routes.arrivals()[2 * 3..3 * 3], &[0.0, 1.0, 1.0]);
@@ -270,7 +300,7 @@ mod tests {
     #[test]
     fn extra_units_count_nhs_units_beyond_the_first() {
         let draws = flat_demand();
-        let mut routes = Routes::new(draws.demand(), (1, 4), (1, 4), 0.0);
+        let mut routes = Routes::new(draws.demand(), (1, 4), (1, 4), 0.0, None);
         for f in 0..3 {
             routes.start(0, f, desk(f, 1.0, 1.0), 0);
         }

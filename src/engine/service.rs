@@ -11,6 +11,7 @@
 use super::queue::{WorkQueues, age, serve_oldest_first};
 use super::tally::Tally;
 use super::units::UnitBook;
+use super::workspace::emptied;
 use crate::model::N_FUNCTIONS;
 use crate::model::cost::UnitCost;
 
@@ -46,7 +47,7 @@ struct Desk {
 }
 
 /// The desks of one cell.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Desks {
     desks: Vec<Desk>,
     cost: Vec<UnitCost>,
@@ -58,30 +59,31 @@ pub(super) struct Desks {
 }
 
 impl Desks {
-    /// Lays out the desks of `units`, empty queues holding up to `max_wait` months.
-    pub fn new(units: &UnitBook, max_wait: usize) -> Desks {
-        let desks: Vec<Desk> = units
-            .desks
-            .iter()
-            .map(|d| Desk {
-                open: units.open[d.unit],
-                backlog: false,
-                function: d.function.index() as u8,
-                capacity: d.capacity,
-                variable: d.cost.variable,
-                monthly_constant: d.monthly_constant,
-                fixed_month: d.monthly_constant + d.cost.size_term(0.0) / 12.0,
-                stale: false,
-                capacity_now: 0.0,
-                served: 0.0,
-                spare: 0.0,
-            })
-            .collect();
+    /// Lays out the desks of `units`, empty queues holding up to `max_wait` months, in the
+    /// buffers of `spare` (a finished cell's desks) when given.
+    pub fn new(units: &UnitBook, max_wait: usize, spare: Option<Desks>) -> Desks {
+        let spare = spare.unwrap_or_default();
+        let mut desks = emptied(spare.desks);
+        desks.extend(units.desks.iter().map(|d| Desk {
+            open: units.open[d.unit],
+            backlog: false,
+            function: d.function.index() as u8,
+            capacity: d.capacity,
+            variable: d.cost.variable,
+            monthly_constant: d.monthly_constant,
+            fixed_month: d.monthly_constant + d.cost.size_term(0.0) / 12.0,
+            stale: false,
+            capacity_now: 0.0,
+            served: 0.0,
+            spare: 0.0,
+        }));
+        let mut cost = emptied(spare.cost);
+        cost.extend(units.desks.iter().map(|d| d.cost));
         Desks {
             open_count: desks.iter().filter(|d| d.open).count(),
-            cost: units.desks.iter().map(|d| d.cost).collect(),
-            stale: Vec::with_capacity(desks.len()),
-            queues: WorkQueues::new(desks.len(), max_wait),
+            cost,
+            stale: emptied(spare.stale),
+            queues: WorkQueues::new_in(spare.queues, desks.len(), max_wait),
             desks,
         }
     }

@@ -11,6 +11,7 @@ use super::queue::{Entry, OnboardingQueue};
 use super::routes::{Routes, Service, Sink};
 use super::service::{Desks, Pooling};
 use super::units::{NO_DESK, UnitBook, shared_fixed_cost};
+use super::workspace::{Workspace, emptied, refill};
 use super::{Cell, tally::Tally};
 use crate::delivery::{Choice, Market, Request};
 use crate::model::params::preference;
@@ -68,6 +69,7 @@ pub(super) struct Simulation<'a> {
     onboarded: Vec<Entry>,
     /// Decisions to come as (month, CCG), sorted from `next_decision` on.
     decisions: Vec<(u32, u32)>,
+    sorted: Vec<(u32, u32)>,
     next_decision: usize,
     ready: &'a [u32],
     budget: &'a [f64],
@@ -77,6 +79,7 @@ pub(super) struct Simulation<'a> {
     price_paid: Vec<Option<f64>>,
     in_house: Vec<bool>,
     first_full: Vec<Option<u32>>,
+    contract_months: Vec<f64>,
     contracted: u32,
     month: u32,
     disrupted_until: u32,
@@ -98,52 +101,109 @@ struct OptionFlags {
     shared_overhead: Option<f64>,
 }
 
+/// The per-CCG vectors and queues of a cell, kept for the next cell ([`super::Workspace`]).
+#[derive(Debug, Default)]
+pub(super) struct CcgBuffers {
+    onboarding: Vec<OnboardingQueue>,
+    private_queue: OnboardingQueue,
+    onboarded: Vec<Entry>,
+    decisions: Vec<(u32, u32)>,
+    /// Scratch for ordering the first decisions.
+    sorted: Vec<(u32, u32)>,
+    links: Vec<[Link; N_FUNCTIONS]>,
+    reprocurements: Vec<u32>,
+    price_paid: Vec<Option<f64>>,
+    in_house: Vec<bool>,
+    first_full: Vec<Option<u32>>,
+    /// Scratch for the months to contract of the CCGs that contracted.
+    contract_months: Vec<f64>,
+}
+
+impl CcgBuffers {
+    /// Empties the buffers for a cell of `n` CCGs, with an onboarding queue of each of
+    /// `slots` (national: one of their sum) and one for the private sector.
+    fn reset(mut self, n: usize, slots: &[u64], national_queue: bool, private_slots: u64) -> CcgBuffers {
+        let queues: Vec<u64> = if national_queue {
+            vec![slots.iter().sum()]
+        } else {
+            slots.to_vec()
+        };
+        // Room for twice a unit's share of the CCGs saves most of the growing.
+        let room = 2 * n.div_ceil(queues.len().max(1));
+        self.onboarding.truncate(queues.len());
+        for (queue, &slots) in self.onboarding.iter_mut().zip(&queues) {
+            queue.reset(slots);
+        }
+        let kept = self.onboarding.len();
+        self.onboarding
+            .extend(queues[kept..].iter().map(|&s| OnboardingQueue::with_capacity(s, room)));
+        self.private_queue.reset(private_slots);
+        CcgBuffers {
+            onboarding: self.onboarding,
+            private_queue: self.private_queue,
+            onboarded: emptied(self.onboarded),
+            decisions: emptied(self.decisions),
+            sorted: self.sorted,
+            links: refill(self.links, n, [Link::Idle; N_FUNCTIONS]),
+            reprocurements: refill(self.reprocurements, n, 0),
+            price_paid: refill(self.price_paid, n, None),
+            in_house: refill(self.in_house, n, false),
+            first_full: refill(self.first_full, n, None),
+            contract_months: emptied(self.contract_months),
+        }
+    }
+}
+
 impl<'a> Simulation<'a> {
-    /// Sets up the cell: units, CCG draws transformed with this cell's parameters, queues.
-    pub(super) fn new(cell: &'a Cell<'a>, units: UnitBook, draws: &'a ReplicationDraws) -> Simulation<'a> {
+    /// Sets up the cell: units, CCG draws transformed with this cell's parameters, queues;
+    /// its vectors come from `workspace` when it holds a finished cell's.
+    pub(super) fn new(
+        cell: &'a Cell<'a>,
+        units: UnitBook,
+        draws: &'a ReplicationDraws,
+        workspace: &mut Workspace,
+    ) -> Simulation<'a> {
         let params = cell.params;
         let n = cell.register.len();
-        // Room for twice a unit's share of the CCGs saves most of the growing.
-        let onboarding = if cell.option.national_queue() {
-            vec![OnboardingQueue::with_capacity(units.slots.iter().sum(), n)]
-        } else {
-            let room = 2 * n.div_ceil(units.slots.len().max(1));
-            units
-                .slots
-                .iter()
-                .map(|&s| OnboardingQueue::with_capacity(s, room))
-                .collect()
-        };
         let n_desks = units.desks.len();
         let months = params.time.months as usize;
+        let buffers = workspace.ccgs.take().unwrap_or_default().reset(
+            n,
+            &units.slots,
+            cell.option.national_queue(),
+            u64::from(params.onboarding.private_per_month),
+        );
         let mut sim = Simulation {
             cell,
             draws,
-            desks: Desks::new(&units, params.service.max_wait_months as usize),
+            desks: Desks::new(&units, params.service.max_wait_months as usize, workspace.desks.take()),
             routes: Routes::new(
                 draws.demand(),
                 (n, n_desks),
                 (params.time.go_live_month as usize, months),
                 params.costs.distance_cost_per_km,
+                workspace.routes.take(),
             ),
-            onboarding,
-            private_queue: OnboardingQueue::with_capacity(u64::from(params.onboarding.private_per_month), n / 4),
-            onboarded: Vec::with_capacity(n),
-            decisions: Vec::with_capacity(n),
+            onboarding: buffers.onboarding,
+            private_queue: buffers.private_queue,
+            onboarded: buffers.onboarded,
+            decisions: buffers.decisions,
+            sorted: buffers.sorted,
             next_decision: 0,
             ready: draws.ready(),
             budget: draws.budgets(),
             preference: draws.preferences(),
-            links: vec![[Link::Idle; N_FUNCTIONS]; n],
-            reprocurements: vec![0; n],
-            price_paid: vec![None; n],
-            in_house: vec![false; n],
-            first_full: vec![None; n],
+            links: buffers.links,
+            reprocurements: buffers.reprocurements,
+            price_paid: buffers.price_paid,
+            in_house: buffers.in_house,
+            first_full: buffers.first_full,
+            contract_months: buffers.contract_months,
             contracted: 0,
             month: 0,
             disrupted_until: 0,
             next_failure: 0,
-            tally: Tally::new(months),
+            tally: Tally::new(months, std::mem::take(&mut workspace.utilisation)),
             flags: OptionFlags {
                 systemic_risk: cell.option.systemic_risk(),
                 units_can_fail: cell.option.units_can_fail(),
@@ -187,7 +247,11 @@ impl<'a> Simulation<'a> {
             };
             self.links[i] = [link; N_FUNCTIONS];
         }
-        sort_by_month(&mut self.decisions, self.cell.params.time.months as usize);
+        sort_by_month(
+            &mut self.decisions,
+            &mut self.sorted,
+            self.cell.params.time.months as usize,
+        );
     }
 
     /// Sets the functions in `mask` of CCG `i` to decide in month `at` (never, if at or after H).
@@ -209,7 +273,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Runs every month and returns the outcome.
-    pub(super) fn run(mut self) -> Outcome {
+    pub(super) fn run(mut self, workspace: &mut Workspace) -> Outcome {
         let time = &self.cell.params.time;
         let draws = self.draws;
         for m in 0..time.months {
@@ -230,7 +294,7 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
-        self.finish()
+        self.finish(workspace)
     }
 
     fn systemic_draw(&mut self, m: u32, u: f64) {
@@ -591,7 +655,8 @@ impl<'a> Simulation<'a> {
         annual / self.cell.populations[i]
     }
 
-    fn finish(mut self) -> Outcome {
+    /// Works out the metrics and leaves the cell's buffers in `workspace`.
+    fn finish(mut self, workspace: &mut Workspace) -> Outcome {
         self.account_sinks();
         let mut residual_by_function = [0.0; N_FUNCTIONS];
         for (d, desk) in self.units.desks.iter().enumerate() {
@@ -615,10 +680,12 @@ impl<'a> Simulation<'a> {
             .zip(self.budget)
             .filter(|(paid, budget)| paid.is_some_and(|p| p > **budget))
             .count();
-        let contract_months: Vec<f64> = (0..self.links.len())
-            .filter(|&i| !self.in_house[i])
-            .filter_map(|i| self.first_full[i].map(|m| f64::from(m) - f64::from(self.ready[i])))
-            .collect();
+        let mut contract_months = std::mem::take(&mut self.contract_months);
+        contract_months.extend(
+            (0..self.links.len())
+                .filter(|&i| !self.in_house[i])
+                .filter_map(|i| self.first_full[i].map(|m| f64::from(m) - f64::from(self.ready[i]))),
+        );
         let tally = &mut self.tally;
         let mut values = [f64::NAN; N_METRICS];
         tally.write_costs(
@@ -640,7 +707,7 @@ impl<'a> Simulation<'a> {
         tally.write_service(&mut values);
         let served = tally.served_units + tally.served_private + tally.served_in_house;
         let unmet: f64 = tally.unmet_total();
-        Outcome {
+        let outcome = Outcome {
             values,
             work: WorkLedger {
                 demand,
@@ -649,26 +716,46 @@ impl<'a> Simulation<'a> {
                 residual,
             },
             contracted_by_month: std::mem::take(&mut tally.contracted_by_month),
-        }
+        };
+        workspace.utilisation = std::mem::take(&mut tally.utilisation);
+        workspace.units = Some(self.units);
+        workspace.desks = Some(self.desks);
+        workspace.routes = Some(self.routes.into_buffers());
+        workspace.ccgs = Some(CcgBuffers {
+            onboarding: self.onboarding,
+            private_queue: self.private_queue,
+            onboarded: self.onboarded,
+            decisions: self.decisions,
+            sorted: self.sorted,
+            links: self.links,
+            reprocurements: self.reprocurements,
+            price_paid: self.price_paid,
+            in_house: self.in_house,
+            first_full: self.first_full,
+            contract_months,
+        });
+        outcome
     }
 }
 
 /// Sorts decisions `(month, CCG)` listed in CCG order, every month below `months`, by month
-/// and then CCG: a counting sort, stable, so CCG order holds within each month.
-fn sort_by_month(decisions: &mut Vec<(u32, u32)>, months: usize) {
-    let mut next = vec![0; months + 1];
+/// and then CCG: a counting sort, stable, so CCG order holds within each month. `scratch`
+/// is swapped in as the sorted list.
+fn sort_by_month(decisions: &mut Vec<(u32, u32)>, scratch: &mut Vec<(u32, u32)>, months: usize) {
+    let mut next = vec![0usize; months + 1];
     for &(at, _) in decisions.iter() {
         next[at as usize + 1] += 1;
     }
     for m in 1..=months {
         next[m] += next[m - 1];
     }
-    let mut sorted = vec![(0, 0); decisions.len()];
+    scratch.clear();
+    scratch.resize(decisions.len(), (0, 0));
     for &(at, i) in decisions.iter() {
-        sorted[next[at as usize]] = (at, i);
+        scratch[next[at as usize]] = (at, i);
         next[at as usize] += 1;
     }
-    *decisions = sorted;
+    std::mem::swap(decisions, scratch);
 }
 
 /// Returns the arithmetic mean, or NaN for no values.
@@ -687,7 +774,7 @@ mod tests {
     #[test]
     fn decisions_sort_by_month_then_ccg() {
         let mut decisions = vec![(4, 0), (2, 1), (4, 2), (0, 3), (2, 4), (5, 5)];
-        sort_by_month(&mut decisions, 6);
+        sort_by_month(&mut decisions, &mut Vec::new(), 6);
         assert_eq!(decisions, vec![(0, 3), (2, 1), (2, 4), (4, 0), (4, 2), (5, 5)]);
     }
 

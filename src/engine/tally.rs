@@ -1,6 +1,7 @@
 //! Running totals of one cell-replication, and their conversion into metrics (section 8).
 
 use super::outcome::{Metric, N_METRICS};
+use super::workspace::emptied;
 use crate::model::cost::MarketPrices;
 use crate::model::{N_FUNCTIONS, Params};
 use crate::stats::percentile_unsorted;
@@ -40,10 +41,11 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    /// Creates empty totals for `months` months.
-    pub fn new(months: usize) -> Tally {
+    /// Creates empty totals for `months` months, the utilisation list in `utilisation`'s buffer.
+    pub fn new(months: usize, utilisation: Vec<f64>) -> Tally {
         Tally {
             contracted_by_month: vec![0.0; months],
+            utilisation: emptied(utilisation),
             ..Tally::default()
         }
     }

@@ -3,6 +3,7 @@
 
 use super::draws::{ALL_FUNCTIONS_KEY, ReplicationDraws};
 use super::rng::MeanOneLogNormal;
+use super::workspace::{emptied, refill};
 use crate::delivery::DeliveryOption;
 use crate::model::cost::{MarketPrices, UnitCost};
 use crate::model::params::round_half_up;
@@ -27,7 +28,7 @@ pub struct Desk {
 }
 
 /// The units of one cell.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct UnitBook {
     /// Desks in (unit, function) order.
     pub desks: Vec<Desk>,
@@ -51,7 +52,8 @@ pub struct UnitBook {
 }
 
 impl UnitBook {
-    /// Builds the units of a cell from its layout, parameters and draws.
+    /// Builds the units of a cell from its layout, parameters and draws, in the buffers of
+    /// `spare` (a finished cell's units) when given.
     pub fn new(
         option: &dyn DeliveryOption,
         layout: &Layout,
@@ -59,15 +61,17 @@ impl UnitBook {
         prices: &MarketPrices,
         total_population: f64,
         draws: &mut ReplicationDraws,
+        spare: Option<UnitBook>,
     ) -> UnitBook {
         let n_units = layout.units().len();
+        let spare = spare.unwrap_or_default();
         let mut book = UnitBook {
-            desks: Vec::with_capacity(n_units * N_FUNCTIONS),
-            desk_of: vec![[NO_DESK; N_FUNCTIONS]; n_units],
-            open: vec![true; n_units],
-            slots: Vec::with_capacity(n_units),
-            price: Vec::with_capacity(n_units),
-            failures: Vec::new(),
+            desks: emptied(spare.desks),
+            desk_of: refill(spare.desk_of, n_units, [NO_DESK; N_FUNCTIONS]),
+            open: refill(spare.open, n_units, true),
+            slots: emptied(spare.slots),
+            price: emptied(spare.price),
+            failures: emptied(spare.failures),
             failed_checkpoint: 0,
             planned_tariff: 0.0,
         };

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::delivery::{self, DeliveryOption, OptionKind};
-use crate::engine::{Cell, Outcome, ReplicationDraws, run_cell};
+use crate::engine::{Cell, Outcome, ReplicationDraws, Workspace, run_cell_in};
 use crate::model::{Layout, LayoutKind, N_FUNCTIONS, Register};
 use crate::scenario::{Scenario, SweepPoint};
 
@@ -159,13 +159,16 @@ impl<'a> Experiment<'a> {
         let chunk = (CHUNK_BUDGET / cells.len().max(1))
             .clamp(1, 256)
             .max(rayon::current_num_threads()) as u64;
-        // Each worker keeps one set of draw buffers and redraws it for every replication.
+        // Each worker keeps one set of draw buffers, redrawn for every replication, and one
+        // workspace, refilled by every cell.
         let compute = |start: u64, end: u64| -> Vec<Vec<Outcome>> {
             (start..end)
                 .into_par_iter()
                 .map_init(
-                    || None,
-                    |draws, replication| self.run_replication(&cells, draws, replication, months),
+                    || (None, Workspace::new()),
+                    |(draws, workspace), replication| {
+                        self.run_replication(&cells, draws, workspace, replication, months)
+                    },
                 )
                 .collect()
         };
@@ -206,6 +209,7 @@ impl<'a> Experiment<'a> {
         &self,
         cells: &[Cell],
         draws: &mut Option<ReplicationDraws>,
+        workspace: &mut Workspace,
         replication: u64,
         months: usize,
     ) -> Vec<Outcome> {
@@ -221,7 +225,7 @@ impl<'a> Experiment<'a> {
                 months,
             )),
         };
-        cells.iter().map(|cell| run_cell(cell, draws)).collect()
+        cells.iter().map(|cell| run_cell_in(cell, draws, workspace)).collect()
     }
 
     /// Returns the scenario.

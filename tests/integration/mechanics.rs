@@ -109,3 +109,42 @@ fn national_assigns_everyone_through_one_pooled_queue() {
     assert_eq!(outcome.get(Metric::PrivateShare), 0.0);
     assert_eq!(outcome.get(Metric::CostTransactions), 0.0);
 }
+
+/// A workspace refilled by cells of every option, two N and two horizons, in an order that
+/// changes sizes each time, gives every cell exactly what a fresh one does.
+#[test]
+fn a_reused_workspace_gives_what_fresh_buffers_give() {
+    use csu_sim::engine::{Workspace, run_cell_in};
+    let register = Register::builtin();
+    let mut short = Params::default();
+    short.time.months = 18;
+    short.service.max_wait_months = 1;
+    let long = Params::default();
+    let mut workspace = Workspace::new();
+    for replication in 0..3 {
+        let mut fresh_draws = ReplicationDraws::new(9, replication, register.len(), 30);
+        let mut reused_draws = ReplicationDraws::new(9, replication, register.len(), 30);
+        for (params, n) in [(&long, 23), (&short, 10), (&long, 35), (&short, 23)] {
+            for kind in [
+                OptionKind::Network,
+                OptionKind::National,
+                OptionKind::Hubs,
+                OptionKind::Framework,
+            ] {
+                let option = build(kind);
+                let scales = params.functions.map(|f| f.efficient_scale);
+                let layout = Layout::new(&register, option.layout_kind(), n, &scales);
+                let cell = Cell::new(option.as_ref(), &layout, params, &register);
+                let fresh = run_cell(&cell, &mut fresh_draws);
+                let reused = run_cell_in(&cell, &mut reused_draws, &mut workspace);
+                let bits = |o: &Outcome| o.values.map(f64::to_bits);
+                assert_eq!(
+                    bits(&fresh),
+                    bits(&reused),
+                    "{kind} at N = {n}, replication {replication}"
+                );
+                assert_eq!(fresh.contracted_by_month, reused.contracted_by_month);
+            }
+        }
+    }
+}
