@@ -29,7 +29,8 @@
 //!   months ahead and a sink its total, with running totals of who is in service), `service`
 //!   (a month at every open desk: service, pooling, loss, ageing, running cost), `queue` (work
 //!   in age buckets, onboarding queues), `tally` and `outcome` (the metrics of MODEL.md
-//!   section 8).
+//!   section 8), and `workspace` (the buffers a worker's cells pass on to one another, so a
+//!   cell allocates only its outcome).
 //! - `stats`: accumulators with `add` and `merge`: moments (Welford, Chan), a bounded quantile
 //!   sketch, Student t quantiles.
 //! - `experiment`: plans cells, caches layouts, runs replications in parallel chunks and merges
