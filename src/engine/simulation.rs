@@ -70,7 +70,6 @@ pub(super) struct Simulation<'a> {
     /// Decisions to come as (month, CCG), sorted from `next_decision` on.
     decisions: Vec<(u32, u32)>,
     sorted: Vec<(u32, u32)>,
-    month_counts: Vec<usize>,
     next_decision: usize,
     ready: &'a [u32],
     budget: &'a [f64],
@@ -111,7 +110,6 @@ pub(super) struct CcgBuffers {
     decisions: Vec<(u32, u32)>,
     /// Scratch for ordering the first decisions.
     sorted: Vec<(u32, u32)>,
-    month_counts: Vec<usize>,
     links: Vec<[Link; N_FUNCTIONS]>,
     reprocurements: Vec<u32>,
     price_paid: Vec<Option<f64>>,
@@ -125,23 +123,20 @@ impl CcgBuffers {
     /// Empties the buffers for a cell of `n` CCGs, with an onboarding queue of each of
     /// `slots` (national: one of their sum) and one for the private sector.
     fn reset(mut self, n: usize, slots: &[u64], national_queue: bool, private_slots: u64) -> CcgBuffers {
-        let n_queues = if national_queue { 1 } else { slots.len() };
-        let slots_of = |queue: usize| {
-            if national_queue {
-                slots.iter().sum()
-            } else {
-                slots[queue]
-            }
+        let queues: Vec<u64> = if national_queue {
+            vec![slots.iter().sum()]
+        } else {
+            slots.to_vec()
         };
         // Room for twice a unit's share of the CCGs saves most of the growing.
-        let room = 2 * n.div_ceil(n_queues.max(1));
-        self.onboarding.truncate(n_queues);
-        for (queue, onboarding) in self.onboarding.iter_mut().enumerate() {
-            onboarding.reset(slots_of(queue));
+        let room = 2 * n.div_ceil(queues.len().max(1));
+        self.onboarding.truncate(queues.len());
+        for (queue, &slots) in self.onboarding.iter_mut().zip(&queues) {
+            queue.reset(slots);
         }
         let kept = self.onboarding.len();
         self.onboarding
-            .extend((kept..n_queues).map(|queue| OnboardingQueue::with_capacity(slots_of(queue), room)));
+            .extend(queues[kept..].iter().map(|&s| OnboardingQueue::with_capacity(s, room)));
         self.private_queue.reset(private_slots);
         CcgBuffers {
             onboarding: self.onboarding,
@@ -149,7 +144,6 @@ impl CcgBuffers {
             onboarded: emptied(self.onboarded),
             decisions: emptied(self.decisions),
             sorted: self.sorted,
-            month_counts: self.month_counts,
             links: refill(self.links, n, [Link::Idle; N_FUNCTIONS]),
             reprocurements: refill(self.reprocurements, n, 0),
             price_paid: refill(self.price_paid, n, None),
@@ -195,7 +189,6 @@ impl<'a> Simulation<'a> {
             onboarded: buffers.onboarded,
             decisions: buffers.decisions,
             sorted: buffers.sorted,
-            month_counts: buffers.month_counts,
             next_decision: 0,
             ready: draws.ready(),
             budget: draws.budgets(),
@@ -254,8 +247,11 @@ impl<'a> Simulation<'a> {
             };
             self.links[i] = [link; N_FUNCTIONS];
         }
-        let scratch = (&mut self.sorted, &mut self.month_counts);
-        sort_by_month(&mut self.decisions, scratch, self.cell.params.time.months as usize);
+        sort_by_month(
+            &mut self.decisions,
+            &mut self.sorted,
+            self.cell.params.time.months as usize,
+        );
     }
 
     /// Sets the functions in `mask` of CCG `i` to decide in month `at` (never, if at or after H).
@@ -731,7 +727,6 @@ impl<'a> Simulation<'a> {
             onboarded: self.onboarded,
             decisions: self.decisions,
             sorted: self.sorted,
-            month_counts: self.month_counts,
             links: self.links,
             reprocurements: self.reprocurements,
             price_paid: self.price_paid,
@@ -745,14 +740,9 @@ impl<'a> Simulation<'a> {
 
 /// Sorts decisions `(month, CCG)` listed in CCG order, every month below `months`, by month
 /// and then CCG: a counting sort, stable, so CCG order holds within each month. `scratch`
-/// is swapped in as the sorted list; `next` holds the counts.
-fn sort_by_month(
-    decisions: &mut Vec<(u32, u32)>,
-    (scratch, next): (&mut Vec<(u32, u32)>, &mut Vec<usize>),
-    months: usize,
-) {
-    next.clear();
-    next.resize(months + 1, 0);
+/// is swapped in as the sorted list.
+fn sort_by_month(decisions: &mut Vec<(u32, u32)>, scratch: &mut Vec<(u32, u32)>, months: usize) {
+    let mut next = vec![0usize; months + 1];
     for &(at, _) in decisions.iter() {
         next[at as usize + 1] += 1;
     }
@@ -784,7 +774,7 @@ mod tests {
     #[test]
     fn decisions_sort_by_month_then_ccg() {
         let mut decisions = vec![(4, 0), (2, 1), (4, 2), (0, 3), (2, 4), (5, 5)];
-        sort_by_month(&mut decisions, (&mut Vec::new(), &mut Vec::new()), 6);
+        sort_by_month(&mut decisions, &mut Vec::new(), 6);
         assert_eq!(decisions, vec![(0, 3), (2, 1), (2, 4), (4, 0), (4, 2), (5, 5)]);
     }
 

@@ -4,8 +4,8 @@
 //! CCG), sized by the register and the layout. Allocating and freeing them for each of the
 //! millions of cells of a large study costs more than some of the work they hold, so a
 //! finished cell leaves them here and the next cell the worker runs refills them: after the
-//! first cells a worker allocates only each cell's outcome (and some scratch when a unit
-//! fails).
+//! first cells a worker allocates only a few small vectors a cell (its outcome's monthly
+//! series among them).
 
 use super::routes::RouteBuffers;
 use super::service::Desks;
