@@ -64,22 +64,13 @@ pub(super) struct Simulation<'a> {
     units: UnitBook,
     desks: Desks,
     routes: Routes<'a>,
-    onboarding: Vec<OnboardingQueue>,
-    private_queue: OnboardingQueue,
-    onboarded: Vec<Entry>,
-    /// Decisions to come as (month, CCG), sorted from `next_decision` on.
-    decisions: Vec<(u32, u32)>,
-    sorted: Vec<(u32, u32)>,
+    /// Queues and per-CCG state, in buffers a finished cell leaves to the next.
+    ccgs: CcgBuffers,
+    /// Position in `ccgs.decisions`, sorted from here on.
     next_decision: usize,
     ready: &'a [u32],
     budget: &'a [f64],
     preference: &'a [usize],
-    links: Vec<[Link; N_FUNCTIONS]>,
-    reprocurements: Vec<u32>,
-    price_paid: Vec<Option<f64>>,
-    in_house: Vec<bool>,
-    first_full: Vec<Option<u32>>,
-    contract_months: Vec<f64>,
     contracted: u32,
     month: u32,
     disrupted_until: u32,
@@ -101,12 +92,14 @@ struct OptionFlags {
     shared_overhead: Option<f64>,
 }
 
-/// The per-CCG vectors and queues of a cell, kept for the next cell ([`super::Workspace`]).
+/// The onboarding queues and per-CCG vectors of a cell, kept for the next cell
+/// ([`super::Workspace`]).
 #[derive(Debug, Default)]
 pub(super) struct CcgBuffers {
     onboarding: Vec<OnboardingQueue>,
     private_queue: OnboardingQueue,
     onboarded: Vec<Entry>,
+    /// Decisions to come as (month, CCG).
     decisions: Vec<(u32, u32)>,
     /// Scratch for ordering the first decisions.
     sorted: Vec<(u32, u32)>,
@@ -167,7 +160,7 @@ impl<'a> Simulation<'a> {
         let n = cell.register.len();
         let n_desks = units.desks.len();
         let months = params.time.months as usize;
-        let buffers = workspace.ccgs.take().unwrap_or_default().reset(
+        let ccgs = workspace.ccgs.take().unwrap_or_default().reset(
             n,
             &units.slots,
             cell.option.national_queue(),
@@ -184,21 +177,11 @@ impl<'a> Simulation<'a> {
                 params.costs.distance_cost_per_km,
                 workspace.routes.take(),
             ),
-            onboarding: buffers.onboarding,
-            private_queue: buffers.private_queue,
-            onboarded: buffers.onboarded,
-            decisions: buffers.decisions,
-            sorted: buffers.sorted,
+            ccgs,
             next_decision: 0,
             ready: draws.ready(),
             budget: draws.budgets(),
             preference: draws.preferences(),
-            links: buffers.links,
-            reprocurements: buffers.reprocurements,
-            price_paid: buffers.price_paid,
-            in_house: buffers.in_house,
-            first_full: buffers.first_full,
-            contract_months: buffers.contract_months,
             contracted: 0,
             month: 0,
             disrupted_until: 0,
@@ -240,16 +223,16 @@ impl<'a> Simulation<'a> {
             };
             let at = self.ready[i] + delay;
             let link = if at < self.cell.params.time.months {
-                self.decisions.push((at, i as u32));
+                self.ccgs.decisions.push((at, i as u32));
                 Link::Deciding { at }
             } else {
                 Link::Idle
             };
-            self.links[i] = [link; N_FUNCTIONS];
+            self.ccgs.links[i] = [link; N_FUNCTIONS];
         }
         sort_by_month(
-            &mut self.decisions,
-            &mut self.sorted,
+            &mut self.ccgs.decisions,
+            &mut self.ccgs.sorted,
             self.cell.params.time.months as usize,
         );
     }
@@ -260,15 +243,15 @@ impl<'a> Simulation<'a> {
             // After the first decisions a decision is rare (a failure's): it goes into its
             // place in the schedule.
             let entry = (at, i as u32);
-            let pending = &self.decisions[self.next_decision..];
+            let pending = &self.ccgs.decisions[self.next_decision..];
             let place = self.next_decision + pending.partition_point(|&due| due <= entry);
-            self.decisions.insert(place, entry);
+            self.ccgs.decisions.insert(place, entry);
             Link::Deciding { at }
         } else {
             Link::Idle
         };
         for f in functions_in(mask) {
-            self.links[i][f.index()] = link;
+            self.ccgs.links[i][f.index()] = link;
         }
     }
 
@@ -319,7 +302,7 @@ impl<'a> Simulation<'a> {
     /// Step 2: the decisions due this month, in CCG index order.
     fn decide_month(&mut self, m: u32) {
         let mut last = None;
-        while let Some(&(at, i)) = self.decisions.get(self.next_decision) {
+        while let Some(&(at, i)) = self.ccgs.decisions.get(self.next_decision) {
             if at != m {
                 break;
             }
@@ -331,7 +314,7 @@ impl<'a> Simulation<'a> {
             let i = i as usize;
             let mask = Function::ALL
                 .into_iter()
-                .filter(|f| self.links[i][f.index()] == (Link::Deciding { at: m }))
+                .filter(|f| self.ccgs.links[i][f.index()] == (Link::Deciding { at: m }))
                 .fold(0u8, |mask, f| mask | 1 << f.index());
             if mask != 0 {
                 self.decide(i, mask);
@@ -348,8 +331,8 @@ impl<'a> Simulation<'a> {
             for f in functions_in(mask) {
                 self.start(i, f, Provider::InHouse);
             }
-            self.in_house[i] = true;
-            self.price_paid[i] = Some(self.in_house_price(i));
+            self.ccgs.in_house[i] = true;
+            self.ccgs.price_paid[i] = Some(self.in_house_price(i));
             return;
         }
         if option.procurement(params).is_some() {
@@ -385,7 +368,7 @@ impl<'a> Simulation<'a> {
                 };
                 self.switch_rule(option.choose(&self.market(), &request))
             };
-            self.price_paid[i] = Some(option.price_paid(&self.market(), choice));
+            self.ccgs.price_paid[i] = Some(option.price_paid(&self.market(), choice));
             self.enqueue(i, group, choice);
         }
     }
@@ -394,7 +377,7 @@ impl<'a> Simulation<'a> {
     fn switch_rule(&self, choice: Choice) -> Choice {
         match choice {
             Choice::Unit(unit) if self.flags.switch_rule => {
-                let wait = self.onboarding[self.queue_of(unit)].expected_wait() as f64;
+                let wait = self.ccgs.onboarding[self.queue_of(unit)].expected_wait() as f64;
                 if wait > self.cell.params.choice.switch_wait_months {
                     Choice::Private
                 } else {
@@ -418,42 +401,43 @@ impl<'a> Simulation<'a> {
         match choice {
             Choice::Unit(unit) => {
                 let queue = self.queue_of(unit);
-                self.onboarding[queue].push(Entry {
+                self.ccgs.onboarding[queue].push(Entry {
                     unit: Some(unit),
                     ..entry
                 });
             }
-            Choice::Private => self.private_queue.push(entry),
+            Choice::Private => self.ccgs.private_queue.push(entry),
         }
         for f in functions_in(mask) {
-            self.links[i][f.index()] = Link::Waiting;
+            self.ccgs.links[i][f.index()] = Link::Waiting;
         }
     }
 
     /// Step 3: each queue takes up to its slots; those onboarded are in service next month.
     fn onboard(&mut self) {
         for queue in self
+            .ccgs
             .onboarding
             .iter_mut()
-            .chain(std::iter::once(&mut self.private_queue))
+            .chain(std::iter::once(&mut self.ccgs.private_queue))
         {
-            self.onboarded.extend(queue.take_month());
+            self.ccgs.onboarded.extend(queue.take_month());
         }
-        for entry in &self.onboarded {
+        for entry in &self.ccgs.onboarded {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
             for f in functions_in(entry.mask) {
-                self.links[entry.ccg][f.index()] = Link::Onboarded(provider);
+                self.ccgs.links[entry.ccg][f.index()] = Link::Onboarded(provider);
             }
         }
     }
 
     /// Puts last month's onboarded CCG-functions in service (unless their unit failed since).
     fn start_onboarded(&mut self) {
-        let onboarded = std::mem::take(&mut self.onboarded);
+        let onboarded = std::mem::take(&mut self.ccgs.onboarded);
         for entry in &onboarded {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
             let starting = functions_in(entry.mask)
-                .filter(|f| self.links[entry.ccg][f.index()] == Link::Onboarded(provider))
+                .filter(|f| self.ccgs.links[entry.ccg][f.index()] == Link::Onboarded(provider))
                 .fold(0u8, |mask, f| mask | 1 << f.index());
             match provider {
                 Provider::Unit(unit) => self.start_with_unit(entry.ccg, starting, unit),
@@ -464,8 +448,8 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
-        self.onboarded = onboarded;
-        self.onboarded.clear();
+        self.ccgs.onboarded = onboarded;
+        self.ccgs.onboarded.clear();
     }
 
     /// Puts CCG-function `(i, f)` in service with `provider` from the current month.
@@ -477,7 +461,7 @@ impl<'a> Simulation<'a> {
                 monthly_cost: self.in_house_annual(i, f) / 12.0,
             },
         };
-        self.links[i][f.index()] = Link::Serving(provider);
+        self.ccgs.links[i][f.index()] = Link::Serving(provider);
         let full = self.routes.start(i, f.index(), service, self.month as usize);
         self.record_full(i, full);
     }
@@ -488,7 +472,7 @@ impl<'a> Simulation<'a> {
         let km = self.distance(i, unit);
         let population = self.cell.populations[i];
         for f in functions_in(mask) {
-            self.links[i][f.index()] = Link::Serving(Provider::Unit(unit));
+            self.ccgs.links[i][f.index()] = Link::Serving(Provider::Unit(unit));
             let desk = self.units.desk_of[unit][f.index()] as usize;
             let service = Service::Desk { desk, km, population };
             let full = self.routes.start(i, f.index(), service, self.month as usize);
@@ -499,8 +483,8 @@ impl<'a> Simulation<'a> {
 
     /// Records the month CCG `i` first has all four functions in service, once `full`.
     fn record_full(&mut self, i: usize, full: bool) {
-        if full && self.first_full[i].is_none() {
-            self.first_full[i] = Some(self.month);
+        if full && self.ccgs.first_full[i].is_none() {
+            self.ccgs.first_full[i] = Some(self.month);
             self.contracted += 1;
         }
     }
@@ -595,12 +579,12 @@ impl<'a> Simulation<'a> {
             }
         }
         let queue = self.queue_of(unit);
-        let waiting = self.onboarding[queue].drain_all().to_vec();
-        let mut moved = vec![(0u8, 0u8); self.links.len()];
+        let waiting = self.ccgs.onboarding[queue].drain_all().to_vec();
+        let mut moved = vec![(0u8, 0u8); self.ccgs.links.len()];
         for entry in waiting {
             moved[entry.ccg].1 |= entry.mask;
         }
-        for (i, links) in self.links.iter().enumerate() {
+        for (i, links) in self.ccgs.links.iter().enumerate() {
             for f in Function::ALL {
                 match links[f.index()] {
                     Link::Serving(Provider::Unit(u)) if u == unit => moved[i].0 |= 1 << f.index(),
@@ -632,8 +616,8 @@ impl<'a> Simulation<'a> {
     fn redecision_delay(&mut self, i: usize) -> u32 {
         match self.cell.option.procurement(self.cell.params) {
             Some(tri) => {
-                let count = self.reprocurements[i];
-                self.reprocurements[i] += 1;
+                let count = self.ccgs.reprocurements[i];
+                self.ccgs.reprocurements[i] += 1;
                 tri.months(self.draws.reprocurement(i, count)).max(1)
             }
             None => 1,
@@ -665,7 +649,7 @@ impl<'a> Simulation<'a> {
         let residual: f64 = residual_by_function.iter().sum();
         let cell = self.cell;
         let params = cell.params;
-        let n = self.links.len() as f64;
+        let n = self.ccgs.links.len() as f64;
         let overridden = if cell.option.honours_preferences() {
             0
         } else {
@@ -675,16 +659,18 @@ impl<'a> Simulation<'a> {
                 .count()
         };
         let over_budget = self
+            .ccgs
             .price_paid
             .iter()
             .zip(self.budget)
             .filter(|(paid, budget)| paid.is_some_and(|p| p > **budget))
             .count();
-        let mut contract_months = std::mem::take(&mut self.contract_months);
-        contract_months.extend(
-            (0..self.links.len())
-                .filter(|&i| !self.in_house[i])
-                .filter_map(|i| self.first_full[i].map(|m| f64::from(m) - f64::from(self.ready[i]))),
+        let ccgs = &mut self.ccgs;
+        let ready = self.ready;
+        ccgs.contract_months.extend(
+            (0..ccgs.links.len())
+                .filter(|&i| !ccgs.in_house[i])
+                .filter_map(|i| ccgs.first_full[i].map(|m| f64::from(m) - f64::from(ready[i]))),
         );
         let tally = &mut self.tally;
         let mut values = [f64::NAN; N_METRICS];
@@ -698,7 +684,7 @@ impl<'a> Simulation<'a> {
         let demand = tally.demand.iter().sum::<f64>();
         values[Metric::ResidualShare as usize] = residual / demand;
         values[Metric::UncontractedAtGoLive as usize] = f64::from(tally.uncontracted_at_go_live);
-        values[Metric::MonthsToContract as usize] = mean(&contract_months);
+        values[Metric::MonthsToContract as usize] = mean(&self.ccgs.contract_months);
         values[Metric::PreferenceOverridden as usize] = overridden as f64 / n;
         values[Metric::OverBudgetShare as usize] = over_budget as f64 / n;
         values[Metric::FailuresCheckpoint as usize] = f64::from(tally.failures_checkpoint);
@@ -721,19 +707,7 @@ impl<'a> Simulation<'a> {
         workspace.units = Some(self.units);
         workspace.desks = Some(self.desks);
         workspace.routes = Some(self.routes.into_buffers());
-        workspace.ccgs = Some(CcgBuffers {
-            onboarding: self.onboarding,
-            private_queue: self.private_queue,
-            onboarded: self.onboarded,
-            decisions: self.decisions,
-            sorted: self.sorted,
-            links: self.links,
-            reprocurements: self.reprocurements,
-            price_paid: self.price_paid,
-            in_house: self.in_house,
-            first_full: self.first_full,
-            contract_months,
-        });
+        workspace.ccgs = Some(self.ccgs);
         outcome
     }
 }
