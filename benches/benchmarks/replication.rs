@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use csu_sim::delivery::{OptionKind, build};
-use csu_sim::engine::{Cell, ReplicationDraws, Workspace, run_cell_in};
+use csu_sim::engine::{Cell, ReplicationDraws, Workspace, prepare_draws, run_cell_in};
 use csu_sim::model::{Layout, Params, Register};
 
 fn replication_per_option(c: &mut Criterion) {
@@ -31,9 +31,7 @@ fn replication_per_option(c: &mut Criterion) {
                     for _ in 0..iters {
                         replication += 1;
                         draws.redraw(replication);
-                        draws.prepare_demand(0.15, 0.10, 6, &cell.populations);
-                        draws.prepare_budgets(params.choice.budget_mean, params.choice.budget_cv);
-                        draws.prepare_choices(&params.time, &params.choice.preferences, register.ccgs());
+                        prepare_draws(&cell, &mut draws);
                         let start = Instant::now();
                         black_box(run_cell_in(&cell, &mut draws, &mut workspace));
                         elapsed += start.elapsed();

@@ -57,6 +57,16 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// Transforms the replication's CCG draws into the demand, budgets and choices of the cell's
+/// parameters; a later cell with the same parameters finds them made.
+pub fn prepare_draws(cell: &Cell, draws: &mut ReplicationDraws) {
+    let (params, demand) = (cell.params, &cell.params.demand);
+    let go_live = params.time.go_live_month as usize;
+    draws.prepare_demand(demand.cv_level, demand.cv_month, go_live, &cell.populations);
+    draws.prepare_budgets(params.choice.budget_mean, params.choice.budget_cv);
+    draws.prepare_choices(&params.time, &params.choice.preferences, cell.register.ccgs());
+}
+
 /// Runs one replication of one cell.
 ///
 /// `draws` must cover the register's CCGs and at least `params.time.months` months; unit
@@ -68,11 +78,7 @@ pub fn run_cell(cell: &Cell, draws: &mut ReplicationDraws) -> Outcome {
 /// Runs one replication of one cell as [`run_cell`] does, in the buffers `workspace` kept
 /// from the cells run in it before (the same results, without allocating them again).
 pub fn run_cell_in(cell: &Cell, draws: &mut ReplicationDraws, workspace: &mut Workspace) -> Outcome {
-    let demand = &cell.params.demand;
-    let go_live = cell.params.time.go_live_month as usize;
-    draws.prepare_demand(demand.cv_level, demand.cv_month, go_live, &cell.populations);
-    draws.prepare_budgets(cell.params.choice.budget_mean, cell.params.choice.budget_cv);
-    draws.prepare_choices(&cell.params.time, &cell.params.choice.preferences, cell.register.ccgs());
+    prepare_draws(cell, draws);
     let units = units::UnitBook::new(
         cell.option,
         cell.layout,

@@ -78,6 +78,8 @@ impl UnitBook {
         let sharing = option.shared_overhead(params).is_some();
         let cost_dist = MeanOneLogNormal::new(params.costs.cost_cv);
         let risk = &params.risk;
+        let threshold = risk.p_fail_annual / 12.0;
+        let go_live = params.time.go_live_month as usize;
         for (unit_idx, unit) in layout.units().iter().enumerate() {
             let mut weak = false;
             if option.units_can_fail() {
@@ -87,8 +89,6 @@ impl UnitBook {
                     book.open[unit_idx] = false;
                     book.failed_checkpoint += 1;
                 }
-                let threshold = risk.p_fail_annual / 12.0;
-                let go_live = params.time.go_live_month as usize;
                 let months = &draws.monthly_failure(fate.slot)[..params.time.months as usize];
                 if let Some(offset) = months[go_live.min(months.len())..].iter().position(|&u| u < threshold) {
                     book.failures.push(((go_live + offset) as u32, unit_idx));
