@@ -88,11 +88,11 @@ pub fn age(queue: &mut [f64]) -> f64 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// CCG index.
-    pub ccg: usize,
+    pub ccg: u32,
     /// Function bit mask.
     pub mask: u8,
     /// Unit number, or `None` for the private sector.
-    pub unit: Option<usize>,
+    pub unit: Option<u32>,
 }
 
 /// A FIFO onboarding queue that takes up to `slots` entries a month (section 4).
@@ -226,7 +226,7 @@ mod tests {
             });
         }
         assert_eq!(queue.expected_wait(), 3);
-        let first: Vec<usize> = queue.take_month().iter().map(|e| e.ccg).collect();
+        let first: Vec<u32> = queue.take_month().iter().map(|e| e.ccg).collect();
         assert_eq!(first, vec![0, 1]);
         assert_eq!(queue.len(), 3);
     }

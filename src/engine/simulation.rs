@@ -20,7 +20,7 @@ use crate::model::{Function, LayoutKind, N_FUNCTIONS};
 /// Who serves a CCG-function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Provider {
-    Unit(usize),
+    Unit(u32),
     Private,
     InHouse,
 }
@@ -394,7 +394,7 @@ impl<'a> Simulation<'a> {
 
     fn enqueue(&mut self, i: usize, mask: u8, choice: Choice) {
         let entry = Entry {
-            ccg: i,
+            ccg: i as u32,
             mask,
             unit: None,
         };
@@ -402,7 +402,7 @@ impl<'a> Simulation<'a> {
             Choice::Unit(unit) => {
                 let queue = self.queue_of(unit);
                 self.ccgs.onboarding[queue].push(Entry {
-                    unit: Some(unit),
+                    unit: Some(unit as u32),
                     ..entry
                 });
             }
@@ -426,7 +426,7 @@ impl<'a> Simulation<'a> {
         for entry in &self.ccgs.onboarded {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
             for f in functions_in(entry.mask) {
-                self.ccgs.links[entry.ccg][f.index()] = Link::Onboarded(provider);
+                self.ccgs.links[entry.ccg as usize][f.index()] = Link::Onboarded(provider);
             }
         }
     }
@@ -436,14 +436,15 @@ impl<'a> Simulation<'a> {
         let onboarded = std::mem::take(&mut self.ccgs.onboarded);
         for entry in &onboarded {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
+            let ccg = entry.ccg as usize;
             let starting = functions_in(entry.mask)
-                .filter(|f| self.ccgs.links[entry.ccg][f.index()] == Link::Onboarded(provider))
+                .filter(|f| self.ccgs.links[ccg][f.index()] == Link::Onboarded(provider))
                 .fold(0u8, |mask, f| mask | 1 << f.index());
             match provider {
-                Provider::Unit(unit) => self.start_with_unit(entry.ccg, starting, unit),
+                Provider::Unit(unit) => self.start_with_unit(ccg, starting, unit as usize),
                 Provider::Private | Provider::InHouse => {
                     for f in functions_in(starting) {
-                        self.start(entry.ccg, f, provider);
+                        self.start(ccg, f, provider);
                     }
                 }
             }
@@ -455,7 +456,7 @@ impl<'a> Simulation<'a> {
     /// Puts CCG-function `(i, f)` in service with `provider` from the current month.
     fn start(&mut self, i: usize, f: Function, provider: Provider) {
         let service = match provider {
-            Provider::Unit(unit) => return self.start_with_unit(i, 1 << f.index(), unit),
+            Provider::Unit(unit) => return self.start_with_unit(i, 1 << f.index(), unit as usize),
             Provider::Private => Service::Private,
             Provider::InHouse => Service::InHouse {
                 monthly_cost: self.in_house_annual(i, f) / 12.0,
@@ -472,7 +473,7 @@ impl<'a> Simulation<'a> {
         let km = self.distance(i, unit);
         let population = self.cell.populations[i];
         for f in functions_in(mask) {
-            self.ccgs.links[i][f.index()] = Link::Serving(Provider::Unit(unit));
+            self.ccgs.links[i][f.index()] = Link::Serving(Provider::Unit(unit as u32));
             let desk = self.units.desk_of[unit][f.index()] as usize;
             let service = Service::Desk { desk, km, population };
             let full = self.routes.start(i, f.index(), service, self.month as usize);
@@ -582,14 +583,14 @@ impl<'a> Simulation<'a> {
         let waiting = self.ccgs.onboarding[queue].drain_all().to_vec();
         let mut moved = vec![(0u8, 0u8); self.ccgs.links.len()];
         for entry in waiting {
-            moved[entry.ccg].1 |= entry.mask;
+            moved[entry.ccg as usize].1 |= entry.mask;
         }
         for (i, links) in self.ccgs.links.iter().enumerate() {
             for f in Function::ALL {
                 match links[f.index()] {
-                    Link::Serving(Provider::Unit(u)) if u == unit => moved[i].0 |= 1 << f.index(),
+                    Link::Serving(Provider::Unit(u)) if u as usize == unit => moved[i].0 |= 1 << f.index(),
                     // A CCG onboarded this month counts as still waiting (section 7 fine print).
-                    Link::Onboarded(Provider::Unit(u)) if u == unit => moved[i].1 |= 1 << f.index(),
+                    Link::Onboarded(Provider::Unit(u)) if u as usize == unit => moved[i].1 |= 1 << f.index(),
                     _ => {}
                 }
             }
