@@ -43,11 +43,10 @@
 //!
 //! - Nothing outside `cli` and `output` touches files, stdout, the clock, the environment or
 //!   OS entropy. The engine never prints.
-//! - Results are identical for any thread count: every draw comes from a ChaCha8 stream keyed
-//!   by seed, purpose and entity with the replication as stream id, or from a generator seeded
-//!   by one (MODEL.md section 10;
-//!   `engine::rng`, `engine::draws`), never from a shared generator, and accumulators are
-//!   merged sequentially in replication order.
+//! - Results are identical for any thread count: every draw comes from a stream keyed by seed,
+//!   replication, purpose and entity (MODEL.md section 10; `engine::rng`, `engine::draws`),
+//!   never from a shared generator, and accumulators are merged sequentially in replication
+//!   order.
 //! - The same replication index gives every option, N and sweep point the same CCG draws
 //!   (common random numbers), and a unit on the same site the same cost and fate draws.
 //! - Memory does not grow with the number of replications: outcomes are merged chunk by chunk,

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use csu_sim::delivery::{OptionKind, build};
-use csu_sim::engine::{Cell, ReplicationDraws, Workspace, prepare_draws, run_cell_in};
+use csu_sim::engine::{Cell, ReplicationDraws, Workspace, prepare_draws, rng, run_cell_in};
 use csu_sim::model::{Layout, Params, Register};
 
 fn replication_per_option(c: &mut Criterion) {
@@ -41,6 +41,15 @@ fn replication_per_option(c: &mut Criterion) {
             });
         }
     }
+    // A unit's fate: open its stream, draw the checkpoint, weakness and 30 monthly uniforms.
+    let mut site = 0;
+    group.bench_function("fate_stream", |b| {
+        b.iter(|| {
+            site += 1;
+            let mut rng = rng::stream(1, 0, rng::Purpose::Fate, (site, 0));
+            (0..32).map(|_| rng::uniform(&mut rng)).sum::<f64>()
+        })
+    });
     group.bench_function("draws", |b| b.iter(|| ReplicationDraws::new(1, 0, register.len(), 30)));
     let populations = register.populations();
     group.bench_function("draws_with_demand", |b| {

@@ -20,7 +20,7 @@
 //! reused from one replication to the next ([`ReplicationDraws::redraw`]), so a worker
 //! allocates them once.
 
-use super::rng::{MeanOneLogNormal, Purpose, SimRng, bulk_stream, normal, stream, uniform};
+use super::rng::{MeanOneLogNormal, Purpose, SimRng, normal, stream, uniform};
 use crate::model::params::TimeParams;
 use crate::model::{Ccg, N_FUNCTIONS};
 
@@ -226,7 +226,7 @@ impl ReplicationDraws {
         }
         let (base, noise) = factors.split_at_mut(cells);
         for m in go_live..months {
-            let mut rng = bulk_stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
+            let mut rng = stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
             let month = &mut noise[m * cells..(m + 1) * cells];
             for z in month.iter_mut() {
                 *z = normal(&mut rng);
