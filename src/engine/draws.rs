@@ -20,7 +20,7 @@
 //! reused from one replication to the next ([`ReplicationDraws::redraw`]), so a worker
 //! allocates them once.
 
-use super::rng::{MeanOneLogNormal, Purpose, SimRng, normal, stream, uniform};
+use super::rng::{MeanOneLogNormal, Purpose, SimRng, fill_normal, fill_uniform, stream, uniform};
 use crate::model::params::TimeParams;
 use crate::model::{Ccg, N_FUNCTIONS};
 
@@ -135,11 +135,11 @@ fn sequence(
     (seed, replication): (u64, u64),
     purpose: Purpose,
     count: usize,
-    draw: fn(&mut SimRng) -> f64,
+    fill: fn(&mut SimRng, &mut [f64]),
 ) {
-    let mut rng = stream(seed, replication, purpose, (0, 0));
     values.clear();
-    values.extend((0..count).map(|_| draw(&mut rng)));
+    values.resize(count, 0.0);
+    fill(&mut stream(seed, replication, purpose, (0, 0)), values);
 }
 
 impl ReplicationDraws {
@@ -180,12 +180,18 @@ impl ReplicationDraws {
         self.replication = replication;
         let key = (self.seed, replication);
         let n_ccgs = self.n_ccgs;
-        sequence(&mut self.wave, key, Purpose::Wave, n_ccgs, uniform);
-        sequence(&mut self.preference, key, Purpose::Preference, n_ccgs, uniform);
-        sequence(&mut self.budget, key, Purpose::Budget, n_ccgs, normal);
-        sequence(&mut self.procurement, key, Purpose::Procurement, n_ccgs, uniform);
-        sequence(&mut self.systemic, key, Purpose::Systemic, self.months, uniform);
-        sequence(&mut self.level, key, Purpose::DemandLevel, n_ccgs * N_FUNCTIONS, normal);
+        sequence(&mut self.wave, key, Purpose::Wave, n_ccgs, fill_uniform);
+        sequence(&mut self.preference, key, Purpose::Preference, n_ccgs, fill_uniform);
+        sequence(&mut self.budget, key, Purpose::Budget, n_ccgs, fill_normal);
+        sequence(&mut self.procurement, key, Purpose::Procurement, n_ccgs, fill_uniform);
+        sequence(&mut self.systemic, key, Purpose::Systemic, self.months, fill_uniform);
+        sequence(
+            &mut self.level,
+            key,
+            Purpose::DemandLevel,
+            n_ccgs * N_FUNCTIONS,
+            fill_normal,
+        );
         self.demand.key = (f64::NAN, f64::NAN, 0);
         self.budgets.0 = f64::NAN;
         self.choices.key = None;
@@ -228,9 +234,7 @@ impl ReplicationDraws {
         for m in go_live..months {
             let mut rng = stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
             let month = &mut noise[m * cells..(m + 1) * cells];
-            for z in month.iter_mut() {
-                *z = normal(&mut rng);
-            }
+            fill_normal(&mut rng, month);
             month_dist.transform_in_place(month);
         }
         let width = months.max(1) * BLOCK;
@@ -332,7 +336,9 @@ impl ReplicationDraws {
         let (seed, replication) = (self.seed, self.replication);
         let pairs = self.unit_cost[site].get_or_insert_with(|| {
             let mut rng = stream(seed, replication, Purpose::UnitCost, (site as u64, 0));
-            std::array::from_fn(|_| [normal(&mut rng), normal(&mut rng)])
+            let mut z = [0.0; 2 * N_FUNCTIONS];
+            fill_normal(&mut rng, &mut z);
+            std::array::from_fn(|f| [z[2 * f], z[2 * f + 1]])
         });
         pairs[function]
     }

@@ -13,6 +13,7 @@ mod simulation;
 mod tally;
 pub mod units;
 mod workspace;
+mod ziggurat;
 
 pub use draws::ReplicationDraws;
 pub use outcome::{Metric, N_METRICS, Outcome, WorkLedger};

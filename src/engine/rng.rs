@@ -10,9 +10,10 @@
 //! site's costs), so opening one must be cheap: a unit's fate (open, 32 uniforms) takes 53 ns,
 //! where a keyed ChaCha8 stream took 128 (benchmark `replication/fate_stream`).
 
-use rand::{Rng, RngExt, SeedableRng};
-use rand_distr::StandardNormal;
+use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::ziggurat::standard_normal;
 
 /// The simulator's generator: Xoshiro256++ (256 bits of state, period 2^256 - 1), which
 /// passes the BigCrush and PractRand batteries, named and portable.
@@ -75,10 +76,29 @@ pub fn uniform(rng: &mut SimRng) -> f64 {
     rng.random::<f64>()
 }
 
-/// Returns a standard normal draw (ziggurat).
-#[inline]
-pub fn normal<R: Rng>(rng: &mut R) -> f64 {
-    rng.sample(StandardNormal)
+/// Replaces `values` with consecutive uniform draws in [0, 1).
+pub fn fill_uniform(rng: &mut SimRng, values: &mut [f64]) {
+    for x in values {
+        *x = uniform(rng);
+    }
+}
+
+/// Replaces `values` with consecutive standard normal draws (ziggurat; see [`super::ziggurat`]).
+pub fn fill_normal(rng: &mut SimRng, values: &mut [f64]) {
+    // A local copy of the generator stays in registers through the loop.
+    let mut local = rng.clone();
+    for x in values {
+        *x = standard_normal(&mut local);
+    }
+    *rng = local;
+}
+
+/// Returns a standard normal draw, as [`fill_normal`] draws them.
+#[cfg(test)]
+fn normal(rng: &mut SimRng) -> f64 {
+    let mut z = [0.0];
+    fill_normal(rng, &mut z);
+    z[0]
 }
 
 /// A lognormal distribution with mean 1 and coefficient of variation `cv` (section 6):
