@@ -38,8 +38,12 @@ pub struct Layout {
     units: Vec<Unit>,
     planned: Vec<[u32; N_FUNCTIONS]>,
     qplan: Vec<[f64; N_FUNCTIONS]>,
-    by_distance: Vec<Vec<u32>>,
-    by_distance_of_function: Vec<[Vec<u32>; N_FUNCTIONS]>,
+    /// Every unit by distance from each CCG, a row of `units.len()` per CCG.
+    by_distance: Vec<u32>,
+    /// Teams only: each CCG's row of `by_distance` regrouped by function, the teams of
+    /// function `f` at `function_span[f]..function_span[f + 1]` of the row.
+    by_function: Vec<u32>,
+    function_span: [usize; N_FUNCTIONS + 1],
     /// Distance of every CCG to every unit's site, CCG by CCG \[km\].
     km: Vec<f64>,
 }
@@ -65,9 +69,17 @@ impl Layout {
         let mut km = Vec::with_capacity(register.len() * units.len());
         let mut planned = Vec::with_capacity(register.len());
         let mut qplan = vec![[0.0; N_FUNCTIONS]; units.len()];
-        let mut by_distance = Vec::with_capacity(register.len());
-        let mut by_distance_of_function =
-            Vec::with_capacity(if kind == LayoutKind::Teams { register.len() } else { 0 });
+        let mut by_distance = Vec::with_capacity(register.len() * units.len());
+        let mut by_function = Vec::with_capacity(if kind == LayoutKind::Teams {
+            by_distance.capacity()
+        } else {
+            0
+        });
+        let mut function_span = [0; N_FUNCTIONS + 1];
+        for f in Function::ALL {
+            let teams = units.iter().filter(|u| u.function == Some(f)).count();
+            function_span[f.index() + 1] = function_span[f.index()] + teams;
+        }
         for (i, ccg) in register.ccgs().iter().enumerate() {
             let row = distances.row(i);
             km.extend(units.iter().map(|u| row[u.site]));
@@ -86,16 +98,11 @@ impl Layout {
             }
             planned.push(nearest);
             if kind == LayoutKind::Teams {
-                let of_function = |f: Function| {
-                    order
-                        .iter()
-                        .copied()
-                        .filter(|&u| units[u as usize].provides(f))
-                        .collect()
-                };
-                by_distance_of_function.push(Function::ALL.map(of_function));
+                for f in Function::ALL {
+                    by_function.extend(order.iter().filter(|&&u| units[u as usize].provides(f)));
+                }
             }
-            by_distance.push(order);
+            by_distance.extend(order);
         }
         Layout {
             kind,
@@ -103,7 +110,8 @@ impl Layout {
             planned,
             qplan,
             by_distance,
-            by_distance_of_function,
+            by_function,
+            function_span,
             km,
         }
     }
@@ -141,20 +149,25 @@ impl Layout {
 
     /// Returns every unit in order of distance from CCG `ccg`, ties by unit number.
     pub fn by_distance(&self, ccg: usize) -> &[u32] {
-        &self.by_distance[ccg]
+        let n = self.units.len();
+        &self.by_distance[ccg * n..(ccg + 1) * n]
     }
 
     /// Returns the units providing function `f` in order of distance from CCG `ccg`.
     pub fn by_distance_of_function(&self, ccg: usize, f: Function) -> &[u32] {
         match self.kind {
-            LayoutKind::Sites => &self.by_distance[ccg],
-            LayoutKind::Teams => &self.by_distance_of_function[ccg][f.index()],
+            LayoutKind::Sites => self.by_distance(ccg),
+            LayoutKind::Teams => {
+                let row = ccg * self.units.len();
+                let span = &self.function_span;
+                &self.by_function[row + span[f.index()]..row + span[f.index() + 1]]
+            }
         }
     }
 
-    /// Returns the number of teams per function (1 per function for sites).
+    /// Returns the number of teams per function (0 for sites, whose units are not teams).
     pub fn teams_per_function(&self) -> [usize; N_FUNCTIONS] {
-        Function::ALL.map(|f| self.units.iter().filter(|u| u.function == Some(f)).count())
+        Function::ALL.map(|f| self.function_span[f.index() + 1] - self.function_span[f.index()])
     }
 }
 
