@@ -44,16 +44,18 @@ enum Link {
 #[cfg(test)]
 const ALL_MASK: u8 = (1 << N_FUNCTIONS) - 1;
 
-/// Iterates over the functions whose bit is set in `mask`, in section 1 order.
+/// Iterates over the indices of the functions whose bit is set in `mask`, in section 1 order.
 ///
 /// A loop over the set bits, not a filter over all four functions: a filter's branch on each
 /// bit mispredicts whenever masks vary, as a network's one-function masks do.
-fn functions_in(mask: u8) -> impl Iterator<Item = Function> {
+fn functions_in(mask: u8) -> impl Iterator<Item = usize> {
     let mut bits = mask & ((1 << N_FUNCTIONS) - 1);
     std::iter::from_fn(move || {
-        let f = bits.trailing_zeros() as usize;
-        bits &= bits.wrapping_sub(1);
-        Function::ALL.get(f).copied()
+        (bits != 0).then(|| {
+            let f = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            f
+        })
     })
 }
 
@@ -251,7 +253,7 @@ impl<'a> Simulation<'a> {
             Link::Idle
         };
         for f in functions_in(mask) {
-            self.ccgs.links[i][f.index()] = link;
+            self.ccgs.links[i][f] = link;
         }
     }
 
@@ -344,14 +346,16 @@ impl<'a> Simulation<'a> {
             LayoutKind::Sites => {
                 groups[0] = (
                     mask,
-                    functions_in(mask).next().unwrap_or(Function::BusinessIntelligence),
+                    functions_in(mask)
+                        .next()
+                        .map_or(Function::BusinessIntelligence, |f| Function::ALL[f]),
                 );
                 1
             }
             LayoutKind::Teams => {
                 let mut count = 0;
                 for f in functions_in(mask) {
-                    groups[count] = (1 << f.index(), f);
+                    groups[count] = (1 << f, Function::ALL[f]);
                     count += 1;
                 }
                 count
@@ -409,7 +413,7 @@ impl<'a> Simulation<'a> {
             Choice::Private => self.ccgs.private_queue.push(entry),
         }
         for f in functions_in(mask) {
-            self.ccgs.links[i][f.index()] = Link::Waiting;
+            self.ccgs.links[i][f] = Link::Waiting;
         }
     }
 
@@ -426,7 +430,7 @@ impl<'a> Simulation<'a> {
         for entry in &self.ccgs.onboarded {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
             for f in functions_in(entry.mask) {
-                self.ccgs.links[entry.ccg as usize][f.index()] = Link::Onboarded(provider);
+                self.ccgs.links[entry.ccg as usize][f] = Link::Onboarded(provider);
             }
         }
     }
@@ -438,8 +442,8 @@ impl<'a> Simulation<'a> {
             let provider = entry.unit.map_or(Provider::Private, Provider::Unit);
             let ccg = entry.ccg as usize;
             let starting = functions_in(entry.mask)
-                .filter(|f| self.ccgs.links[ccg][f.index()] == Link::Onboarded(provider))
-                .fold(0u8, |mask, f| mask | 1 << f.index());
+                .filter(|&f| self.ccgs.links[ccg][f] == Link::Onboarded(provider))
+                .fold(0u8, |mask, f| mask | 1 << f);
             match provider {
                 Provider::Unit(unit) => self.start_with_unit(ccg, starting, unit as usize),
                 Provider::Private | Provider::InHouse => {
@@ -453,17 +457,18 @@ impl<'a> Simulation<'a> {
         self.ccgs.onboarded.clear();
     }
 
-    /// Puts CCG-function `(i, f)` in service with `provider` from the current month.
-    fn start(&mut self, i: usize, f: Function, provider: Provider) {
+    /// Puts CCG-function `(i, f)` (a function index) in service with `provider` from the
+    /// current month.
+    fn start(&mut self, i: usize, f: usize, provider: Provider) {
         let service = match provider {
-            Provider::Unit(unit) => return self.start_with_unit(i, 1 << f.index(), unit as usize),
+            Provider::Unit(unit) => return self.start_with_unit(i, 1 << f, unit as usize),
             Provider::Private => Service::Private,
             Provider::InHouse => Service::InHouse {
-                monthly_cost: self.in_house_annual(i, f) / 12.0,
+                monthly_cost: self.in_house_annual(i, Function::ALL[f]) / 12.0,
             },
         };
-        self.ccgs.links[i][f.index()] = Link::Serving(provider);
-        let full = self.routes.start(i, f.index(), service, self.month as usize);
+        self.ccgs.links[i][f] = Link::Serving(provider);
+        let full = self.routes.start(i, f, service, self.month as usize);
         self.record_full(i, full);
     }
 
@@ -473,10 +478,10 @@ impl<'a> Simulation<'a> {
         let km = self.distance(i, unit);
         let population = self.cell.populations[i];
         for f in functions_in(mask) {
-            self.ccgs.links[i][f.index()] = Link::Serving(Provider::Unit(unit as u32));
-            let desk = self.units.desk_of[unit][f.index()] as usize;
+            self.ccgs.links[i][f] = Link::Serving(Provider::Unit(unit as u32));
+            let desk = self.units.desk_of[unit][f] as usize;
             let service = Service::Desk { desk, km, population };
-            let full = self.routes.start(i, f.index(), service, self.month as usize);
+            let full = self.routes.start(i, f, service, self.month as usize);
             self.desks.population_changed(desk);
             self.record_full(i, full);
         }
@@ -604,8 +609,8 @@ impl<'a> Simulation<'a> {
             self.tally.transition += transition * population * f64::from(serving.count_ones()) / N_FUNCTIONS as f64;
             let km = self.distance(i, unit);
             for f in functions_in(serving) {
-                let desk = self.units.desk_of[unit][f.index()] as usize;
-                self.routes.fail(i, f.index(), desk, km, population, m as usize + 1);
+                let desk = self.units.desk_of[unit][f] as usize;
+                self.routes.fail(i, f, desk, km, population, m as usize + 1);
                 self.desks.population_changed(desk);
             }
             let at = m + self.redecision_delay(i);
@@ -755,8 +760,11 @@ mod tests {
 
     #[test]
     fn masks_list_their_functions() {
-        let listed: Vec<Function> = functions_in(0b1010).collect();
-        assert_eq!(listed, vec![Function::ClinicalProcurement, Function::Communications]);
+        let listed: Vec<usize> = functions_in(0b1010).collect();
+        assert_eq!(
+            listed,
+            vec![Function::ClinicalProcurement.index(), Function::Communications.index()]
+        );
         assert_eq!(functions_in(ALL_MASK).count(), 4);
     }
 }
