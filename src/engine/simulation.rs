@@ -361,18 +361,20 @@ impl<'a> Simulation<'a> {
                 count
             }
         };
+        let budget = self.budget[i];
         for &(group, function) in &groups[..n_groups] {
+            let market = self.market();
             let choice = if wants_private {
                 Choice::Private
             } else {
                 let request = Request {
                     ccg: i,
-                    budget: self.budget[i],
+                    budget,
                     function,
                 };
-                self.switch_rule(option.choose(&self.market(), &request))
+                self.switch_rule(option.choose(&market, &request))
             };
-            self.ccgs.price_paid[i] = Some(option.price_paid(&self.market(), choice));
+            self.ccgs.price_paid[i] = Some(option.price_paid(&market, choice));
             self.enqueue(i, group, choice);
         }
     }
