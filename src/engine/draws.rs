@@ -94,9 +94,8 @@ pub struct Demand {
     key: (f64, f64, usize),
     months: usize,
     work: Vec<f64>,
-    /// Laid out as `work`: each row's sum up to and including the month, added month by month
-    /// from go-live (the order `between` adds in, so both give the same bits).
-    cumulative: Vec<f64>,
+    /// Each row's sum from go-live to the horizon, added month by month.
+    totals: Vec<f64>,
 }
 
 impl Demand {
@@ -109,9 +108,9 @@ impl Demand {
     /// Returns the demand of CCG-function `cf` over months `from..to`, added month by month.
     #[inline]
     pub fn between(&self, cf: usize, from: usize, to: usize) -> f64 {
-        // Months before go-live hold 0, so a span reaching back to them is a running sum.
-        if from <= self.key.2 && from < to {
-            self.cumulative[cf * self.months + to - 1]
+        // Months before go-live hold 0, so a span reaching back to them has the row's total.
+        if to == self.months && from <= self.key.2 {
+            self.totals[cf]
         } else {
             self.row(cf)[from..to].iter().sum()
         }
@@ -119,7 +118,7 @@ impl Demand {
 
     /// Returns the demand of function `f` in months before `horizon`, all CCGs.
     pub fn total(&self, f: usize, horizon: usize) -> f64 {
-        let rows = (f..self.work.len() / self.months.max(1)).step_by(N_FUNCTIONS);
+        let rows = (f..self.totals.len()).step_by(N_FUNCTIONS);
         rows.map(|cf| self.between(cf, 0, horizon.min(self.months))).sum()
     }
 
@@ -165,7 +164,7 @@ impl ReplicationDraws {
                 key: (f64::NAN, f64::NAN, 0),
                 months,
                 work: vec![0.0; cells * months],
-                cumulative: vec![0.0; cells * months],
+                totals: vec![0.0; cells],
             },
             unit_cost: vec![None; n_ccgs],
             fate: vec![None; n_ccgs * FATE_KEYS],
@@ -221,7 +220,11 @@ impl ReplicationDraws {
         // The noise is drawn month by month and the demand stored row by row: a block of
         // CCG-functions at a time, so each month's noise of the block is one cache line.
         const BLOCK: usize = 8;
-        let Demand { work, cumulative, .. } = &mut self.demand;
+        let Demand {
+            work,
+            totals: row_totals,
+            ..
+        } = &mut self.demand;
         let factors = &mut self.factors;
         level_dist.transform(&self.level, &mut factors[..cells]);
         for (level, population) in factors[..cells]
@@ -237,27 +240,22 @@ impl ReplicationDraws {
             fill_normal(&mut rng, month);
             month_dist.transform_in_place(month);
         }
-        let width = months.max(1) * BLOCK;
-        let blocks = work.chunks_mut(width).zip(cumulative.chunks_mut(width));
-        for (block, ((rows, sums), base)) in blocks.zip(base.chunks(BLOCK)).enumerate() {
+        let rows = work.chunks_mut(months.max(1) * BLOCK);
+        for (block, (rows, base)) in rows.zip(base.chunks(BLOCK)).enumerate() {
             let first = block * BLOCK;
             let mut totals = [0.0; BLOCK];
-            for (row, sum) in rows
-                .chunks_exact_mut(months.max(1))
-                .zip(sums.chunks_exact_mut(months.max(1)))
-            {
+            for row in rows.chunks_exact_mut(months.max(1)) {
                 row[..go_live].fill(0.0);
-                sum[..go_live].fill(0.0);
             }
             for m in go_live..months {
                 let factors = &noise[m * cells + first..m * cells + first + base.len()];
                 for (offset, (&level, &factor)) in base.iter().zip(factors).enumerate() {
                     let work = level * factor;
-                    totals[offset] += work;
                     rows[offset * months + m] = work;
-                    sums[offset * months + m] = totals[offset];
+                    totals[offset] += work;
                 }
             }
+            row_totals[first..first + base.len()].copy_from_slice(&totals[..base.len()]);
         }
         self.demand.key = key;
     }
