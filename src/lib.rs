@@ -22,7 +22,8 @@
 //!   numeric keys, used for parsing, ranges, sweeps and did-you-mean suggestions.
 //! - `delivery`: the [`delivery::DeliveryOption`] trait and its four implementations, one
 //!   file each; `delivery::build` is the only place that maps an option to its code.
-//! - `engine`: one replication of one cell. `rng` (keyed streams), `draws` (what a
+//! - `engine`: one replication of one cell. `rng` (keyed streams), `ziggurat` (standard
+//!   normals, `rand_distr`'s algorithm inlined where they are drawn), `draws` (what a
 //!   replication shares across cells), `units` (drawn costs, fate, capacity, prices),
 //!   `simulation` (the monthly loop: decisions, onboarding, failures), `routes` (where each
 //!   CCG-function's demand goes, changed only at events, which hand a desk the demand of the

@@ -83,7 +83,7 @@ pub fn fill_uniform(rng: &mut SimRng, values: &mut [f64]) {
     }
 }
 
-/// Replaces `values` with consecutive standard normal draws (ziggurat; see [`super::ziggurat`]).
+/// Replaces `values` with consecutive standard normal draws (the ziggurat of `rand_distr`).
 pub fn fill_normal(rng: &mut SimRng, values: &mut [f64]) {
     // A local copy of the generator stays in registers through the loop.
     let mut local = rng.clone();
