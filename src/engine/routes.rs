@@ -142,6 +142,7 @@ impl<'d> Routes<'d> {
     }
 
     /// Sends CCG-function `cf`'s demand from month `month` on to `route`.
+    #[inline(always)]
     fn reroute(&mut self, cf: usize, route: u32, month: usize) {
         self.settle(cf, month);
         self.routes[cf] = route;
@@ -158,6 +159,7 @@ impl<'d> Routes<'d> {
 
     /// Puts CCG-function `(ccg, f)` in service with `service` from month `month` on; returns
     /// true when the CCG now has all four functions in service.
+    #[inline(always)]
     pub fn start(&mut self, ccg: usize, f: usize, service: Service, month: usize) -> bool {
         self.in_service[ccg] += 1;
         let route = match service {

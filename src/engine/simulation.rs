@@ -476,6 +476,7 @@ impl<'a> Simulation<'a> {
 
     /// Puts the functions in `mask` of CCG `i` in service with `unit` from the current month,
     /// looking the distance and population up once.
+    #[inline(always)]
     fn start_with_unit(&mut self, i: usize, mask: u8, unit: usize) {
         let km = self.distance(i, unit);
         let population = self.cell.populations[i];
