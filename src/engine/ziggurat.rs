@@ -11,7 +11,8 @@
 //! `x_i = sqrt(-2 ln(V / x_(i-1) + f(x_(i-1))))` for `i` in 2..256 and `x_256 = 0`; the second
 //! table is `f(x_i)`, as `rand_distr` printed it (to 18 decimal places).
 
-use rand::Rng;
+use rand::distr::Open01;
+use rand::{Rng, RngExt};
 
 /// Right edge of the base layer, where the tail begins.
 const R: f64 = 3.654_152_885_361_009;
@@ -189,7 +190,7 @@ fn beyond_rectangle<G: Rng + ?Sized>(rng: &mut G, mut i: usize, mut u: f64, mut 
             return tail(rng, u);
         }
         let (f_high, f_low) = (f64::from_bits(F_BITS[i]), f64::from_bits(F_BITS[i + 1]));
-        if f_low + (f_high - f_low) * uniform(rng) < (-x * x / 2.0).exp() {
+        if f_low + (f_high - f_low) * rng.random::<f64>() < (-x * x / 2.0).exp() {
             return x;
         }
         (i, u, x) = candidate(rng);
@@ -204,21 +205,10 @@ fn beyond_rectangle<G: Rng + ?Sized>(rng: &mut G, mut i: usize, mut u: f64, mut 
 fn tail<G: Rng + ?Sized>(rng: &mut G, u: f64) -> f64 {
     let (mut x, mut y) = (1.0f64, 0.0f64);
     while -2.0 * y < x * x {
-        x = open01(rng).ln() / R;
-        y = open01(rng).ln();
+        x = rng.sample::<f64, _>(Open01).ln() / R;
+        y = rng.sample::<f64, _>(Open01).ln();
     }
     if u < 0.0 { x - R } else { R - x }
-}
-
-/// A uniform in [0, 1) from the top 53 bits, as `rand`'s standard `f64`.
-#[inline(always)]
-fn uniform<G: Rng + ?Sized>(rng: &mut G) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A uniform in (0, 1), as `rand`'s `Open01` for `f64`.
-fn open01<G: Rng + ?Sized>(rng: &mut G) -> f64 {
-    f64::from_bits((rng.next_u64() >> 12) | (1023 << 52)) - (1.0 - f64::EPSILON / 2.0)
 }
 
 #[cfg(test)]
