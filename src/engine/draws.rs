@@ -6,9 +6,11 @@
 //! - CCG draws of a purpose are consecutive values of the purpose's stream, the CCG index (its
 //!   register row) fixing the position: the same replication gives every option, N and sweep
 //!   point the same CCG draws.
-//! - Monthly demand noise has a stream per month (all CCG-functions of month m in CCG-function
-//!   order), so month m's draws never depend on the horizon, and months before the earliest
-//!   go-live any cell uses are never drawn.
+//! - Monthly demand noise has a stream per month and function (CCG i's noise in month m for
+//!   function f is the i-th value of stream (m, f)), so month m's draws never depend on the
+//!   horizon, and months before the earliest go-live any cell uses are never drawn. A month's
+//!   four streams are drawn side by side ([`fill_normal_lanes`]), which lays them out in
+//!   CCG-function order.
 //! - Unit draws are keyed by site in streams of their own, drawn on first use and kept for the
 //!   rest of the replication, so a unit on the same site has the same cost and fate in every
 //!   option and N: a site's cost stream holds the `(z_F, z_v)` pair of each function in order;
@@ -20,12 +22,17 @@
 //! reused from one replication to the next ([`ReplicationDraws::redraw`]), so a worker
 //! allocates them once.
 
-use super::rng::{MeanOneLogNormal, Purpose, SimRng, fill_normal, fill_uniform, stream, uniform};
+use super::rng::{
+    LANES, MeanOneLogNormal, Purpose, SimRng, fill_normal, fill_normal_lanes, fill_uniform, stream, uniform,
+};
 use crate::model::params::TimeParams;
 use crate::model::{Ccg, N_FUNCTIONS};
 
 /// Function key of a unit's fate draws: 0-3 for a network team, 4 for a unit with all four.
 pub const ALL_FUNCTIONS_KEY: usize = N_FUNCTIONS;
+
+// A month's noise is four streams, one per function, whose `i`-th values are CCG `i`'s.
+const _: () = assert!(LANES == N_FUNCTIONS);
 
 /// Number of fate keys per site.
 const FATE_KEYS: usize = N_FUNCTIONS + 1;
@@ -235,9 +242,11 @@ impl ReplicationDraws {
         }
         let (base, noise) = factors.split_at_mut(cells);
         for m in go_live..months {
-            let mut rng = stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, 0));
+            let mut lanes: [SimRng; LANES] = std::array::from_fn(|f| {
+                stream(self.seed, self.replication, Purpose::DemandMonth, (m as u64, f as u64))
+            });
             let month = &mut noise[m * cells..(m + 1) * cells];
-            fill_normal(&mut rng, month);
+            fill_normal_lanes(&mut lanes, month);
             month_dist.transform_in_place(month);
         }
         let rows = work.chunks_mut(months.max(1) * BLOCK);
