@@ -202,12 +202,45 @@ pub fn fill_lanes(lanes: &mut [Xoshiro256PlusPlus; LANES], values: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the processor has AVX2, as checked just above.
-        unsafe { avx2::fill_lanes(lanes, body) };
+        unsafe { simd::fill_lanes(lanes, body) };
     } else {
         fill_lanes_portable(lanes, body);
     }
     #[cfg(not(target_arch = "x86_64"))]
     fill_lanes_portable(lanes, body);
+    finish_row(lanes, rest);
+}
+
+/// Fills `values`, rows of equal length, one row from each set of four generators: row `r`
+/// as [`fill_lanes`] fills it from `lanes[r]`, so the rows are the same bits whatever the
+/// processor. With AVX-512 two rows are drawn at once, eight lanes wide.
+pub fn fill_lane_rows(lanes: &mut [[Xoshiro256PlusPlus; LANES]], values: &mut [f64]) {
+    let Some(row_len) = values.len().checked_div(lanes.len()).filter(|&n| n > 0) else {
+        return;
+    };
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        let full = row_len / LANES * LANES;
+        for (pair, rows) in lanes.chunks_exact_mut(2).zip(values.chunks_exact_mut(2 * row_len)) {
+            let ([a, b], (first, second)) = (pair, rows.split_at_mut(row_len)) else {
+                continue;
+            };
+            // SAFETY: the processor has AVX-512F, as checked just above.
+            unsafe { simd::fill_two_rows([a, b], [&mut first[..full], &mut second[..full]]) };
+            finish_row(a, &mut first[full..]);
+            finish_row(b, &mut second[full..]);
+            done += 2;
+        }
+    }
+    let rows = values[done * row_len..].chunks_exact_mut(row_len);
+    for (lane, row) in lanes[done..].iter_mut().zip(rows) {
+        fill_lanes(lane, row);
+    }
+}
+
+/// Fills the last `rest.len()` (< 4) values of a row: the next draw of each lane in turn.
+fn finish_row(lanes: &mut [Xoshiro256PlusPlus; LANES], rest: &mut [f64]) {
     for (x, lane) in rest.iter_mut().zip(lanes.iter_mut()) {
         *x = standard_normal(lane);
     }
@@ -228,9 +261,11 @@ fn fill_lanes_portable(lanes: &mut [Xoshiro256PlusPlus; LANES], values: &mut [f6
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    //! [`super::fill_lanes`] on AVX2: Xoshiro256++ four lanes wide (Blackman and Vigna's
-    //! `next`, word by word) and the rectangle test on all four candidates at once.
+mod simd {
+    //! [`super::fill_lanes`] on AVX2 and [`super::fill_lane_rows`] on AVX-512: Xoshiro256++
+    //! several lanes wide (Blackman and Vigna's `next`, word by word) and the rectangle test on
+    //! every lane's candidate at once. A lane whose candidate falls outside its rectangle
+    //! finishes its draw alone, from its own state ([`Lane`]).
 
     use std::arch::x86_64::*;
     use std::convert::Infallible;
@@ -240,18 +275,18 @@ mod avx2 {
 
     use super::{EDGE_PAIRS, LANES, beyond_rectangle, candidate_from_bits};
 
-    /// Four generators' states: word `j` of lane `l` at `[j][l]`, the layout of the registers.
-    type Words = [[u64; LANES]; 4];
+    /// `N` generators' states: word `j` of lane `l` at `[j][l]`, the layout of the registers.
+    type Words<const N: usize> = [[u64; N]; 4];
 
     /// Sets lane `l` of `words` to `lane`'s state.
-    fn put_lane(words: &mut Words, l: usize, lane: &Xoshiro256PlusPlus) {
+    fn put_lane<const N: usize>(words: &mut Words<N>, l: usize, lane: &Xoshiro256PlusPlus) {
         for (row, bytes) in words.iter_mut().zip(lane.state().chunks_exact(8)) {
             row[l] = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
         }
     }
 
     /// Returns the generator whose state is lane `l` of `words`.
-    fn take_lane(words: &Words, l: usize) -> Xoshiro256PlusPlus {
+    fn take_lane<const N: usize>(words: &Words<N>, l: usize) -> Xoshiro256PlusPlus {
         let mut seed = [0u8; 32];
         for (bytes, row) in seed.chunks_exact_mut(8).zip(words) {
             bytes.copy_from_slice(&row[l].to_le_bytes());
@@ -259,44 +294,45 @@ mod avx2 {
         Xoshiro256PlusPlus::from_seed(seed)
     }
 
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn load(words: &Words) -> [__m256i; 4] {
-        // SAFETY: each row holds four words.
-        words
-            .each_ref()
-            .map(|row| unsafe { _mm256_loadu_si256(row.as_ptr().cast()) })
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn store(registers: [__m256i; 4]) -> Words {
-        let mut words = [[0; LANES]; 4];
-        for (row, register) in words.iter_mut().zip(registers) {
-            // SAFETY: each row holds four words.
-            unsafe { _mm256_storeu_si256(row.as_mut_ptr().cast(), register) };
+    /// The states of `lanes`, lane by lane.
+    fn words_of<const N: usize>(lanes: &[&[Xoshiro256PlusPlus; LANES]]) -> Words<N> {
+        let mut words = [[0; N]; 4];
+        for (l, lane) in lanes.iter().flat_map(|set| set.iter()).enumerate() {
+            put_lane(&mut words, l, lane);
         }
         words
     }
 
-    /// Finishes the draws of `group` whose lanes fell outside their rectangles (bit `l` of
-    /// `accepted` clear), each alone from its state after the word `bits[l]`, as
-    /// [`super::standard_normal`] does.
+    /// Sets `lanes` to the states in `words`.
+    fn set_lanes<const N: usize>(lanes: &mut [&mut [Xoshiro256PlusPlus; LANES]], words: &Words<N>) {
+        for (l, lane) in lanes.iter_mut().flat_map(|set| set.iter_mut()).enumerate() {
+            *lane = take_lane(words, l);
+        }
+    }
+
+    /// Finishes the draws whose lanes fell outside their rectangles (bit `l` of `accepted`
+    /// clear), each alone from its state after the word `bits[l]`, as
+    /// [`super::standard_normal`] does; `out(l)` is where lane `l`'s draw goes.
     #[inline(always)]
-    fn finish_outside(words: &mut Words, bits: [u64; LANES], accepted: i32, group: &mut [f64]) {
-        for l in (0..LANES).filter(|l| accepted & (1 << l) == 0) {
+    fn finish_outside<const N: usize>(
+        words: &mut Words<N>,
+        bits: &[u64; N],
+        accepted: u32,
+        mut out: impl FnMut(usize, f64),
+    ) {
+        for l in (0..N).filter(|l| accepted & (1 << l) == 0) {
             let (i, u, x) = candidate_from_bits(bits[l]);
-            group[l] = beyond_rectangle(&mut Lane { words, l }, i, u, x);
+            out(l, beyond_rectangle(&mut Lane { words, l }, i, u, x));
         }
     }
 
-    /// Lane `l` of four Xoshiro256++ states, stepped in place.
-    struct Lane<'a> {
-        words: &'a mut Words,
+    /// Lane `l` of `N` Xoshiro256++ states, stepped in place.
+    struct Lane<'a, const N: usize> {
+        words: &'a mut Words<N>,
         l: usize,
     }
 
-    impl TryRng for Lane<'_> {
+    impl<const N: usize> TryRng for Lane<'_, N> {
         type Error = Infallible;
 
         fn try_next_u32(&mut self) -> Result<u32, Infallible> {
@@ -325,6 +361,28 @@ mod avx2 {
         }
     }
 
+    /// Loads four rows of words into registers.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load4(words: &Words<4>) -> [__m256i; 4] {
+        // SAFETY: each row holds four words.
+        words
+            .each_ref()
+            .map(|row| unsafe { _mm256_loadu_si256(row.as_ptr().cast()) })
+    }
+
+    /// Stores registers of four words.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store4<const R: usize>(registers: [__m256i; R]) -> [[u64; 4]; R] {
+        let mut words = [[0; 4]; R];
+        for (row, register) in words.iter_mut().zip(registers) {
+            // SAFETY: each row holds four words.
+            unsafe { _mm256_storeu_si256(row.as_mut_ptr().cast(), register) };
+        }
+        words
+    }
+
     /// Rotates each 64-bit lane left by `K` (`L` = 64 - `K`).
     #[inline]
     #[target_feature(enable = "avx2")]
@@ -332,14 +390,25 @@ mod avx2 {
         _mm256_or_si256(_mm256_slli_epi64::<K>(x), _mm256_srli_epi64::<L>(x))
     }
 
+    /// Returns the edges `(x_i, x_(i+1))` of the layers of `bits` (their low bytes) as two
+    /// registers; a lane's two edges are one 16-byte load (with two gathers instead, the 20,000
+    /// normals of a replication took 32 us, against 29).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn edges4(bits: &[u64]) -> (__m256d, __m256d) {
+        // SAFETY: a pair holds two doubles.
+        let pair = |l: usize| unsafe { _mm_loadu_pd(EDGE_PAIRS.0[(bits[l] & 0xff) as usize].as_ptr().cast()) };
+        let (a_c, b_d) = (
+            _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(pair(0)), pair(2)),
+            _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(pair(1)), pair(3)),
+        );
+        (_mm256_unpacklo_pd(a_c, b_d), _mm256_unpackhi_pd(a_c, b_d))
+    }
+
     /// Fills `values` (whole groups of four) as [`super::fill_lanes`] does.
     #[target_feature(enable = "avx2")]
     pub(super) fn fill_lanes(lanes: &mut [Xoshiro256PlusPlus; LANES], values: &mut [f64]) {
-        let mut words = [[0; LANES]; 4];
-        for (l, lane) in lanes.iter().enumerate() {
-            put_lane(&mut words, l, lane);
-        }
-        let [mut s0, mut s1, mut s2, mut s3] = load(&words);
+        let [mut s0, mut s1, mut s2, mut s3] = load4(&words_of(&[&*lanes]));
         let two = _mm256_set1_epi64x(1024 << 52);
         let three = _mm256_set1_pd(3.0);
         let magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(i64::MAX));
@@ -353,36 +422,86 @@ mod avx2 {
             s0 = _mm256_xor_si256(s0, s3);
             s2 = _mm256_xor_si256(s2, t);
             s3 = rotl::<45, 19>(s3);
-            // The candidates, as `candidate_from_bits` makes them, and the rectangle test; a
-            // lane's two edges are one 16-byte load (with two gathers instead, the 20,000
-            // normals of a replication took 32 us, against 29).
-            let [all_bits, ..] = store([bits; 4]);
-            let edges = |l: usize| {
-                // SAFETY: a pair holds two doubles.
-                unsafe { _mm_loadu_pd(EDGE_PAIRS.0[(all_bits[l] & 0xff) as usize].as_ptr().cast()) }
-            };
-            let (a_c, b_d) = (
-                _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(edges(0)), edges(2)),
-                _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(edges(1)), edges(3)),
-            );
-            let (edge, next_edge) = (_mm256_unpacklo_pd(a_c, b_d), _mm256_unpackhi_pd(a_c, b_d));
+            // The candidates, as `candidate_from_bits` makes them, and the rectangle test.
+            let [all_bits] = store4([bits]);
+            let (edge, next_edge) = edges4(&all_bits);
             let mantissa = _mm256_or_si256(_mm256_srli_epi64::<12>(bits), two);
             let u = _mm256_sub_pd(_mm256_castsi256_pd(mantissa), three);
             let x = _mm256_mul_pd(u, edge);
             let inside = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_and_pd(x, magnitude), next_edge);
-            let accepted = _mm256_movemask_pd(inside);
+            let accepted = _mm256_movemask_pd(inside) as u32;
             // SAFETY: a group holds four doubles.
             unsafe { _mm256_storeu_pd(group.as_mut_ptr(), x) };
             if accepted != 0b1111 {
-                let mut words = store([s0, s1, s2, s3]);
-                finish_outside(&mut words, all_bits, accepted, group);
-                [s0, s1, s2, s3] = load(&words);
+                let mut words = store4([s0, s1, s2, s3]);
+                finish_outside(&mut words, &all_bits, accepted, |l, x| group[l] = x);
+                [s0, s1, s2, s3] = load4(&words);
             }
         }
-        let words = store([s0, s1, s2, s3]);
-        for (l, lane) in lanes.iter_mut().enumerate() {
-            *lane = take_lane(&words, l);
+        set_lanes(&mut [lanes], &store4([s0, s1, s2, s3]));
+    }
+
+    /// Fills two rows (whole groups of four, the same length) from two sets of four lanes,
+    /// eight lanes side by side: the same draws as [`fill_lanes`] on each row.
+    #[target_feature(enable = "avx512f")]
+    pub(super) fn fill_two_rows(lanes: [&mut [Xoshiro256PlusPlus; LANES]; 2], rows: [&mut [f64]; 2]) {
+        let load8 = |words: &Words<8>| {
+            // SAFETY: each row holds eight words.
+            words
+                .each_ref()
+                .map(|row| unsafe { _mm512_loadu_si512(row.as_ptr().cast()) })
+        };
+        let store8 = |registers: [__m512i; 4]| {
+            let mut words = [[0; 8]; 4];
+            for (row, register) in words.iter_mut().zip(registers) {
+                // SAFETY: each row holds eight words.
+                unsafe { _mm512_storeu_si512(row.as_mut_ptr().cast(), register) };
+            }
+            words
+        };
+        let [mut s0, mut s1, mut s2, mut s3] = load8(&words_of(&[&*lanes[0], &*lanes[1]]));
+        let two = _mm512_set1_epi64(1024 << 52);
+        let three = _mm512_set1_pd(3.0);
+        let [first, second] = rows;
+        for (a, b) in first.chunks_exact_mut(LANES).zip(second.chunks_exact_mut(LANES)) {
+            let bits = _mm512_add_epi64(_mm512_rol_epi64::<23>(_mm512_add_epi64(s0, s3)), s0);
+            let t = _mm512_slli_epi64::<17>(s1);
+            s2 = _mm512_xor_si512(s2, s0);
+            s3 = _mm512_xor_si512(s3, s1);
+            s1 = _mm512_xor_si512(s1, s2);
+            s0 = _mm512_xor_si512(s0, s3);
+            s2 = _mm512_xor_si512(s2, t);
+            s3 = _mm512_rol_epi64::<45>(s3);
+            let mut all_bits = [0u64; 8];
+            // SAFETY: `all_bits` holds eight words.
+            unsafe { _mm512_storeu_si512(all_bits.as_mut_ptr().cast(), bits) };
+            let (low, low_next) = edges4(&all_bits[..4]);
+            let (high, high_next) = edges4(&all_bits[4..]);
+            let edge = _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(low), high);
+            let next_edge = _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(low_next), high_next);
+            let mantissa = _mm512_or_si512(_mm512_srli_epi64::<12>(bits), two);
+            let u = _mm512_sub_pd(_mm512_castsi512_pd(mantissa), three);
+            let x = _mm512_mul_pd(u, edge);
+            let accepted = u32::from(_mm512_cmp_pd_mask::<_CMP_LT_OQ>(_mm512_abs_pd(x), next_edge));
+            // SAFETY: each group holds four doubles.
+            unsafe {
+                _mm256_storeu_pd(a.as_mut_ptr(), _mm512_castpd512_pd256(x));
+                _mm256_storeu_pd(b.as_mut_ptr(), _mm512_extractf64x4_pd::<1>(x));
+            }
+            if accepted != 0xff {
+                let mut words = store8([s0, s1, s2, s3]);
+                finish_outside(&mut words, &all_bits, accepted, |l, x| {
+                    if l < LANES {
+                        a[l] = x;
+                    } else {
+                        b[l - LANES] = x;
+                    }
+                });
+                [s0, s1, s2, s3] = load8(&words);
+            }
         }
+        let [a, b] = lanes;
+        set_lanes(&mut [a, b], &store8([s0, s1, s2, s3]));
     }
 }
 
@@ -474,6 +593,27 @@ mod tests {
                 .map(|x| x.to_bits())
                 .eq(expected[..400_000].iter().copied())
         );
+    }
+
+    #[test]
+    fn rows_are_filled_as_lanes_fill_them_on_every_path() {
+        // Three rows of 10,003: a pair drawn eight lanes wide where the processor has AVX-512,
+        // and a row on its own; three values of each row left over.
+        let start: Vec<[Xoshiro256PlusPlus; LANES]> = (0..3)
+            .map(|r| std::array::from_fn(|l| Xoshiro256PlusPlus::seed_from_u64(100 * r + l as u64)))
+            .collect();
+        let n = 10_003;
+        let mut reference = start.clone();
+        let mut expected = vec![0.0; 3 * n];
+        for (lanes, row) in reference.iter_mut().zip(expected.chunks_exact_mut(n)) {
+            fill_lanes(lanes, row);
+        }
+        let mut lanes = start;
+        let mut values = vec![0.0; 3 * n];
+        fill_lane_rows(&mut lanes, &mut values);
+        let bits = |values: &[f64]| values.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&values), bits(&expected));
+        assert_eq!(lanes, reference);
     }
 
     #[test]
