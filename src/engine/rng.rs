@@ -160,9 +160,10 @@ impl MeanOneLogNormal {
 /// or table, so over a slice the compiler runs two values per instruction, four where the
 /// processor has AVX2 and eight where it has AVX-512 (20,000 values: 29 us with AVX2, 19 with
 /// AVX-512; making the product and sum in the range check's pass saved a replication's draws
-/// 2 us against a pass of their own). Exponents outside `[-700, 700]` and NaN go to `f64::exp`. Every path does the same
-/// IEEE operations in the same order (no fused multiply-add), so the results are the same bits
-/// on every x86-64 processor; a test compares the compiled forms.
+/// 2 us against a pass of their own). Exponents outside `[-700, 700]` and NaN go to
+/// `f64::exp`. Every path does the same IEEE operations in the same order (no fused
+/// multiply-add), so the results are the same bits on every x86-64 processor; a test compares
+/// the compiled forms.
 pub fn exp_affine_into(values: &mut [f64], mu: f64, sigma: f64) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
