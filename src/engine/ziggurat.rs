@@ -4,8 +4,9 @@
 //! Why not call `rand_distr`: its sampler is a function of its own that the compiler did not
 //! inline into the simulator's loops, and for 20,000 draws a replication the calls took a
 //! replication's CCG draws from 91 to 112 us. Here the fast path is inlined where the draws
-//! are made (83 us). [`fill_lanes`] draws four generators side by side on AVX2, each lane the
-//! same bits as [`standard_normal`] on its own.
+//! are made (83 us). [`fill_lanes`] draws four generators side by side on AVX2, and
+//! [`fill_lane_rows`] two sets of four on AVX-512, each lane the same bits as
+//! [`standard_normal`] on its own.
 //!
 //! Tables (`rand_distr`'s, MIT or Apache-2.0): with `f(x) = exp(-x^2 / 2)`, `R = 3.6541528853610088`
 //! and layer area `V = 0.00492867323399`, `x_0 = V / f(R)`, `x_1 = R`,
