@@ -219,6 +219,7 @@ pub fn fill_lane_rows(lanes: &mut [[Xoshiro256PlusPlus; LANES]], values: &mut [f
     let Some(row_len) = values.len().checked_div(lanes.len()).filter(|&n| n > 0) else {
         return;
     };
+    debug_assert_eq!(values.len(), row_len * lanes.len(), "rows of equal length");
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
