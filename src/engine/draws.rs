@@ -251,7 +251,7 @@ impl ReplicationDraws {
             fill_normal_lane_rows(&mut lanes[..rows], pair);
             month_dist.transform_in_place(pair);
         }
-        scale_rows(work, row_totals, base, noise, months, go_live);
+        scale_rows(true, work, row_totals, base, noise, months, go_live);
         self.demand.key = key;
     }
 
@@ -378,13 +378,9 @@ impl ReplicationDraws {
 /// CCG-function, so this is a transposition, made a CCG (four rows) at a time. With AVX2 four
 /// months of a CCG are one 4 x 4 transposition in registers and each row gets four months a
 /// store: a replication's draws 49.8 -> 46.5 us against a store a value (and 41 us without
-/// writing the rows at all).
-fn scale_rows(work: &mut [f64], totals: &mut [f64], base: &[f64], noise: &[f64], months: usize, go_live: usize) {
-    scale_rows_with(true, work, totals, base, noise, months, go_live);
-}
-
-/// [`scale_rows`], with AVX2 tiles if `tiles` and the processor has AVX2, else without.
-fn scale_rows_with(
+/// writing the rows at all). The tiles are used when `tiles` is set and the processor has
+/// AVX2 (a test compares both ways).
+fn scale_rows(
     tiles: bool,
     work: &mut [f64],
     totals: &mut [f64],
@@ -516,7 +512,7 @@ mod tests {
         let noise: Vec<f64> = (0..cells * months).map(|_| 0.5 + uniform(&mut rng)).collect();
         let run = |tiles| {
             let (mut work, mut totals) = (vec![f64::NAN; cells * months], vec![0.0; cells]);
-            scale_rows_with(tiles, &mut work, &mut totals, &base, &noise, months, go_live);
+            scale_rows(tiles, &mut work, &mut totals, &base, &noise, months, go_live);
             (work, totals)
         };
         let (work, totals) = run(false);

@@ -443,24 +443,32 @@ mod simd {
         set_lanes(&mut [lanes], &store4([s0, s1, s2, s3]));
     }
 
+    /// Loads four rows of eight words into registers.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn load8(words: &Words<8>) -> [__m512i; 4] {
+        // SAFETY: each row holds eight words.
+        words
+            .each_ref()
+            .map(|row| unsafe { _mm512_loadu_si512(row.as_ptr().cast()) })
+    }
+
+    /// Stores four registers of eight words.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn store8(registers: [__m512i; 4]) -> Words<8> {
+        let mut words = [[0; 8]; 4];
+        for (row, register) in words.iter_mut().zip(registers) {
+            // SAFETY: each row holds eight words.
+            unsafe { _mm512_storeu_si512(row.as_mut_ptr().cast(), register) };
+        }
+        words
+    }
+
     /// Fills two rows (whole groups of four, the same length) from two sets of four lanes,
     /// eight lanes side by side: the same draws as [`fill_lanes`] on each row.
     #[target_feature(enable = "avx512f")]
     pub(super) fn fill_two_rows(lanes: [&mut [Xoshiro256PlusPlus; LANES]; 2], rows: [&mut [f64]; 2]) {
-        let load8 = |words: &Words<8>| {
-            // SAFETY: each row holds eight words.
-            words
-                .each_ref()
-                .map(|row| unsafe { _mm512_loadu_si512(row.as_ptr().cast()) })
-        };
-        let store8 = |registers: [__m512i; 4]| {
-            let mut words = [[0; 8]; 4];
-            for (row, register) in words.iter_mut().zip(registers) {
-                // SAFETY: each row holds eight words.
-                unsafe { _mm512_storeu_si512(row.as_mut_ptr().cast(), register) };
-            }
-            words
-        };
         let [mut s0, mut s1, mut s2, mut s3] = load8(&words_of(&[&*lanes[0], &*lanes[1]]));
         let two = _mm512_set1_epi64(1024 << 52);
         let three = _mm512_set1_pd(3.0);
