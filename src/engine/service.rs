@@ -14,6 +14,7 @@ use super::units::UnitBook;
 use super::workspace::emptied;
 use crate::model::N_FUNCTIONS;
 use crate::model::cost::UnitCost;
+use crate::stats::order_key;
 
 /// Pooling constants of a cell whose units pool spare capacity.
 #[derive(Clone, Copy, Debug)]
@@ -202,7 +203,7 @@ impl Desks {
             served_units += done;
             if desk.capacity_now > 0.0 {
                 let share = done / desk.capacity_now;
-                utilisation.push(share);
+                utilisation.push(order_key(share));
                 utilisation_sum += share;
             }
             units_cost += desk.fixed_month + desk.variable * done;

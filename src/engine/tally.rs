@@ -4,7 +4,7 @@ use super::outcome::{Metric, N_METRICS};
 use super::workspace::emptied;
 use crate::model::cost::MarketPrices;
 use crate::model::{N_FUNCTIONS, Params};
-use crate::stats::percentile_unsorted;
+use crate::stats::percentile_of_keys;
 
 /// Horizon totals of one cell in one replication (costs in GBP, work in population-years).
 #[derive(Clone, Debug, Default)]
@@ -30,8 +30,9 @@ pub(super) struct Tally {
     pub distance_weight: f64,
     pub open_desk_months: u64,
     pub saturated_desk_months: u64,
-    pub utilisation: Vec<f64>,
-    /// Sum of `utilisation`, in the order of its values.
+    /// Utilisation of each open desk-month, as [`order_key`](crate::stats::order_key)s.
+    pub utilisation: Vec<i64>,
+    /// Sum of the utilisations, in the order they came.
     pub utilisation_sum: f64,
     pub uncontracted_at_go_live: u32,
     pub failures_checkpoint: u32,
@@ -42,7 +43,7 @@ pub(super) struct Tally {
 
 impl Tally {
     /// Creates empty totals for `months` months, the utilisation list in `utilisation`'s buffer.
-    pub fn new(months: usize, utilisation: Vec<f64>) -> Tally {
+    pub fn new(months: usize, utilisation: Vec<i64>) -> Tally {
         Tally {
             contracted_by_month: vec![0.0; months],
             utilisation: emptied(utilisation),
@@ -116,7 +117,7 @@ impl Tally {
         }
         if !self.utilisation.is_empty() {
             values[Metric::UtilisationMean as usize] = self.utilisation_sum / self.utilisation.len() as f64;
-            values[Metric::UtilisationP95 as usize] = percentile_unsorted(&mut self.utilisation, 0.95);
+            values[Metric::UtilisationP95 as usize] = percentile_of_keys(&mut self.utilisation, 0.95);
         }
         if self.open_desk_months > 0 {
             values[Metric::SaturatedUnitShare as usize] =

@@ -19,7 +19,7 @@ pub struct Workspace {
     pub(super) desks: Option<Desks>,
     pub(super) routes: Option<RouteBuffers>,
     pub(super) ccgs: Option<CcgBuffers>,
-    pub(super) utilisation: Vec<f64>,
+    pub(super) utilisation: Vec<i64>,
 }
 
 impl Workspace {

@@ -38,18 +38,35 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
     }
 }
 
-/// Returns the same quantile as [`percentile_sorted`] without sorting: two selections, O(n).
-/// The order of `values` is changed.
-pub fn percentile_unsorted(values: &mut [f64], p: f64) -> f64 {
-    let n = values.len();
+/// Returns `x`'s place in the order of [`f64::total_cmp`] as an integer: keys compare as
+/// their floats do, with one integer comparison, and [`from_order_key`] gives the float back.
+pub fn order_key(x: f64) -> i64 {
+    flip_magnitude_if_negative(x.to_bits() as i64)
+}
+
+/// Returns the float whose [`order_key`] is `key`.
+pub fn from_order_key(key: i64) -> f64 {
+    // The sign bit is kept, so flipping the magnitude of a negative again undoes it.
+    f64::from_bits(flip_magnitude_if_negative(key) as u64)
+}
+
+fn flip_magnitude_if_negative(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// Returns the same quantile as [`percentile_sorted`] of the floats whose [`order_key`]s are
+/// `keys`, without sorting: two selections, O(n). The order of `keys` is changed.
+pub fn percentile_of_keys(keys: &mut [i64], p: f64) -> f64 {
+    let n = keys.len();
     if n < 2 {
-        return values.first().copied().unwrap_or(f64::NAN);
+        return keys.first().map_or(f64::NAN, |&key| from_order_key(key));
     }
     let h = (n - 1) as f64 * p;
     let lo = h.floor() as usize;
-    let (_, &mut low, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let (_, &mut low, above) = keys.select_nth_unstable(lo);
     // The next order statistic is the smallest value above position `lo`.
-    let high = above.iter().copied().min_by(f64::total_cmp).unwrap_or(low);
+    let high = above.iter().copied().min().unwrap_or(low);
+    let (low, high) = (from_order_key(low), from_order_key(high));
     low + (h - lo as f64) * (high - low)
 }
 
@@ -150,18 +167,39 @@ mod tests {
     }
 
     #[test]
-    fn unsorted_percentiles_equal_sorted_ones() {
-        let values: Vec<f64> = (0..101).map(|i| ((i * 37) % 101) as f64 / 7.0).collect();
+    fn order_keys_order_as_total_cmp_and_give_the_floats_back() {
+        let floats = [
+            f64::NEG_INFINITY,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE / 2.0,
+            1.0,
+            1.0 + f64::EPSILON,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        for a in floats {
+            assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
+            for b in floats {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn percentiles_of_keys_equal_sorted_ones() {
+        let values: Vec<f64> = (0..101).map(|i| ((i * 37) % 101) as f64 / 7.0 - 3.0).collect();
+        let keys: Vec<i64> = values.iter().map(|&x| order_key(x)).collect();
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
         for p in [0.0, 0.05, 0.5, 0.95, 0.999, 1.0] {
-            assert_eq!(
-                percentile_unsorted(&mut values.clone(), p),
-                percentile_sorted(&sorted, p)
-            );
+            assert_eq!(percentile_of_keys(&mut keys.clone(), p), percentile_sorted(&sorted, p));
         }
-        assert!(percentile_unsorted(&mut [], 0.5).is_nan());
-        assert_eq!(percentile_unsorted(&mut [3.0], 0.95), 3.0);
+        assert!(percentile_of_keys(&mut [], 0.5).is_nan());
+        assert_eq!(percentile_of_keys(&mut [order_key(3.0)], 0.95), 3.0);
     }
 
     #[test]
