@@ -74,11 +74,20 @@ pub struct ReplicationDraws {
     /// demand, then the lognormal factors of the noise, month by month.
     factors: Vec<f64>,
     demand: Demand,
-    /// Cost normals of the units on each site, `(z_F, z_v)` per function.
-    unit_cost: Vec<Option<[[f64; 2]; N_FUNCTIONS]>>,
+    /// Cost draws of the units on each site.
+    unit_cost: Vec<Option<SiteCosts>>,
     fate: Vec<Option<FateDraws>>,
     /// Monthly failure uniforms of every unit drawn so far, `months` per unit.
     fate_monthly: Vec<f64>,
+}
+
+/// The unit cost draws of one site: the normals `(z_F, z_v)` of each function, and the factors
+/// they give under the last cost distribution asked for (NaN until asked for that function).
+#[derive(Clone, Copy, Debug)]
+struct SiteCosts {
+    normals: [[f64; 2]; N_FUNCTIONS],
+    distribution: MeanOneLogNormal,
+    factors: [[f64; 2]; N_FUNCTIONS],
 }
 
 /// Each CCG's ready month `R_i` and preference category under one set of wave months, wave
@@ -284,18 +293,19 @@ impl ReplicationDraws {
         if choices.key == Some(key) {
             return;
         }
+        let (waves, preferences) = (Categories::new(&time.wave_weights), Categories::new(shares));
         choices.ready.clear();
         choices.ready.extend(ccgs.iter().zip(&self.wave).map(|(ccg, &u)| {
             let wave = match ccg.wave {
                 Some(w) => usize::from(w - 1),
-                None => pick_category(&time.wave_weights, u),
+                None => waves.pick(u),
             };
             time.wave_months[wave]
         }));
         choices.preference.clear();
         choices
             .preference
-            .extend(self.preference.iter().map(|&u| pick_category(shares, u)));
+            .extend(self.preference.iter().map(|&u| preferences.pick(u)));
         choices.key = Some(key);
     }
 
@@ -326,14 +336,40 @@ impl ReplicationDraws {
     /// A site's stream holds the pairs of all four functions in order, drawn together on first
     /// use, so a unit of any option on the site gets the same pair for the same function.
     pub fn unit_cost(&mut self, site: usize, function: usize) -> [f64; 2] {
+        self.site_costs(site).normals[function]
+    }
+
+    /// Returns the cost factors `(X_F, X_v)` of `distribution` at the normals
+    /// [`ReplicationDraws::unit_cost`] gives for `(site, f)`.
+    ///
+    /// Every option and N with a unit on the site asks for the same factors: they are worked
+    /// out once per site, function and distribution, not once per unit.
+    pub fn unit_cost_factors(&mut self, site: usize, function: usize, distribution: &MeanOneLogNormal) -> [f64; 2] {
+        let costs = self.site_costs(site);
+        if costs.distribution != *distribution {
+            costs.distribution = *distribution;
+            costs.factors = [[f64::NAN; 2]; N_FUNCTIONS];
+        }
+        if costs.factors[function][0].is_nan() {
+            costs.factors[function] = costs.normals[function].map(|z| distribution.at(z));
+        }
+        costs.factors[function]
+    }
+
+    /// Returns the cost draws of `site`, drawn on first use: its stream holds the pairs of
+    /// all four functions in order.
+    fn site_costs(&mut self, site: usize) -> &mut SiteCosts {
         let (seed, replication) = (self.seed, self.replication);
-        let pairs = self.unit_cost[site].get_or_insert_with(|| {
+        self.unit_cost[site].get_or_insert_with(|| {
             let mut rng = stream(seed, replication, Purpose::UnitCost, (site as u64, 0));
             let mut z = [0.0; 2 * N_FUNCTIONS];
             fill_normal(&mut rng, &mut z);
-            std::array::from_fn(|f| [z[2 * f], z[2 * f + 1]])
-        });
-        pairs[function]
+            SiteCosts {
+                normals: std::array::from_fn(|f| [z[2 * f], z[2 * f + 1]]),
+                distribution: MeanOneLogNormal::new(f64::NAN),
+                factors: [[f64::NAN; 2]; N_FUNCTIONS],
+            }
+        })
     }
 
     /// Returns the fate draws of the unit at `site` with function key `key`
@@ -478,23 +514,47 @@ mod transpose {
     }
 }
 
-/// Returns the first category whose cumulative weight exceeds `u * total` (zero weights are
-/// never picked; rounding at the top end falls to the last positive category).
-pub(super) fn pick_category(weights: &[f64], u: f64) -> usize {
-    let total: f64 = weights.iter().sum();
-    let target = u * total;
-    let mut cumulative = 0.0;
-    let mut last_positive = 0;
-    for (idx, &w) in weights.iter().enumerate() {
-        if w > 0.0 {
-            last_positive = idx;
-            cumulative += w;
-            if target < cumulative {
-                return idx;
+/// Category weights, set up once to pick a category for each of many uniforms.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Categories {
+    total: f64,
+    /// Cumulative weight up to and including each category, and whether it can be picked.
+    cumulative: [(f64, bool); 4],
+    last_positive: usize,
+}
+
+impl Categories {
+    pub(super) fn new(weights: &[f64; 4]) -> Categories {
+        let mut cumulative = 0.0;
+        let mut last_positive = 0;
+        let cumulative = std::array::from_fn(|idx| {
+            let w = weights[idx];
+            if w > 0.0 {
+                last_positive = idx;
+                cumulative += w;
             }
+            (cumulative, w > 0.0)
+        });
+        Categories {
+            total: weights.iter().sum(),
+            cumulative,
+            last_positive,
         }
     }
-    last_positive
+
+    /// Returns the first category whose cumulative weight exceeds `u * total` (zero weights
+    /// are never picked; rounding at the top end falls to the last positive category).
+    ///
+    /// Every category is looked at, from the last, keeping the earliest that qualifies: a
+    /// select per category rather than a branch that mispredicts on every other uniform.
+    pub(super) fn pick(&self, u: f64) -> usize {
+        let target = u * self.total;
+        let mut picked = self.last_positive;
+        for (idx, &(cumulative, positive)) in self.cumulative.iter().enumerate().rev() {
+            picked = if positive && target < cumulative { idx } else { picked };
+        }
+        picked
+    }
 }
 
 #[cfg(test)]
@@ -557,14 +617,35 @@ mod tests {
     #[test]
     fn categories_follow_cumulative_shares() {
         let shares = [0.50, 0.32, 0.05, 0.13];
-        assert_eq!(pick_category(&shares, 0.0), 0);
-        assert_eq!(pick_category(&shares, 0.4999), 0);
-        assert_eq!(pick_category(&shares, 0.5), 1);
-        assert_eq!(pick_category(&shares, 0.8199), 1);
-        assert_eq!(pick_category(&shares, 0.86), 2);
-        assert_eq!(pick_category(&shares, 0.99), 3);
-        assert_eq!(pick_category(&[1.0, 0.0, 0.0, 0.0], 0.999_999), 0);
-        assert_eq!(pick_category(&[0.0, 1.0, 0.0, 0.0], 0.0), 1);
+        assert_eq!(Categories::new(&shares).pick(0.0), 0);
+        assert_eq!(Categories::new(&shares).pick(0.4999), 0);
+        assert_eq!(Categories::new(&shares).pick(0.5), 1);
+        assert_eq!(Categories::new(&shares).pick(0.8199), 1);
+        assert_eq!(Categories::new(&shares).pick(0.86), 2);
+        assert_eq!(Categories::new(&shares).pick(0.99), 3);
+        assert_eq!(Categories::new(&[1.0, 0.0, 0.0, 0.0]).pick(0.999_999), 0);
+        assert_eq!(Categories::new(&[0.0, 1.0, 0.0, 0.0]).pick(0.0), 1);
+        // The same picks as walking the cumulative weights and stopping at the first above
+        // the target, zero weights and the top end included.
+        let walk = |weights: &[f64; 4], u: f64| {
+            let target = u * weights.iter().sum::<f64>();
+            let (mut cumulative, mut last_positive) = (0.0, 0);
+            for (idx, &w) in weights.iter().enumerate().filter(|(_, w)| **w > 0.0) {
+                last_positive = idx;
+                cumulative += w;
+                if target < cumulative {
+                    return idx;
+                }
+            }
+            last_positive
+        };
+        for weights in [shares, [0.1, 0.0, 0.7, 0.2], [0.0, 0.3, 0.0, 0.0], [0.1, 0.2, 0.3, 0.4]] {
+            let categories = Categories::new(&weights);
+            for k in 0..=1000 {
+                let u = k as f64 / 1000.0;
+                assert_eq!(categories.pick(u), walk(&weights, u), "{weights:?} at {u}");
+            }
+        }
     }
 
     #[test]
@@ -591,6 +672,19 @@ mod tests {
         b.fate(3, 4);
         assert_eq!(a.unit_cost(7, 2), b.unit_cost(7, 2));
         assert_ne!(a.unit_cost(7, 2), a.unit_cost(7, 3));
+        // Factors are the distribution at the normals, whichever was asked for first.
+        let (narrow, wide) = (MeanOneLogNormal::new(0.1), MeanOneLogNormal::new(0.3));
+        let [z_fixed, z_variable] = a.unit_cost(7, 2);
+        assert_eq!(
+            b.unit_cost_factors(7, 2, &wide),
+            [wide.at(z_fixed), wide.at(z_variable)]
+        );
+        for distribution in [narrow, wide, narrow] {
+            let factors = [distribution.at(z_fixed), distribution.at(z_variable)];
+            assert_eq!(a.unit_cost_factors(7, 2, &distribution), factors);
+            assert_eq!(a.unit_cost_factors(7, 2, &distribution), factors);
+        }
+        assert_eq!(a.unit_cost_factors(7, 3, &wide), a.unit_cost(7, 3).map(|z| wide.at(z)));
         assert_eq!(a.fate(7, 4).checkpoint, b.fate(7, 4).checkpoint);
         let all_functions = a.fate(7, 4).checkpoint;
         assert_ne!(all_functions, a.fate(7, 0).checkpoint);

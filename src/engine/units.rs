@@ -97,11 +97,11 @@ impl UnitBook {
             let mut price = 0.0;
             for f in Function::ALL.into_iter().filter(|&f| unit.provides(f)) {
                 let fp = params.function(f);
-                let [z_fixed, z_variable] = draws.unit_cost(unit.site, f.index());
+                let [x_fixed, x_variable] = draws.unit_cost_factors(unit.site, f.index(), &cost_dist);
                 let weak_factor = if weak { risk.weak_cost_factor } else { 1.0 };
                 let cost = UnitCost {
-                    fixed: fp.fixed_cost * cost_dist.at(z_fixed) * weak_factor,
-                    variable: fp.variable_cost * cost_dist.at(z_variable),
+                    fixed: fp.fixed_cost * x_fixed * weak_factor,
+                    variable: fp.variable_cost * x_variable,
                     efficient_scale: fp.efficient_scale,
                 };
                 let qplan = layout.qplan(unit_idx, f);
