@@ -82,11 +82,12 @@ pub struct ReplicationDraws {
 }
 
 /// The unit cost draws of one site: the normals `(z_F, z_v)` of each function, and the factors
-/// they give under the last cost distribution asked for (NaN until asked for that function).
+/// they give under the last cost distribution asked for (`None` before the first; a function's
+/// factors are NaN until asked for).
 #[derive(Clone, Copy, Debug)]
 struct SiteCosts {
     normals: [[f64; 2]; N_FUNCTIONS],
-    distribution: MeanOneLogNormal,
+    distribution: Option<MeanOneLogNormal>,
     factors: [[f64; 2]; N_FUNCTIONS],
 }
 
@@ -346,8 +347,8 @@ impl ReplicationDraws {
     /// out once per site, function and distribution, not once per unit.
     pub fn unit_cost_factors(&mut self, site: usize, function: usize, distribution: &MeanOneLogNormal) -> [f64; 2] {
         let costs = self.site_costs(site);
-        if costs.distribution != *distribution {
-            costs.distribution = *distribution;
+        if costs.distribution != Some(*distribution) {
+            costs.distribution = Some(*distribution);
             costs.factors = [[f64::NAN; 2]; N_FUNCTIONS];
         }
         if costs.factors[function][0].is_nan() {
@@ -366,7 +367,7 @@ impl ReplicationDraws {
             fill_normal(&mut rng, &mut z);
             SiteCosts {
                 normals: std::array::from_fn(|f| [z[2 * f], z[2 * f + 1]]),
-                distribution: MeanOneLogNormal::new(f64::NAN),
+                distribution: None,
                 factors: [[f64::NAN; 2]; N_FUNCTIONS],
             }
         })
