@@ -113,6 +113,9 @@ pub struct Demand {
     work: Vec<f64>,
     /// Each row's sum from go-live to the horizon, added month by month.
     totals: Vec<f64>,
+    /// Each function's sum of its rows' totals, CCG by CCG: [`Demand::total`] over the whole
+    /// horizon, which every cell of the replication asks for.
+    function_totals: [f64; N_FUNCTIONS],
 }
 
 impl Demand {
@@ -135,6 +138,15 @@ impl Demand {
 
     /// Returns the demand of function `f` in months before `horizon`, all CCGs.
     pub fn total(&self, f: usize, horizon: usize) -> f64 {
+        if horizon >= self.months {
+            self.function_totals[f]
+        } else {
+            self.added_up(f, horizon)
+        }
+    }
+
+    /// Adds up function `f`'s demand in months before `horizon`, CCG by CCG.
+    fn added_up(&self, f: usize, horizon: usize) -> f64 {
         let rows = (f..self.totals.len()).step_by(N_FUNCTIONS);
         rows.map(|cf| self.between(cf, 0, horizon.min(self.months))).sum()
     }
@@ -182,6 +194,7 @@ impl ReplicationDraws {
                 months,
                 work: vec![0.0; cells * months],
                 totals: vec![0.0; cells],
+                function_totals: [0.0; N_FUNCTIONS],
             },
             unit_cost: vec![None; n_ccgs],
             fate: vec![None; n_ccgs * FATE_KEYS],
@@ -263,6 +276,7 @@ impl ReplicationDraws {
         }
         scale_rows(true, work, row_totals, base, noise, months, go_live);
         self.demand.key = key;
+        self.demand.function_totals = std::array::from_fn(|f| self.demand.added_up(f, months));
     }
 
     /// Computes each CCG's budget `B_i`, lognormal with mean `mean` and CV `cv` (section 7),
@@ -645,6 +659,23 @@ mod tests {
             for k in 0..=1000 {
                 let u = k as f64 / 1000.0;
                 assert_eq!(categories.pick(u), walk(&weights, u), "{weights:?} at {u}");
+            }
+        }
+    }
+
+    #[test]
+    fn function_totals_add_up_the_rows_ccg_by_ccg() {
+        let mut draws = ReplicationDraws::new(5, 2, 3, 30);
+        for (cv_month, go_live) in [(0.1, 6), (0.2, 0), (0.1, 6)] {
+            draws.prepare_demand(0.15, cv_month, go_live, &[1.0e5, 2.0e5, 3.0e5]);
+            let demand = draws.demand();
+            for f in 0..N_FUNCTIONS {
+                let rows = (f..3 * N_FUNCTIONS).step_by(N_FUNCTIONS);
+                let by_row: f64 = rows.clone().map(|cf| demand.row(cf).iter().sum::<f64>()).sum();
+                let added: f64 = rows.map(|cf| demand.between(cf, 0, 30)).sum();
+                assert_eq!(demand.total(f, 30).to_bits(), added.to_bits());
+                assert_eq!(demand.total(f, 40).to_bits(), added.to_bits());
+                assert!((demand.total(f, 30) - by_row).abs() < 1e-9 * by_row);
             }
         }
     }
