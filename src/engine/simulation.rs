@@ -85,6 +85,9 @@ pub(super) struct Simulation<'a> {
 /// What the option says about itself, asked once per cell rather than in the monthly loop.
 #[derive(Clone, Copy, Debug)]
 struct OptionFlags {
+    honours_preferences: bool,
+    /// The transaction cost of a decision, when the option procures.
+    transaction_cost: Option<f64>,
     systemic_risk: bool,
     units_can_fail: bool,
     switch_rule: bool,
@@ -190,6 +193,11 @@ impl<'a> Simulation<'a> {
             next_failure: 0,
             tally: Tally::new(months, std::mem::take(&mut workspace.utilisation)),
             flags: OptionFlags {
+                honours_preferences: cell.option.honours_preferences(),
+                transaction_cost: cell
+                    .option
+                    .procurement(params)
+                    .map(|_| cell.option.transaction_cost(params)),
                 systemic_risk: cell.option.systemic_risk(),
                 units_can_fail: cell.option.units_can_fail(),
                 switch_rule: cell.option.switch_rule(),
@@ -218,7 +226,7 @@ impl<'a> Simulation<'a> {
         let option = self.cell.option;
         let procurement = option.procurement(self.cell.params);
         for i in 0..self.ready.len() {
-            let goes_in_house = option.honours_preferences() && self.preference[i] == preference::IN_HOUSE;
+            let goes_in_house = self.flags.honours_preferences && self.preference[i] == preference::IN_HOUSE;
             let delay = match procurement {
                 Some(tri) if !goes_in_house => tri.months(draws.procurement[i]),
                 _ => 0,
@@ -327,8 +335,7 @@ impl<'a> Simulation<'a> {
     /// One decision of CCG `i` for the functions in `mask` (section 7).
     fn decide(&mut self, i: usize, mask: u8) {
         let option = self.cell.option;
-        let params = self.cell.params;
-        let honoured = option.honours_preferences();
+        let honoured = self.flags.honours_preferences;
         if honoured && self.preference[i] == preference::IN_HOUSE {
             for f in functions_in(mask) {
                 self.start(i, f, Provider::InHouse);
@@ -337,8 +344,8 @@ impl<'a> Simulation<'a> {
             self.ccgs.price_paid[i] = Some(self.in_house_price(i));
             return;
         }
-        if option.procurement(params).is_some() {
-            self.tally.transactions += option.transaction_cost(params);
+        if let Some(cost) = self.flags.transaction_cost {
+            self.tally.transactions += cost;
         }
         let wants_private = honoured && self.preference[i] == preference::OUTSIDE_NHS;
         let mut groups = [(0u8, Function::BusinessIntelligence); N_FUNCTIONS];
