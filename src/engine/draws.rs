@@ -82,13 +82,13 @@ pub struct ReplicationDraws {
 }
 
 /// The unit cost draws of one site: the normals `(z_F, z_v)` of each function, and the factors
-/// they give under the last cost distribution asked for (`None` before the first; a function's
-/// factors are NaN until asked for).
+/// they give under the last cost distribution asked for (`None` before the first, and for a
+/// function until asked for).
 #[derive(Clone, Copy, Debug)]
 struct SiteCosts {
     normals: [[f64; 2]; N_FUNCTIONS],
     distribution: Option<MeanOneLogNormal>,
-    factors: [[f64; 2]; N_FUNCTIONS],
+    factors: [Option<[f64; 2]>; N_FUNCTIONS],
 }
 
 /// Each CCG's ready month `R_i` and preference category under one set of wave months, wave
@@ -363,12 +363,10 @@ impl ReplicationDraws {
         let costs = self.site_costs(site);
         if costs.distribution != Some(*distribution) {
             costs.distribution = Some(*distribution);
-            costs.factors = [[f64::NAN; 2]; N_FUNCTIONS];
+            costs.factors = [None; N_FUNCTIONS];
         }
-        if costs.factors[function][0].is_nan() {
-            costs.factors[function] = costs.normals[function].map(|z| distribution.at(z));
-        }
-        costs.factors[function]
+        let normals = costs.normals[function];
+        *costs.factors[function].get_or_insert_with(|| normals.map(|z| distribution.at(z)))
     }
 
     /// Returns the cost draws of `site`, drawn on first use: its stream holds the pairs of
@@ -382,7 +380,7 @@ impl ReplicationDraws {
             SiteCosts {
                 normals: std::array::from_fn(|f| [z[2 * f], z[2 * f + 1]]),
                 distribution: None,
-                factors: [[f64::NAN; 2]; N_FUNCTIONS],
+                factors: [None; N_FUNCTIONS],
             }
         })
     }
