@@ -498,8 +498,9 @@ mod transpose {
         if tiles == 0 || rows.len() < N_FUNCTIONS * months || noise.len() < (to - 1) * cells + N_FUNCTIONS {
             return from;
         }
-        // SAFETY: `level` and `sums` hold four doubles.
+        // SAFETY: `level` holds four doubles.
         let level = unsafe { _mm256_loadu_pd(level.as_ptr()) };
+        // SAFETY: `sums` holds four doubles.
         let mut sum = unsafe { _mm256_loadu_pd(sums.as_ptr()) };
         let (noise, rows) = (noise.as_ptr(), rows.as_mut_ptr());
         for m in (from..to).step_by(4) {
