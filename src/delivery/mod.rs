@@ -168,6 +168,13 @@ pub trait DeliveryOption: Send + Sync {
         false
     }
 
+    /// Returns true when one organisation negotiates for every CCG it serves for clinical
+    /// procurement, whichever unit serves it (section 5a); otherwise each unit negotiates for
+    /// its own CCGs.
+    fn negotiates_nationally(&self) -> bool {
+        false
+    }
+
     /// Returns true when units are independent organisations that can be weak and fail.
     fn units_can_fail(&self) -> bool {
         true

@@ -22,6 +22,10 @@ impl DeliveryOption for National {
         true
     }
 
+    fn negotiates_nationally(&self) -> bool {
+        true
+    }
+
     fn units_can_fail(&self) -> bool {
         false
     }

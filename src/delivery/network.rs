@@ -26,6 +26,10 @@ impl DeliveryOption for Network {
         true
     }
 
+    fn negotiates_nationally(&self) -> bool {
+        true
+    }
+
     fn choose(&self, market: &Market, request: &Request) -> Choice {
         market
             .layout

@@ -33,7 +33,10 @@ macro_rules! metrics {
 metrics! {
     CostTotal => "cost_total_m", "Annualised cost to the NHS (GBP m/year)";
     CostPerHead => "cost_per_head", "Annualised cost per head of population (GBP/year)";
-    CostPerHeadInclUnmet => "cost_per_head_incl_unmet", "Headline: cost plus unmet and residual work bought at private prices, per head (GBP/year)";
+    NetCostPerHead => "net_cost_per_head", "Headline: cost incl. undone work, less negotiating savings, plus the shadow cost of overridden choice, per head (GBP/year)";
+    CostPerHeadInclUnmet => "cost_per_head_incl_unmet", "Cost plus undone work: residual at the private price, unmet at (1 + penalty) times it, per head (GBP/year)";
+    SavingsLeverage => "savings_leverage_m", "Savings from collective negotiating power (GBP m/year)";
+    CostChoice => "cost_choice_m", "Shadow cost of overridden preferences, not part of the cost (GBP m/year)";
     CostUnits => "cost_units_m", "Running cost of open units (GBP m/year)";
     CostSharedFixed => "cost_shared_fixed_m", "Fixed cost held once nationally (GBP m/year)";
     CostOverheads => "cost_overheads_m", "National or network overhead (GBP m/year)";
@@ -47,9 +50,9 @@ metrics! {
     CostOneOff => "cost_one_off_m", "Transactions plus transition (GBP m/year)";
     ResidualShare => "residual_share", "Work still queued at the horizon / demand";
     UnmetShare => "unmet_share", "Unmet work / demand";
-    UnmetUncontracted => "unmet_uncontracted_share", "Unmet for want of a contract / demand";
-    UnmetCapacity => "unmet_capacity_share", "Unmet for want of capacity / demand";
-    UnmetFailure => "unmet_failure_share", "Unmet because a unit failed / demand";
+    UnmetUncontracted => "unmet_share_uncontracted", "Unmet for want of a contract / demand";
+    UnmetCapacity => "unmet_share_capacity", "Unmet for want of capacity / demand";
+    UnmetFailure => "unmet_share_failure", "Unmet because a unit failed / demand";
     UnmetBusinessIntelligence => "unmet_share_business_intelligence", "Unmet / demand, business intelligence";
     UnmetClinicalProcurement => "unmet_share_clinical_procurement", "Unmet / demand, clinical procurement";
     UnmetBusinessSupport => "unmet_share_business_support", "Unmet / demand, business support";
@@ -67,6 +70,15 @@ metrics! {
     FailuresOperating => "failures_operating", "Units that failed in operation";
     SystemicEvents => "systemic_events", "National systemic disruptions";
     DistanceKmMean => "distance_km_mean", "Population-weighted mean distance to the serving NHS unit (km)";
+    UnitsServingMean => "units_serving_mean", "Mean over operating months of NHS units with at least one CCG-function in service";
+    CostUnmetAtPrivate => "cost_unmet_at_private_m", "Unmet work at the private price (GBP m/year)";
+    CostUnmetPenalty => "cost_unmet_penalty_m", "Penalty on unmet work over its private price (GBP m/year)";
+    CostResidualAtPrivate => "cost_residual_at_private_m", "Work still queued at the horizon at the private price (GBP m/year)";
+}
+
+impl Metric {
+    /// The headline on which options are compared (MODEL.md section 8, version 4).
+    pub const HEADLINE: Metric = Metric::NetCostPerHead;
 }
 
 /// Number of metrics.

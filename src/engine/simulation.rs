@@ -78,6 +78,11 @@ pub(super) struct Simulation<'a> {
     disrupted_until: u32,
     /// Position in the units' failure schedule.
     next_failure: usize,
+    /// Units with at least one CCG-function in service.
+    units_serving: u32,
+    /// Monthly leverage saving of the CCGs negotiating alone (private or in-house clinical
+    /// procurement) \[GBP\].
+    alone_saving: f64,
     tally: Tally,
     flags: OptionFlags,
 }
@@ -95,6 +100,30 @@ struct OptionFlags {
     pooling: Option<Pooling>,
     teams: bool,
     shared_overhead: Option<f64>,
+    leverage: Option<Leverage>,
+}
+
+/// Negotiating leverage of a cell that counts it (MODEL.md section 5a).
+#[derive(Clone, Copy, Debug)]
+struct Leverage {
+    /// `spend_per_head * leverage_max / 12`: a month's most saving per head \[GBP\].
+    per_head_month: f64,
+    /// `leverage_half` \[people\].
+    half: f64,
+    /// Whether one organisation negotiates for every CCG its units serve.
+    national: bool,
+}
+
+impl Leverage {
+    /// Returns the saving of a month of a negotiator speaking for `population` people, all of
+    /// whom save in proportion to `Qn / (Qn + half)` with `Qn = population` \[GBP\].
+    fn month(&self, population: f64) -> f64 {
+        if population > 0.0 {
+            self.per_head_month * population * population / (population + self.half)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The onboarding queues and per-CCG vectors of a cell, kept for the next cell
@@ -113,6 +142,8 @@ pub(super) struct CcgBuffers {
     price_paid: Vec<Option<f64>>,
     in_house: Vec<bool>,
     first_full: Vec<Option<u32>>,
+    /// CCG-functions in service with each unit.
+    unit_links: Vec<u32>,
     /// Scratch for the months to contract of the CCGs that contracted.
     contract_months: Vec<f64>,
 }
@@ -121,6 +152,7 @@ impl CcgBuffers {
     /// Empties the buffers for a cell of `n` CCGs, with an onboarding queue of each of
     /// `slots` (national: one of their sum) and one for the private sector.
     fn reset(mut self, n: usize, slots: &[u64], national_queue: bool, private_slots: u64) -> CcgBuffers {
+        let n_units = slots.len();
         let queues: Vec<u64> = if national_queue {
             vec![slots.iter().sum()]
         } else {
@@ -147,6 +179,7 @@ impl CcgBuffers {
             price_paid: refill(self.price_paid, n, None),
             in_house: refill(self.in_house, n, false),
             first_full: refill(self.first_full, n, None),
+            unit_links: refill(self.unit_links, n_units, 0),
             contract_months: emptied(self.contract_months),
         }
     }
@@ -191,6 +224,8 @@ impl<'a> Simulation<'a> {
             month: 0,
             disrupted_until: 0,
             next_failure: 0,
+            units_serving: 0,
+            alone_saving: 0.0,
             tally: Tally::new(months, std::mem::take(&mut workspace.utilisation)),
             flags: OptionFlags {
                 honours_preferences: cell.option.honours_preferences(),
@@ -208,6 +243,11 @@ impl<'a> Simulation<'a> {
                 }),
                 teams: cell.layout.kind() == LayoutKind::Teams,
                 shared_overhead: cell.option.shared_overhead(params),
+                leverage: (params.value.leverage_max > 0.0).then_some(Leverage {
+                    per_head_month: params.value.spend_per_head * params.value.leverage_max / 12.0,
+                    half: params.value.leverage_half,
+                    national: cell.option.negotiates_nationally(),
+                }),
             },
             units,
         };
@@ -477,6 +517,12 @@ impl<'a> Simulation<'a> {
             },
         };
         self.ccgs.links[i][f] = Link::Serving(provider);
+        if let Some(leverage) = self.flags.leverage
+            && f == Function::ClinicalProcurement.index()
+        {
+            // Private and in-house provision never ends: the CCG negotiates alone from now on.
+            self.alone_saving += leverage.month(self.cell.populations[i]);
+        }
         let full = self.routes.start(i, f, service, self.month as usize);
         self.record_full(i, full);
     }
@@ -487,6 +533,12 @@ impl<'a> Simulation<'a> {
     fn start_with_unit(&mut self, i: usize, mask: u8, unit: usize) {
         let km = self.distance(i, unit);
         let population = self.cell.populations[i];
+        if mask != 0 {
+            if self.ccgs.unit_links[unit] == 0 {
+                self.units_serving += 1;
+            }
+            self.ccgs.unit_links[unit] += mask.count_ones();
+        }
         for f in functions_in(mask) {
             self.ccgs.links[i][f] = Link::Serving(Provider::Unit(unit as u32));
             let desk = self.units.desk_of[unit][f] as usize;
@@ -534,6 +586,29 @@ impl<'a> Simulation<'a> {
         tally.distance_weight += routes.population;
         if self.flags.teams {
             tally.coordination += self.cell.params.costs.coordination_cost / 12.0 * f64::from(routes.extra_units);
+        }
+        tally.units_serving += u64::from(self.units_serving);
+        if let Some(leverage) = self.flags.leverage {
+            let saving = self.alone_saving + self.negotiated_saving(leverage);
+            self.tally.leverage += saving;
+        }
+    }
+
+    /// Returns this month's leverage saving of the CCGs in service with NHS units for clinical
+    /// procurement (section 5a): one negotiator for all of them under national and network,
+    /// else one per unit \[GBP\].
+    fn negotiated_saving(&self, leverage: Leverage) -> f64 {
+        let procurement = self
+            .units
+            .desks
+            .iter()
+            .zip(&self.routes.qact)
+            .filter(|(desk, _)| desk.function == Function::ClinicalProcurement)
+            .map(|(_, &population)| population);
+        if leverage.national {
+            leverage.month(procurement.sum())
+        } else {
+            procurement.map(|population| leverage.month(population)).sum()
         }
     }
 
@@ -594,6 +669,10 @@ impl<'a> Simulation<'a> {
                 self.tally.unmet_failure[f.index()] += self.desks.close(desk as usize);
             }
         }
+        if self.ccgs.unit_links[unit] > 0 {
+            // Every CCG-function in service with the unit leaves it below.
+            self.units_serving -= 1;
+        }
         let queue = self.queue_of(unit);
         let waiting = self.ccgs.onboarding[queue].drain_all().to_vec();
         let mut moved = vec![(0u8, 0u8); self.ccgs.links.len()];
@@ -623,6 +702,7 @@ impl<'a> Simulation<'a> {
                 self.routes.fail(i, f, desk, km, population, m as usize + 1);
                 self.desks.population_changed(desk);
             }
+            self.ccgs.unit_links[unit] -= serving.count_ones();
             let at = m + self.redecision_delay(i);
             self.schedule(i, serving | waiting, at);
         }
@@ -666,13 +746,16 @@ impl<'a> Simulation<'a> {
         let cell = self.cell;
         let params = cell.params;
         let n = self.ccgs.links.len() as f64;
-        let overridden = if cell.option.honours_preferences() {
-            0
+        // Section 5a: under national and network every in-house or outside-NHS preference is
+        // overridden, whether or not the CCG is onboarded within the horizon.
+        let (overridden, overridden_population) = if cell.option.honours_preferences() {
+            (0, 0.0)
         } else {
             self.preference
                 .iter()
-                .filter(|&&p| p == preference::IN_HOUSE || p == preference::OUTSIDE_NHS)
-                .count()
+                .zip(&cell.populations)
+                .filter(|&(&p, _)| p == preference::IN_HOUSE || p == preference::OUTSIDE_NHS)
+                .fold((0, 0.0), |(count, population), (_, &p_i)| (count + 1, population + p_i))
         };
         let over_budget = self
             .ccgs
@@ -695,6 +778,13 @@ impl<'a> Simulation<'a> {
             params,
             &cell.prices,
             &residual_by_function,
+            cell.register.total_population(),
+        );
+        values[Metric::UnitsServingMean as usize] = tally.units_serving as f64 / f64::from(params.operating_months());
+        tally.write_values(
+            &mut values,
+            params,
+            overridden_population,
             cell.register.total_population(),
         );
         let demand = tally.demand.iter().sum::<f64>();

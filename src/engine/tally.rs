@@ -19,6 +19,10 @@ pub(super) struct Tally {
     pub distance: f64,
     pub remote: f64,
     pub transition: f64,
+    /// Negotiating savings over the operating period (section 5a) \[GBP\].
+    pub leverage: f64,
+    /// Sum over operating months of the NHS units serving that month.
+    pub units_serving: u64,
     pub demand: [f64; N_FUNCTIONS],
     pub unmet_uncontracted: [f64; N_FUNCTIONS],
     pub unmet_capacity: [f64; N_FUNCTIONS],
@@ -91,11 +95,36 @@ impl Tally {
         values[Metric::CostTotal as usize] = total_annual / 1e6;
         values[Metric::CostOneOff as usize] = (self.transactions + self.transition) * annual / 1e6;
         values[Metric::CostPerHead as usize] = total_annual / population;
+        // Section 8 (version 4): undone work at its private price, unmet work at (1 + penalty)
+        // times it.
         let unmet = self.unmet_by_function();
+        let at_private =
+            |work: &[f64; N_FUNCTIONS]| -> f64 { (0..N_FUNCTIONS).map(|f| work[f] * prices.private[f]).sum() };
+        let unmet_at_private = at_private(&unmet);
+        let penalty = params.value.unmet_penalty * unmet_at_private;
+        let residual_at_private = at_private(residual);
+        values[Metric::CostUnmetAtPrivate as usize] = unmet_at_private * annual / 1e6;
+        values[Metric::CostUnmetPenalty as usize] = penalty * annual / 1e6;
+        values[Metric::CostResidualAtPrivate as usize] = residual_at_private * annual / 1e6;
+        // Summed per function as `((1 + penalty) unmet + residual) pp_f`, so that with no
+        // penalty the headline is version 3.2's to the bit.
+        let weight = 1.0 + params.value.unmet_penalty;
         let shortfall: f64 = (0..N_FUNCTIONS)
-            .map(|f| (unmet[f] + residual[f]) * prices.private[f])
+            .map(|f| (weight * unmet[f] + residual[f]) * prices.private[f])
             .sum();
         values[Metric::CostPerHeadInclUnmet as usize] = (total + shortfall) * annual / population;
+    }
+
+    /// Writes the values of section 5a and the headline (section 8): negotiating savings, the
+    /// shadow cost of the `overridden` population's preferences, and `net_cost_per_head`.
+    /// Call after [`Tally::write_costs`].
+    pub fn write_values(&self, values: &mut [f64; N_METRICS], params: &Params, overridden: f64, population: f64) {
+        let savings = self.leverage * params.annualise();
+        let choice = params.value.choice_per_head * overridden;
+        values[Metric::SavingsLeverage as usize] = savings / 1e6;
+        values[Metric::CostChoice as usize] = choice / 1e6;
+        values[Metric::NetCostPerHead as usize] =
+            values[Metric::CostPerHeadInclUnmet as usize] - savings / population + choice / population;
     }
 
     /// Writes the unmet, utilisation, share and distance metrics (section 8).

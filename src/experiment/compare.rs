@@ -7,7 +7,12 @@ use crate::engine::{Metric, Outcome};
 use crate::stats::{Accumulator, MetricAccumulator, Summary};
 
 /// Metrics on which options are compared, headline first.
-pub const COMPARED: [Metric; 3] = [Metric::CostPerHeadInclUnmet, Metric::CostPerHead, Metric::UnmetShare];
+pub const COMPARED: [Metric; 4] = [
+    Metric::HEADLINE,
+    Metric::CostPerHeadInclUnmet,
+    Metric::CostPerHead,
+    Metric::UnmetShare,
+];
 
 /// The paired difference `option_a - option_b` of one metric at one N and sweep point.
 #[derive(Clone, Debug)]

@@ -84,10 +84,8 @@ impl CellResult {
             acc.add(value);
         }
         if self.scatter.len() < SCATTER_SAMPLE {
-            self.scatter.push((
-                outcome.get(Metric::UnmetShare),
-                outcome.get(Metric::CostPerHeadInclUnmet),
-            ));
+            self.scatter
+                .push((outcome.get(Metric::UnmetShare), outcome.get(Metric::HEADLINE)));
         }
     }
 
@@ -160,7 +158,7 @@ impl ExperimentResults {
             register: experiment.register().name().to_string(),
             n_ccgs: experiment.register().len(),
             changes: scenario.changes.clone(),
-            sweep_keys: scenario.sweep.iter().map(|axis| axis.key.path.clone()).collect(),
+            sweep_keys: scenario.sweep.iter().map(|axis| axis.key.path.to_string()).collect(),
         };
         let cells: Vec<CellResult> = experiment
             .cells()
@@ -230,7 +228,7 @@ impl ExperimentResults {
                 Verdict {
                     units: group.0,
                     point: group.1,
-                    cheapest: best(Metric::CostPerHeadInclUnmet),
+                    cheapest: best(Metric::HEADLINE),
                     least_unmet: best(Metric::UnmetShare),
                 }
             })

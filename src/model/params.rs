@@ -207,6 +207,23 @@ pub struct RiskParams {
     pub recovery_months: u32,
 }
 
+/// What scale buys and costs beyond running cost, and the price of undone work (MODEL.md
+/// sections 5a and 8, version 4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueParams {
+    /// Penalty on unmet work over its private price: unmet work is valued at
+    /// `(1 + unmet_penalty)` times the private price.
+    pub unmet_penalty: f64,
+    /// What a CCG commissions a year per head of its population \[GBP per head per year\].
+    pub spend_per_head: f64,
+    /// Most a negotiator can save, as a share of the spend it negotiates for.
+    pub leverage_max: f64,
+    /// Population at which half of `leverage_max` is reached \[people\].
+    pub leverage_half: f64,
+    /// Shadow cost of an overridden preference \[GBP per head per year\].
+    pub choice_per_head: f64,
+}
+
 /// All model parameters of one scenario point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
@@ -230,6 +247,8 @@ pub struct Params {
     pub market: MarketParams,
     /// Section 7.
     pub risk: RiskParams,
+    /// Sections 5a and 8.
+    pub value: ValueParams,
 }
 
 impl Default for Params {
@@ -304,6 +323,13 @@ impl Default for Params {
                 p_fail_annual: 0.03,
                 p_systemic_annual: 0.02,
                 recovery_months: 3,
+            },
+            value: ValueParams {
+                unmet_penalty: 1.0,
+                spend_per_head: 1150.0,
+                leverage_max: 0.0,
+                leverage_half: 1.0e7,
+                choice_per_head: 0.0,
             },
         }
     }

@@ -80,7 +80,7 @@ fn summary_table(results: &ExperimentResults) -> String {
     out.push_str("<th>cost/head incl unmet [95% CI]</th><th>cost/head</th><th>total GBP m</th><th>unmet %</th><th>uncontracted at go-live</th><th>utilisation p95</th><th>private %</th><th>failures</th></tr>");
     for cell in &results.cells {
         let mean = |m: Metric| cell.summary(m).mean;
-        let h = cell.summary(Metric::CostPerHeadInclUnmet);
+        let h = cell.summary(Metric::HEADLINE);
         let _ = write!(out, "<tr><td>{}</td><td>{}</td>", cell.option, cell.units);
         for (_, v) in &cell.point_values {
             let _ = write!(out, "<td>{v}</td>");

@@ -27,7 +27,7 @@ pub fn summary_table(results: &ExperimentResults) -> String {
     rows.push(header);
     for cell in &results.cells {
         let mean = |m: Metric| cell.summary(m).mean;
-        let headline = cell.summary(Metric::CostPerHeadInclUnmet);
+        let headline = cell.summary(Metric::HEADLINE);
         let mut row = vec![cell.option.to_string(), cell.units.to_string()];
         row.extend(cell.point_values.iter().map(|(_, v)| format!("{v}")));
         row.push(format!(

@@ -1,27 +1,54 @@
-//! The numeric scalar keys of a scenario (MODEL.md section 9): their paths, types, allowed
-//! ranges, and how each reads and writes [`Params`].
+//! The numeric scalar keys of a scenario (MODEL.md section 9): one table giving each key's
+//! path, allowed range, unit, source and meaning, and how it reads and writes [`Params`].
 //!
-//! One table serves parsing, validation, sweeps, `--set` and did-you-mean suggestions, so a
-//! key cannot be accepted in one place and unknown in another.
+//! The table serves parsing, validation, sweeps, `--set`, the resolved scenario, `csu-sim keys`
+//! and did-you-mean suggestions, so a key cannot be accepted in one place and unknown in
+//! another. Every range is bounded: wide enough for any policy question, narrow enough that
+//! the model's arithmetic stays finite.
 
-use crate::model::{Function, Params};
+use std::fmt;
+
+use crate::model::Params;
 
 /// What values a key accepts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Rule {
-    /// A probability or share in \[0, 1\].
-    Probability,
-    /// Any finite number >= 0.
-    NonNegative,
-    /// Any finite number > 0.
-    Positive,
-    /// Any finite number > -1 (margins and premiums).
-    AboveMinusOne,
-    /// A coefficient of variation in \[0, [`MAX_CV`]\].
-    Cv,
+    /// A number from the first bound to the second, both included.
+    Range(f64, f64),
+    /// A number above the first bound (excluded) up to the second (included).
+    Above(f64, f64),
     /// An integer in the inclusive range.
     Integer(u64, u64),
 }
+
+/// A probability or share.
+pub const PROBABILITY: Rule = Rule::Range(0.0, 1.0);
+
+/// Largest amount of money accepted for a yearly or one-off cost \[GBP\]: a thousand times
+/// the NHS budget.
+pub const MAX_MONEY: f64 = 1e12;
+
+/// Largest cost or value per head accepted \[GBP per head per year\].
+pub const MAX_PER_HEAD: f64 = 1e6;
+
+/// Largest population accepted where a key is a number of people: a hundred times the world's.
+pub const MAX_PEOPLE: f64 = 1e12;
+
+/// Largest multiplier accepted for factors, shares over 1, margins and penalties.
+pub const MAX_FACTOR: f64 = 100.0;
+
+/// Largest coefficient of variation accepted: a mean-one lognormal with CV 100 already puts one
+/// draw in a thousand above 118 times its mean.
+pub const MAX_CV: f64 = 100.0;
+
+/// Longest horizon accepted \[months\]: 50 years.
+pub const MAX_MONTHS: u64 = 600;
+
+/// Largest onboarding rate accepted \[CCGs per month\].
+pub const MAX_SLOTS: f64 = 1e6;
+
+/// Largest distance accepted \[km\]: more than any two points on Earth.
+pub const MAX_KM: f64 = 1e5;
 
 impl Rule {
     /// Returns true for integer keys.
@@ -32,11 +59,8 @@ impl Rule {
     /// Returns what is allowed, for messages.
     pub fn allowed(self) -> String {
         match self {
-            Rule::Probability => "a number from 0 to 1".to_string(),
-            Rule::NonNegative => "a number >= 0".to_string(),
-            Rule::Positive => "a number > 0".to_string(),
-            Rule::AboveMinusOne => "a number > -1".to_string(),
-            Rule::Cv => format!("a number >= 0 and <= {MAX_CV} (a coefficient of variation)"),
+            Rule::Range(lo, hi) => format!("a number from {} to {}", shown(lo), shown(hi)),
+            Rule::Above(lo, hi) => format!("a number > {} and <= {}", shown(lo), shown(hi)),
             Rule::Integer(lo, hi) => format!("an integer from {lo} to {hi}"),
         }
     }
@@ -45,13 +69,19 @@ impl Rule {
     pub fn admits(self, value: f64) -> bool {
         value.is_finite()
             && match self {
-                Rule::Probability => (0.0..=1.0).contains(&value),
-                Rule::NonNegative => value >= 0.0,
-                Rule::Positive => value > 0.0,
-                Rule::AboveMinusOne => value > -1.0,
-                Rule::Cv => (0.0..=MAX_CV).contains(&value),
+                Rule::Range(lo, hi) => (lo..=hi).contains(&value),
+                Rule::Above(lo, hi) => value > lo && value <= hi,
                 Rule::Integer(lo, hi) => value.fract() == 0.0 && value >= lo as f64 && value <= hi as f64,
             }
+    }
+
+    /// Returns the lowest and highest values allowed (the lower bound of [`Rule::Above`] is
+    /// not itself allowed).
+    pub fn bounds(self) -> (f64, f64) {
+        match self {
+            Rule::Range(lo, hi) | Rule::Above(lo, hi) => (lo, hi),
+            Rule::Integer(lo, hi) => (lo as f64, hi as f64),
+        }
     }
 }
 
@@ -66,173 +96,507 @@ pub fn shown(value: f64) -> String {
     }
 }
 
-/// Largest coefficient of variation accepted: a mean-one lognormal with CV 100 already puts one
-/// draw in a thousand above 118 times its mean, and from about 1e154 on `ln(1 + cv^2)`
-/// overflows and every draw is undefined.
-pub const MAX_CV: f64 = 100.0;
+/// Where a key's default comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A figure from the 2012-13 sources.
+    Fact,
+    /// Calibrated so that the model reproduces a figure from the sources.
+    Calibrated,
+    /// A modelling assumption a scenario should question.
+    Assumption,
+    /// A choice of the study, not a claim about the world (the horizon, for example).
+    Setting,
+}
 
-/// Longest horizon accepted \[months\]: 50 years.
-pub const MAX_MONTHS: u64 = 600;
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Fact => "fact",
+            Source::Calibrated => "calibrated",
+            Source::Assumption => "assumption",
+            Source::Setting => "setting",
+        })
+    }
+}
 
-/// A numeric scalar key of the scenario.
-#[derive(Clone, Debug, PartialEq)]
+/// A numeric scalar key of the scenario: one row of the table.
+#[derive(Clone, Copy)]
 pub struct ParamKey {
     /// Dotted path, e.g. `risk.p_fail_annual`.
-    pub path: String,
+    pub path: &'static str,
     /// Allowed values.
     pub rule: Rule,
+    /// Unit of the value, for listings.
+    pub unit: &'static str,
+    /// Where the default comes from.
+    pub source: Source,
+    /// One-line meaning, with the MODEL.md section.
+    pub meaning: &'static str,
+    get: fn(&Params) -> f64,
+    set: fn(&mut Params, f64),
 }
 
-/// Field of a function's parameters.
-const FUNCTION_FIELDS: [(&str, Rule); 5] = [
-    ("fixed_cost", Rule::NonNegative),
-    ("variable_cost", Rule::NonNegative),
-    ("efficient_scale", Rule::Positive),
-    ("shareable", Rule::Probability),
-    ("headroom", Rule::NonNegative),
-];
-
-/// The scalar keys outside `functions`.
-const SCALARS: [(&str, Rule); 33] = [
-    ("time.months", Rule::Integer(1, MAX_MONTHS)),
-    ("time.go_live_month", Rule::Integer(0, MAX_MONTHS - 1)),
-    ("costs.cost_cv", Rule::Cv),
-    ("costs.national_overhead", Rule::NonNegative),
-    ("costs.network_overhead", Rule::NonNegative),
-    ("costs.distance_cost_per_km", Rule::NonNegative),
-    ("costs.remote_cost_per_head", Rule::NonNegative),
-    ("costs.coordination_cost", Rule::NonNegative),
-    ("costs.transition_cost_per_head", Rule::NonNegative),
-    ("costs.in_house_fixed_share", Rule::NonNegative),
-    ("costs.in_house_premium", Rule::AboveMinusOne),
-    ("demand.cv_level", Rule::Cv),
-    ("demand.cv_month", Rule::Cv),
-    ("service.max_wait_months", Rule::Integer(0, MAX_MONTHS)),
-    ("service.pool_efficiency", Rule::Probability),
-    ("choice.budget_mean", Rule::NonNegative),
-    ("choice.budget_cv", Rule::Cv),
-    ("choice.max_distance_km", Rule::NonNegative),
-    ("choice.switch_wait_months", Rule::NonNegative),
-    ("procurement.cost_hubs", Rule::NonNegative),
-    ("procurement.cost_framework", Rule::NonNegative),
-    ("onboarding.per_unit_month", Rule::NonNegative),
-    ("onboarding.per_million_month", Rule::NonNegative),
-    ("onboarding.private_per_month", Rule::Integer(0, 1_000_000)),
-    ("market.price_margin", Rule::AboveMinusOne),
-    ("market.private_margin", Rule::AboveMinusOne),
-    ("risk.p_checkpoint", Rule::Probability),
-    ("risk.p_weak", Rule::Probability),
-    ("risk.weak_capacity_factor", Rule::NonNegative),
-    ("risk.weak_cost_factor", Rule::NonNegative),
-    ("risk.p_fail_annual", Rule::Probability),
-    ("risk.p_systemic_annual", Rule::Probability),
-    ("risk.recovery_months", Rule::Integer(0, MAX_MONTHS)),
-];
-
-/// Returns every numeric scalar key, in documentation order.
-pub fn all_keys() -> Vec<ParamKey> {
-    let mut keys: Vec<ParamKey> = Vec::with_capacity(SCALARS.len() + 20);
-    let mut push = |path: String, rule: Rule| keys.push(ParamKey { path, rule });
-    for (path, rule) in SCALARS.iter().take(2) {
-        push(path.to_string(), *rule);
+impl PartialEq for ParamKey {
+    fn eq(&self, other: &ParamKey) -> bool {
+        self.path == other.path
     }
-    for f in Function::ALL {
-        for (field, rule) in FUNCTION_FIELDS {
-            push(format!("functions.{}.{field}", f.key()), rule);
-        }
+}
+
+impl fmt::Debug for ParamKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParamKey").field("path", &self.path).finish()
     }
-    for (path, rule) in SCALARS.iter().skip(2) {
-        push(path.to_string(), *rule);
-    }
-    keys
-}
-
-/// Returns the key with this path, if it is a numeric scalar key.
-pub fn find_key(path: &str) -> Option<ParamKey> {
-    all_keys().into_iter().find(|k| k.path == path)
-}
-
-/// A mutable place in [`Params`] holding a key's value.
-enum Slot<'a> {
-    Float(&'a mut f64),
-    Int(&'a mut u32),
-}
-
-fn function_slot<'a>(params: &'a mut Params, function: &str, field: &str) -> Option<Slot<'a>> {
-    let fp = &mut params.functions[Function::from_key(function)?.index()];
-    Some(Slot::Float(match field {
-        "fixed_cost" => &mut fp.fixed_cost,
-        "variable_cost" => &mut fp.variable_cost,
-        "efficient_scale" => &mut fp.efficient_scale,
-        "shareable" => &mut fp.shareable,
-        "headroom" => &mut fp.headroom,
-        _ => return None,
-    }))
-}
-
-fn slot<'a>(params: &'a mut Params, path: &str) -> Option<Slot<'a>> {
-    if let Some(rest) = path.strip_prefix("functions.") {
-        let (function, field) = rest.split_once('.')?;
-        return function_slot(params, function, field);
-    }
-    let p = params;
-    Some(match path {
-        "time.months" => Slot::Int(&mut p.time.months),
-        "time.go_live_month" => Slot::Int(&mut p.time.go_live_month),
-        "costs.cost_cv" => Slot::Float(&mut p.costs.cost_cv),
-        "costs.national_overhead" => Slot::Float(&mut p.costs.national_overhead),
-        "costs.network_overhead" => Slot::Float(&mut p.costs.network_overhead),
-        "costs.distance_cost_per_km" => Slot::Float(&mut p.costs.distance_cost_per_km),
-        "costs.remote_cost_per_head" => Slot::Float(&mut p.costs.remote_cost_per_head),
-        "costs.coordination_cost" => Slot::Float(&mut p.costs.coordination_cost),
-        "costs.transition_cost_per_head" => Slot::Float(&mut p.costs.transition_cost_per_head),
-        "costs.in_house_fixed_share" => Slot::Float(&mut p.costs.in_house_fixed_share),
-        "costs.in_house_premium" => Slot::Float(&mut p.costs.in_house_premium),
-        "demand.cv_level" => Slot::Float(&mut p.demand.cv_level),
-        "demand.cv_month" => Slot::Float(&mut p.demand.cv_month),
-        "service.max_wait_months" => Slot::Int(&mut p.service.max_wait_months),
-        "service.pool_efficiency" => Slot::Float(&mut p.service.pool_efficiency),
-        "choice.budget_mean" => Slot::Float(&mut p.choice.budget_mean),
-        "choice.budget_cv" => Slot::Float(&mut p.choice.budget_cv),
-        "choice.max_distance_km" => Slot::Float(&mut p.choice.max_distance_km),
-        "choice.switch_wait_months" => Slot::Float(&mut p.choice.switch_wait_months),
-        "procurement.cost_hubs" => Slot::Float(&mut p.procurement.cost_hubs),
-        "procurement.cost_framework" => Slot::Float(&mut p.procurement.cost_framework),
-        "onboarding.per_unit_month" => Slot::Float(&mut p.onboarding.per_unit_month),
-        "onboarding.per_million_month" => Slot::Float(&mut p.onboarding.per_million_month),
-        "onboarding.private_per_month" => Slot::Int(&mut p.onboarding.private_per_month),
-        "market.price_margin" => Slot::Float(&mut p.market.price_margin),
-        "market.private_margin" => Slot::Float(&mut p.market.private_margin),
-        "risk.p_checkpoint" => Slot::Float(&mut p.risk.p_checkpoint),
-        "risk.p_weak" => Slot::Float(&mut p.risk.p_weak),
-        "risk.weak_capacity_factor" => Slot::Float(&mut p.risk.weak_capacity_factor),
-        "risk.weak_cost_factor" => Slot::Float(&mut p.risk.weak_cost_factor),
-        "risk.p_fail_annual" => Slot::Float(&mut p.risk.p_fail_annual),
-        "risk.p_systemic_annual" => Slot::Float(&mut p.risk.p_systemic_annual),
-        "risk.recovery_months" => Slot::Int(&mut p.risk.recovery_months),
-        _ => return None,
-    })
 }
 
 impl ParamKey {
     /// Writes `value` into `params`; the caller has checked it against [`ParamKey::rule`].
+    /// Integer keys take the value rounded to the nearest integer.
     pub fn set(&self, params: &mut Params, value: f64) {
-        match slot(params, &self.path) {
-            Some(Slot::Float(place)) => *place = value,
-            Some(Slot::Int(place)) => *place = value as u32,
-            None => unreachable!("every listed key has a slot: {}", self.path),
-        }
+        (self.set)(params, value)
     }
 
     /// Reads the key's value from `params`.
     pub fn get(&self, params: &Params) -> f64 {
-        let mut copy = params.clone();
-        match slot(&mut copy, &self.path) {
-            Some(Slot::Float(place)) => *place,
-            Some(Slot::Int(place)) => f64::from(*place),
-            None => unreachable!("every listed key has a slot: {}", self.path),
-        }
+        (self.get)(params)
     }
+}
+
+/// Declares a row of [`KEYS`] for a floating-point field of [`Params`].
+macro_rules! float_key {
+    ($path:expr, $rule:expr, $unit:literal, $source:ident, $meaning:literal, $($field:tt)+) => {
+        ParamKey {
+            path: $path,
+            rule: $rule,
+            unit: $unit,
+            source: Source::$source,
+            meaning: $meaning,
+            get: |p| p.$($field)+,
+            set: |p, v| p.$($field)+ = v,
+        }
+    };
+}
+
+/// Declares a row of [`KEYS`] for an integer field of [`Params`].
+macro_rules! int_key {
+    ($path:expr, $rule:expr, $unit:literal, $source:ident, $meaning:literal, $($field:tt)+) => {
+        ParamKey {
+            path: $path,
+            rule: $rule,
+            unit: $unit,
+            source: Source::$source,
+            meaning: $meaning,
+            get: |p| f64::from(p.$($field)+),
+            set: |p, v| p.$($field)+ = v.round() as u32,
+        }
+    };
+}
+
+/// Declares the five rows of one function's parameters (section 5).
+macro_rules! function_keys {
+    ($name:literal, $idx:literal, $scale_source:ident) => {
+        [
+            float_key!(
+                concat!("functions.", $name, ".fixed_cost"),
+                Rule::Range(0.0, MAX_MONEY),
+                "GBP/year",
+                Assumption,
+                "fixed cost F_f of one unit (section 5)",
+                functions[$idx].fixed_cost
+            ),
+            float_key!(
+                concat!("functions.", $name, ".variable_cost"),
+                Rule::Range(0.0, MAX_PER_HEAD),
+                "GBP/head/year",
+                Assumption,
+                "variable cost v_f per head served (section 5)",
+                functions[$idx].variable_cost
+            ),
+            float_key!(
+                concat!("functions.", $name, ".efficient_scale"),
+                Rule::Range(1.0, MAX_PEOPLE),
+                "people",
+                $scale_source,
+                "efficient scale Q*_f, where cost per head is lowest (section 5)",
+                functions[$idx].efficient_scale
+            ),
+            float_key!(
+                concat!("functions.", $name, ".shareable"),
+                PROBABILITY,
+                "share",
+                Assumption,
+                "share s_f of the fixed cost held once nationally under national and network (section 5)",
+                functions[$idx].shareable
+            ),
+            float_key!(
+                concat!("functions.", $name, ".headroom"),
+                Rule::Range(0.0, MAX_FACTOR),
+                "share",
+                Assumption,
+                "capacity above the planned catchment (section 4)",
+                functions[$idx].headroom
+            ),
+        ]
+    };
+}
+
+const TIME: [ParamKey; 2] = [
+    int_key!(
+        "time.months",
+        Rule::Integer(1, MAX_MONTHS),
+        "months",
+        Setting,
+        "horizon H; month 0 is October 2012 (section 3)",
+        time.months
+    ),
+    int_key!(
+        "time.go_live_month",
+        Rule::Integer(0, MAX_MONTHS - 1),
+        "month",
+        Fact,
+        "go-live month G; 6 is April 2013, when CCGs took over (section 3)",
+        time.go_live_month
+    ),
+];
+
+const FUNCTIONS: [[ParamKey; 5]; 4] = [
+    function_keys!("business_intelligence", 0, Fact),
+    function_keys!("clinical_procurement", 1, Assumption),
+    function_keys!("business_support", 2, Assumption),
+    function_keys!("communications", 3, Assumption),
+];
+
+const OTHERS: [ParamKey; 36] = [
+    float_key!(
+        "costs.cost_cv",
+        Rule::Range(0.0, MAX_CV),
+        "CV",
+        Assumption,
+        "spread of each unit's drawn fixed and variable cost (section 5)",
+        costs.cost_cv
+    ),
+    float_key!(
+        "costs.national_overhead",
+        Rule::Range(0.0, MAX_MONEY),
+        "GBP/year",
+        Assumption,
+        "overhead of the national organisation (section 5)",
+        costs.national_overhead
+    ),
+    float_key!(
+        "costs.network_overhead",
+        Rule::Range(0.0, MAX_MONEY),
+        "GBP/year",
+        Assumption,
+        "overhead of the network's coordination (section 5)",
+        costs.network_overhead
+    ),
+    float_key!(
+        "costs.distance_cost_per_km",
+        Rule::Range(0.0, MAX_PER_HEAD),
+        "GBP/CCG-function/km/year",
+        Assumption,
+        "cost of distance between a CCG and its NHS unit (section 6)",
+        costs.distance_cost_per_km
+    ),
+    float_key!(
+        "costs.remote_cost_per_head",
+        Rule::Range(0.0, MAX_PER_HEAD),
+        "GBP/population-year",
+        Assumption,
+        "surcharge on work pooled to another unit (section 6)",
+        costs.remote_cost_per_head
+    ),
+    float_key!(
+        "costs.coordination_cost",
+        Rule::Range(0.0, MAX_MONEY),
+        "GBP/CCG/extra team/year",
+        Assumption,
+        "network: cost per CCG of each team beyond the first (section 7)",
+        costs.coordination_cost
+    ),
+    float_key!(
+        "costs.transition_cost_per_head",
+        Rule::Range(0.0, MAX_PER_HEAD),
+        "GBP/head",
+        Assumption,
+        "one-off TUPE cost when a unit fails, per head moved (section 7)",
+        costs.transition_cost_per_head
+    ),
+    float_key!(
+        "costs.in_house_fixed_share",
+        Rule::Range(0.0, MAX_FACTOR),
+        "share of F_f",
+        Assumption,
+        "share of a unit's fixed cost an in-house CCG pays per function (section 7)",
+        costs.in_house_fixed_share
+    ),
+    float_key!(
+        "costs.in_house_premium",
+        Rule::Above(-1.0, MAX_FACTOR),
+        "share",
+        Assumption,
+        "premium on the variable cost in-house (section 7)",
+        costs.in_house_premium
+    ),
+    float_key!(
+        "demand.cv_level",
+        Rule::Range(0.0, MAX_CV),
+        "CV",
+        Assumption,
+        "spread of each CCG-function's demand level, drawn once (section 6)",
+        demand.cv_level
+    ),
+    float_key!(
+        "demand.cv_month",
+        Rule::Range(0.0, MAX_CV),
+        "CV",
+        Assumption,
+        "spread of monthly demand noise (section 6)",
+        demand.cv_month
+    ),
+    int_key!(
+        "service.max_wait_months",
+        Rule::Integer(0, MAX_MONTHS),
+        "months",
+        Assumption,
+        "age W after which queued work is lost (section 6)",
+        service.max_wait_months
+    ),
+    float_key!(
+        "service.pool_efficiency",
+        PROBABILITY,
+        "share",
+        Assumption,
+        "share of spare capacity national and network can pool (section 6)",
+        service.pool_efficiency
+    ),
+    float_key!(
+        "choice.budget_mean",
+        Rule::Range(0.0, MAX_PER_HEAD),
+        "GBP/head/year",
+        Calibrated,
+        "mean budget for all four functions; about 13% find GBP 9 unaffordable (section 7)",
+        choice.budget_mean
+    ),
+    float_key!(
+        "choice.budget_cv",
+        Rule::Range(0.0, MAX_CV),
+        "CV",
+        Calibrated,
+        "spread of budgets across CCGs (section 7)",
+        choice.budget_cv
+    ),
+    float_key!(
+        "choice.max_distance_km",
+        Rule::Range(0.0, MAX_KM),
+        "km",
+        Assumption,
+        "hubs: farthest hub a CCG considers, inclusive (section 7)",
+        choice.max_distance_km
+    ),
+    float_key!(
+        "choice.switch_wait_months",
+        Rule::Range(0.0, MAX_MONTHS as f64),
+        "months",
+        Assumption,
+        "expected onboarding wait beyond which a CCG goes private (section 7)",
+        choice.switch_wait_months
+    ),
+    float_key!(
+        "procurement.cost_hubs",
+        Rule::Range(0.0, MAX_MONEY),
+        "GBP/procurement",
+        Assumption,
+        "transaction cost of a hubs procurement (section 7)",
+        procurement.cost_hubs
+    ),
+    float_key!(
+        "procurement.cost_framework",
+        Rule::Range(0.0, MAX_MONEY),
+        "GBP/procurement",
+        Assumption,
+        "transaction cost of a framework call-off (section 7)",
+        procurement.cost_framework
+    ),
+    float_key!(
+        "onboarding.per_unit_month",
+        Rule::Range(0.0, MAX_SLOTS),
+        "CCGs/month",
+        Assumption,
+        "onboarding slots every unit has (section 4)",
+        onboarding.per_unit_month
+    ),
+    float_key!(
+        "onboarding.per_million_month",
+        Rule::Range(0.0, MAX_SLOTS),
+        "CCGs/month per million people",
+        Assumption,
+        "onboarding slots in proportion to planned catchment (section 4)",
+        onboarding.per_million_month
+    ),
+    int_key!(
+        "onboarding.private_per_month",
+        Rule::Integer(0, 1_000_000),
+        "CCG entries/month",
+        Assumption,
+        "private sector's onboarding rate, all CCGs together (section 7)",
+        onboarding.private_per_month
+    ),
+    float_key!(
+        "market.price_margin",
+        Rule::Above(-1.0, MAX_FACTOR),
+        "share",
+        Assumption,
+        "framework only: national price over efficient-scale cost (section 7)",
+        market.price_margin
+    ),
+    float_key!(
+        "market.private_margin",
+        Rule::Above(-1.0, MAX_FACTOR),
+        "share",
+        Assumption,
+        "private price over efficient-scale cost (section 7)",
+        market.private_margin
+    ),
+    float_key!(
+        "risk.p_checkpoint",
+        PROBABILITY,
+        "probability",
+        Fact,
+        "a unit fails the checkpoint before month 0; 3 of 26 candidate CSUs (section 7)",
+        risk.p_checkpoint
+    ),
+    float_key!(
+        "risk.p_weak",
+        PROBABILITY,
+        "probability",
+        Fact,
+        "a unit is weak; 9 of 23 CSUs needed rigorous management (section 7)",
+        risk.p_weak
+    ),
+    float_key!(
+        "risk.weak_capacity_factor",
+        Rule::Range(0.0, MAX_FACTOR),
+        "factor",
+        Assumption,
+        "capacity of a weak unit (section 7)",
+        risk.weak_capacity_factor
+    ),
+    float_key!(
+        "risk.weak_cost_factor",
+        Rule::Range(0.0, MAX_FACTOR),
+        "factor",
+        Assumption,
+        "fixed cost of a weak unit (section 7)",
+        risk.weak_cost_factor
+    ),
+    float_key!(
+        "risk.p_fail_annual",
+        PROBABILITY,
+        "probability/year",
+        Assumption,
+        "an open unit fails in operation (section 7)",
+        risk.p_fail_annual
+    ),
+    float_key!(
+        "risk.p_systemic_annual",
+        PROBABILITY,
+        "probability/year",
+        Assumption,
+        "national: a systemic disruption halves every site's capacity (section 7)",
+        risk.p_systemic_annual
+    ),
+    int_key!(
+        "risk.recovery_months",
+        Rule::Integer(0, MAX_MONTHS),
+        "months",
+        Assumption,
+        "national: months a systemic disruption lasts (section 7)",
+        risk.recovery_months
+    ),
+    float_key!(
+        "value.unmet_penalty",
+        Rule::Range(0.0, MAX_FACTOR),
+        "share of private price",
+        Assumption,
+        "unmet work is valued at (1 + penalty) times its private price (section 8)",
+        value.unmet_penalty
+    ),
+    float_key!(
+        "value.spend_per_head",
+        Rule::Range(0.0, MAX_PER_HEAD),
+        "GBP/head/year",
+        Assumption,
+        "what CCGs commission a year per head, for negotiating leverage (section 5a)",
+        value.spend_per_head
+    ),
+    float_key!(
+        "value.leverage_max",
+        Rule::Range(0.0, 0.1),
+        "share of spend",
+        Assumption,
+        "most a negotiator can save of the spend it speaks for; 0 is off (section 5a)",
+        value.leverage_max
+    ),
+    float_key!(
+        "value.leverage_half",
+        Rule::Above(0.0, MAX_PEOPLE),
+        "people",
+        Assumption,
+        "population at which half the most is saved (section 5a)",
+        value.leverage_half
+    ),
+    float_key!(
+        "value.choice_per_head",
+        Rule::Range(0.0, MAX_PER_HEAD),
+        "GBP/head/year",
+        Assumption,
+        "shadow cost of a CCG assigned against its preference; 0 is off (section 5a)",
+        value.choice_per_head
+    ),
+];
+
+/// Number of numeric scalar keys.
+pub const N_KEYS: usize = TIME.len() + 5 * FUNCTIONS.len() + OTHERS.len();
+
+/// Every numeric scalar key, in documentation order: time, functions, then the rest.
+pub static KEYS: [ParamKey; N_KEYS] = concat_keys();
+
+/// Builds [`KEYS`] from its parts.
+const fn concat_keys() -> [ParamKey; N_KEYS] {
+    let mut keys = [TIME[0]; N_KEYS];
+    let mut k = 0;
+    let mut i = 0;
+    while i < TIME.len() {
+        keys[k] = TIME[i];
+        (k, i) = (k + 1, i + 1);
+    }
+    let mut f = 0;
+    while f < FUNCTIONS.len() {
+        let mut j = 0;
+        while j < FUNCTIONS[f].len() {
+            keys[k] = FUNCTIONS[f][j];
+            (k, j) = (k + 1, j + 1);
+        }
+        f += 1;
+    }
+    i = 0;
+    while i < OTHERS.len() {
+        keys[k] = OTHERS[i];
+        (k, i) = (k + 1, i + 1);
+    }
+    keys
+}
+
+/// Returns every numeric scalar key, in documentation order.
+pub fn all_keys() -> &'static [ParamKey] {
+    &KEYS
+}
+
+/// Returns the key with this path, if it is a numeric scalar key.
+pub fn find_key(path: &str) -> Option<&'static ParamKey> {
+    KEYS.iter().find(|k| k.path == path)
 }
 
 /// Returns the Levenshtein edit distance between two strings.
@@ -292,25 +656,31 @@ mod tests {
     }
 
     #[test]
-    fn every_key_reads_back_what_it_writes() {
-        for key in all_keys() {
-            let mut params = Params::default();
-            let value = if key.rule.is_integer() { 3.0 } else { 0.25 };
-            key.set(&mut params, value);
-            assert_eq!(key.get(&params), value, "{}", key.path);
+    fn every_key_reads_back_what_it_writes_into_a_field_of_its_own() {
+        // Each key gets a distinct value in one parameter set; two keys sharing a field
+        // would read back the other's value.
+        let mut params = Params::default();
+        let value = |k: usize| (k + 1) as f64 / if KEYS[k].rule.is_integer() { 1.0 } else { 64.0 };
+        for (k, key) in all_keys().iter().enumerate() {
+            key.set(&mut params, value(k));
         }
+        for (k, key) in all_keys().iter().enumerate() {
+            assert_eq!(key.get(&params), value(k), "{}", key.path);
+        }
+        find_key("time.months").unwrap().set(&mut params, 2.6);
+        assert_eq!(params.time.months, 3, "integer keys round");
     }
 
     #[test]
     fn keys_are_unique_and_include_function_fields() {
         let keys = all_keys();
-        let mut paths: Vec<&str> = keys.iter().map(|k| k.path.as_str()).collect();
+        let mut paths: Vec<&str> = keys.iter().map(|k| k.path).collect();
         assert!(paths.contains(&"functions.business_support.efficient_scale"));
         let n = paths.len();
         paths.sort_unstable();
         paths.dedup();
         assert_eq!(paths.len(), n);
-        assert_eq!(n, 33 + 20);
+        assert_eq!(n, 38 + 20);
     }
 
     #[test]
@@ -323,7 +693,7 @@ mod tests {
     #[test]
     fn typos_get_a_suggestion() {
         let keys = all_keys();
-        let paths = || keys.iter().map(|k| k.path.as_str());
+        let paths = || keys.iter().map(|k| k.path);
         assert_eq!(nearest("risk.p_fail_anual", paths()), Some("risk.p_fail_annual"));
         assert_eq!(nearest("time.month", paths()), Some("time.months"));
         assert_eq!(nearest("risk.p_fail", paths()), Some("risk.p_fail_annual"));
@@ -332,10 +702,16 @@ mod tests {
 
     #[test]
     fn rules_admit_their_ranges() {
-        assert!(Rule::Probability.admits(1.0) && !Rule::Probability.admits(1.01));
-        assert!(!Rule::Positive.admits(0.0) && Rule::NonNegative.admits(0.0));
-        assert!(!Rule::AboveMinusOne.admits(-1.0) && Rule::AboveMinusOne.admits(-0.5));
+        assert!(PROBABILITY.admits(1.0) && !PROBABILITY.admits(1.01) && !PROBABILITY.admits(-1e-300));
+        assert!(!Rule::Above(0.0, 1.0).admits(0.0) && Rule::Range(0.0, 1.0).admits(0.0));
+        assert!(!Rule::Above(-1.0, 2.0).admits(-1.0) && Rule::Above(-1.0, 2.0).admits(-0.5));
+        assert!(Rule::Above(-1.0, 2.0).admits(2.0) && !Rule::Above(-1.0, 2.0).admits(2.0000001));
         assert!(!Rule::Integer(1, 5).admits(2.5) && Rule::Integer(1, 5).admits(5.0));
-        assert!(!Rule::NonNegative.admits(f64::INFINITY));
+        assert!(!Rule::Range(0.0, MAX_MONEY).admits(f64::INFINITY) && !Rule::Range(0.0, MAX_MONEY).admits(1.1e12));
+        assert_eq!(
+            Rule::Range(0.0, MAX_MONEY).allowed(),
+            "a number from 0 to 1000000000000"
+        );
+        assert_eq!(Rule::Above(0.0, 1e15).allowed(), "a number > 0 and <= 1e15");
     }
 }

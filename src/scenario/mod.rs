@@ -23,7 +23,7 @@ use crate::model::Params;
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepAxis {
     /// The numeric scalar key swept.
-    pub key: ParamKey,
+    pub key: &'static ParamKey,
     /// Its values, in the order given.
     pub values: Vec<f64>,
 }
@@ -264,7 +264,7 @@ impl Scenario {
                     axis.values.iter().map(move |&value| {
                         let mut next = point.clone();
                         axis.key.set(&mut next.params, value);
-                        next.values.push((axis.key.path.clone(), value));
+                        next.values.push((axis.key.path.to_string(), value));
                         next
                     })
                 })
@@ -394,12 +394,12 @@ efficient_scale = 5.0e6
             "time.go_live_month",
             "before the horizon",
         );
-        check("[costs]\ncost_cv = -0.1\n", Some(2), "costs.cost_cv", ">= 0");
+        check("[costs]\ncost_cv = -0.1\n", Some(2), "costs.cost_cv", "from 0 to 100");
         check(
             "[functions.business_support]\nefficient_scale = 0\n",
             Some(2),
             "functions.business_support.efficient_scale",
-            "> 0",
+            "from 1 to",
         );
         check("[market]\nprice_margin = -1\n", Some(2), "market.price_margin", "> -1");
         check(
@@ -443,6 +443,51 @@ efficient_scale = 5.0e6
             "out of range",
         );
         check("options = [\"hub\"]\n", Some(1), "options", "did you mean 'hubs'");
+    }
+
+    #[test]
+    fn value_keys_name_line_key_and_what_is_allowed() {
+        check(
+            "[value]\nunmet_penalty = -0.5\n",
+            Some(2),
+            "value.unmet_penalty",
+            "from 0 to 100",
+        );
+        check(
+            "[value]\nspend_per_head = -1\n",
+            Some(2),
+            "value.spend_per_head",
+            "from 0 to",
+        );
+        check(
+            "[value]\nleverage_max = 0.2\n",
+            Some(2),
+            "value.leverage_max",
+            "from 0 to 0.1",
+        );
+        check(
+            "[value]\nleverage_max = -0.001\n",
+            Some(2),
+            "value.leverage_max",
+            "from 0 to 0.1",
+        );
+        check("[value]\nleverage_half = 0\n", Some(2), "value.leverage_half", "> 0");
+        check(
+            "[value]\nchoice_per_head = -2\n",
+            Some(2),
+            "value.choice_per_head",
+            "from 0 to",
+        );
+        check(
+            "[value]\nleverage = 0.002\n",
+            Some(2),
+            "value.leverage",
+            "did you mean 'value.leverage_max'",
+        );
+        let scenario = parse("[value]\nleverage_max = 0.1\nleverage_half = 1\nunmet_penalty = 0\n").unwrap();
+        assert_eq!(scenario.params.value.leverage_max, 0.1);
+        assert_eq!(scenario.params.value.leverage_half, 1.0);
+        assert_eq!(scenario.params.value.unmet_penalty, 0.0);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::Problem;
-use super::keys::{self, MAX_MONTHS, ParamKey, Rule, shown};
+use super::keys::{self, MAX_MONTHS, PROBABILITY, Rule, shown};
 use super::{Scenario, SweepAxis};
 use crate::delivery::OptionKind;
 use crate::model::params::{Triangular, preference};
@@ -50,7 +50,7 @@ const SPECIAL_KEYS: [&str; 13] = [
 ];
 
 /// Sections that hold keys.
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "time",
     "functions",
     "costs",
@@ -61,7 +61,12 @@ const SECTIONS: [&str; 10] = [
     "onboarding",
     "market",
     "risk",
+    "value",
 ];
+
+/// Largest relative wave weight accepted: the weights only matter relative to each other,
+/// and their sum must stay finite.
+const MAX_WAVE_WEIGHT: f64 = 1e9;
 
 /// A value read from the file, with the line it sits on.
 type Item<'t, 'i> = &'t Spanned<DeValue<'i>>;
@@ -160,7 +165,7 @@ impl<'t> Parser<'t> {
     }
 
     fn unknown(&mut self, path: &str, item: Item) {
-        let mut candidates: Vec<String> = keys::all_keys().into_iter().map(|k| k.path).collect();
+        let mut candidates: Vec<String> = keys::all_keys().iter().map(|k| k.path.to_string()).collect();
         candidates.extend(SPECIAL_KEYS.iter().map(|s| s.to_string()));
         candidates.extend(SECTIONS.iter().map(|s| s.to_string()));
         let hint = match keys::nearest(path, candidates.iter().map(String::as_str)) {
@@ -224,14 +229,14 @@ impl<'t> Parser<'t> {
                 }
             }
             "time.wave_weights" => {
-                if let Some(weights) = self.number_list::<4>(path, item, Rule::Positive) {
+                if let Some(weights) = self.number_list::<4>(path, item, Rule::Above(0.0, MAX_WAVE_WEIGHT)) {
                     self.record(path, item);
                     params.time.wave_weights = weights;
                 }
             }
             "choice.preferences" => self.preferences(item, params),
             "procurement.hubs" | "procurement.framework" => {
-                if let Some([min, mode, max]) = self.number_list::<3>(path, item, Rule::NonNegative) {
+                if let Some([min, mode, max]) = self.number_list::<3>(path, item, Rule::Range(0.0, MAX_MONTHS as f64)) {
                     self.record(path, item);
                     let tri = Triangular { min, mode, max };
                     if path == "procurement.hubs" {
@@ -243,7 +248,7 @@ impl<'t> Parser<'t> {
             }
             _ => match keys::find_key(path) {
                 Some(key) => {
-                    if let Some(value) = self.scalar(&key, item) {
+                    if let Some(value) = self.scalar(key.path, key.rule, item) {
                         self.record(path, item);
                         key.set(params, value);
                     }
@@ -290,36 +295,22 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn scalar(&mut self, key: &ParamKey, item: Item) -> Option<f64> {
-        let value = self.number(&key.path, item, key.rule.is_integer())?;
-        if key.rule.admits(value) {
+    fn scalar(&mut self, path: &str, rule: Rule, item: Item) -> Option<f64> {
+        let value = self.number(path, item, rule.is_integer())?;
+        if rule.admits(value) {
             Some(value)
         } else {
             self.problem(
                 Some(item.span()),
-                &key.path,
-                format!("{} is out of range: allowed is {}", shown(value), key.rule.allowed()),
+                path,
+                format!("{} is out of range: allowed is {}", shown(value), rule.allowed()),
             );
             None
         }
     }
 
     fn integer(&mut self, path: &str, item: Item, lo: u64, hi: u64) -> Option<u64> {
-        let key = ParamKey {
-            path: path.to_string(),
-            rule: Rule::Integer(lo, hi),
-        };
-        let value = self.number(path, item, true)?;
-        if value >= lo as f64 && value <= hi as f64 {
-            Some(value as u64)
-        } else {
-            self.problem(
-                Some(item.span()),
-                path,
-                format!("{} is out of range: allowed is {}", shown(value), key.rule.allowed()),
-            );
-            None
-        }
+        self.scalar(path, Rule::Integer(lo, hi), item).map(|v| v as u64)
     }
 
     fn string(&mut self, path: &str, item: Item) -> Option<String> {
@@ -480,13 +471,7 @@ impl<'t> Parser<'t> {
                 ok = false;
                 continue;
             };
-            match self.scalar(
-                &ParamKey {
-                    path: format!("{path}.{name}"),
-                    rule: Rule::Probability,
-                },
-                value,
-            ) {
+            match self.scalar(&format!("{path}.{name}"), PROBABILITY, value) {
                 Some(v) => shares[idx] = v,
                 None => ok = false,
             }
@@ -522,8 +507,7 @@ impl<'t> Parser<'t> {
             let path = key.get_ref().as_ref();
             let sweep_path = format!("sweep.{path}");
             let Some(param) = keys::find_key(path) else {
-                let candidates = keys::all_keys();
-                let hint = keys::did_you_mean(path, candidates.iter().map(|k| k.path.as_str()));
+                let hint = keys::did_you_mean(path, keys::all_keys().iter().map(|k| k.path));
                 let why = if SPECIAL_KEYS.contains(&path) {
                     "is not a numeric scalar key"
                 } else {
@@ -543,18 +527,7 @@ impl<'t> Parser<'t> {
                 self.problem(Some(value.span()), &sweep_path, "the list of values is empty");
                 continue;
             }
-            let values: Vec<Option<f64>> = array
-                .iter()
-                .map(|v| {
-                    self.scalar(
-                        &ParamKey {
-                            path: sweep_path.clone(),
-                            rule: param.rule,
-                        },
-                        v,
-                    )
-                })
-                .collect();
+            let values: Vec<Option<f64>> = array.iter().map(|v| self.scalar(&sweep_path, param.rule, v)).collect();
             if values.iter().all(Option::is_some) {
                 let line = self.line_of(key.span());
                 self.lines.insert(sweep_path.clone(), line);

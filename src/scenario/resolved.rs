@@ -45,7 +45,7 @@ impl Scenario {
         }
         let mut section = String::new();
         for key in keys::all_keys() {
-            let (table, leaf) = key.path.rsplit_once('.').unwrap_or(("", &key.path));
+            let (table, leaf) = key.path.rsplit_once('.').unwrap_or(("", key.path));
             if table != section {
                 section = table.to_string();
                 let _ = writeln!(out, "\n[{section}]");
@@ -91,7 +91,7 @@ impl Scenario {
                 let _ = writeln!(
                     out,
                     "{} = {}",
-                    quoted(&axis.key.path),
+                    quoted(axis.key.path),
                     list(axis.values.iter().map(|&v| value(v, integer)))
                 );
             }

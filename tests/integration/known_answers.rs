@@ -136,3 +136,53 @@ fn deterministic_national_cost_is_hubs_less_sharing_plus_overhead() {
         assert!((get(OptionKind::National) - expected).abs() < 1e-9 * expected, "N={n}");
     }
 }
+
+/// MODEL.md v4 in the deterministic mode (known answers, "MODEL.md v4"): every CCG is in
+/// service before G under national, network and hubs, so N units serve in each of the 24
+/// operating months; under framework no supplier serves in month 6, so N x 23/24.
+#[test]
+fn deterministic_units_serving_follow_the_known_answers() {
+    let register = Register::builtin();
+    let results = run(&zero_noise(), &register);
+    for cell in &results.cells {
+        let n = cell.units as f64;
+        let expected = if cell.option == OptionKind::Framework {
+            n * 23.0 / 24.0
+        } else {
+            n
+        };
+        let got = cell.summary(Metric::UnitsServingMean).mean;
+        assert!(
+            (got - expected).abs() < 1e-12,
+            "{} N={}: {got} vs {expected}",
+            cell.option,
+            cell.units
+        );
+    }
+}
+
+/// Leverage under national in the deterministic mode: every CCG is in service for all 24
+/// operating months and one organisation speaks for the whole population T, so the saving is
+/// `spend * leverage_max * T^2 / (T + half)` a year: 1150 x 0.002 x T^2 / (T + 1e7) / 1e6 =
+/// 109.2905 GBP m (the known answers), 1.951529 a head off the headline.
+#[test]
+fn deterministic_national_leverage_matches_the_closed_form() {
+    let register = Register::builtin();
+    let mut scenario = zero_noise();
+    scenario.params.value.leverage_max = 0.002;
+    let results = run(&scenario, &register);
+    let total = register.total_population();
+    assert_eq!(total, 56_002_534.0);
+    let expected = 1150.0 * 0.002 * total * total / (total + 1e7) / 1e6;
+    assert!((expected - 109.2905).abs() < 5e-5);
+    for cell in results.cells.iter().filter(|c| c.option == OptionKind::National) {
+        let savings = cell.summary(Metric::SavingsLeverage).mean;
+        assert!(
+            (savings - expected).abs() < 1e-9 * expected,
+            "N={}: {savings}",
+            cell.units
+        );
+        let gap = cell.summary(Metric::CostPerHeadInclUnmet).mean - cell.summary(Metric::NetCostPerHead).mean;
+        assert!((gap - 1.951529).abs() < 1e-6, "N={}: {gap}", cell.units);
+    }
+}

@@ -6,5 +6,6 @@ mod invariants;
 mod known_answers;
 mod mechanics;
 mod properties;
+mod reference;
 mod report;
 mod util;

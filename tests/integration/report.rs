@@ -86,8 +86,8 @@ fn every_chart_is_a_valid_non_blank_svg_and_png_and_the_report_holds_them() {
     assert_eq!(again.units, vec![10, 23]);
     assert_eq!(again.point_count(), 2);
     let comparisons = std::fs::read_to_string(out.join("comparisons.csv")).unwrap();
-    // 2 sweep points x 2 N x 6 option pairs x 3 metrics, plus the header.
-    assert_eq!(comparisons.lines().count(), 1 + 2 * 2 * 6 * 3);
+    // 2 sweep points x 2 N x 6 option pairs x 4 metrics, plus the header.
+    assert_eq!(comparisons.lines().count(), 1 + 2 * 2 * 6 * 4);
     assert!(
         comparisons
             .lines()
@@ -150,7 +150,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
         .comparisons
         .items
         .iter()
-        .filter(|c| c.metric == Metric::CostPerHeadInclUnmet)
+        .filter(|c| c.metric == Metric::HEADLINE)
     {
         let a = results
             .cell(item.option_a, item.units, item.point)

@@ -152,7 +152,7 @@ where
             line_by_units(
                 &plot,
                 results,
-                Metric::CostPerHeadInclUnmet,
+                Metric::HEADLINE,
                 1.0,
                 "GBP per head per year (mean, 95% CI)",
             )
@@ -642,11 +642,7 @@ where
     let x_range = padded_range(cells.iter().map(|c| x_of(c)));
     let panels = area.split_evenly((1, 2));
     for (panel, (metric, scale, y_desc)) in panels.iter().zip([
-        (
-            Metric::CostPerHeadInclUnmet,
-            1.0,
-            "GBP per head incl. unmet (mean, 95% CI)",
-        ),
+        (Metric::HEADLINE, 1.0, "GBP per head incl. unmet (mean, 95% CI)"),
         (Metric::UnmetShare, 100.0, "Unmet demand, % (mean, 95% CI)"),
     ]) {
         let y_range = padded_range(cells.iter().flat_map(|c| {
