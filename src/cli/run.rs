@@ -135,6 +135,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if !args.quiet {
         print!("{}", output::summary_table(&results));
         print!("\n{}", output::verdict_table(&results));
+        print!("{}", output::notes(&results));
         println!(
             "\n{} cells x {} replications in {:.2} s; wrote {} files to {}",
             results.cells.len(),

@@ -7,6 +7,7 @@
 //! identical for any thread count, and memory depends on the chunk, not the replication count.
 
 pub mod compare;
+pub mod findings;
 mod results;
 
 pub use compare::{Comparison, Comparisons, Leader};

@@ -22,6 +22,8 @@ pub struct RunMeta {
     pub register: String,
     /// Number of CCGs in the register.
     pub n_ccgs: usize,
+    /// Total population of the register \[people\].
+    pub population: f64,
     /// Keys the scenario sets, with their values as written.
     pub changes: Vec<(String, String)>,
     /// Swept key paths, in axis order.
@@ -42,7 +44,9 @@ pub struct CellResult {
     metrics: Vec<MetricAccumulator>,
     contracted: Vec<MetricAccumulator>,
     summaries: std::sync::OnceLock<Vec<Summary>>,
-    /// `(unmet_share, cost_per_head_incl_unmet)` of the first [`SCATTER_SAMPLE`] replications.
+    /// Replications in which no NHS unit served any CCG in any operating month.
+    pub no_unit_serving: u64,
+    /// `(unmet_share, net_cost_per_head)` of the first [`SCATTER_SAMPLE`] replications.
     pub scatter: Vec<(f64, f64)>,
 }
 
@@ -72,6 +76,7 @@ impl CellResult {
             metrics: vec![MetricAccumulator::default(); N_METRICS],
             contracted: vec![MetricAccumulator::default(); months],
             summaries: std::sync::OnceLock::new(),
+            no_unit_serving: 0,
             scatter: Vec::new(),
         }
     }
@@ -83,6 +88,7 @@ impl CellResult {
         for (acc, &value) in self.contracted.iter_mut().zip(&outcome.contracted_by_month) {
             acc.add(value);
         }
+        self.no_unit_serving += u64::from(outcome.get(Metric::UnitsServingMean) == 0.0);
         if self.scatter.len() < SCATTER_SAMPLE {
             self.scatter
                 .push((outcome.get(Metric::UnmetShare), outcome.get(Metric::HEADLINE)));
@@ -140,7 +146,7 @@ pub struct Verdict {
     pub units: usize,
     /// Sweep point index.
     pub point: usize,
-    /// Lowest `cost_per_head_incl_unmet`.
+    /// Lowest headline, `net_cost_per_head`.
     pub cheapest: Option<Leader>,
     /// Lowest `unmet_share`.
     pub least_unmet: Option<Leader>,
@@ -157,6 +163,7 @@ impl ExperimentResults {
             replications: scenario.replications,
             register: experiment.register().name().to_string(),
             n_ccgs: experiment.register().len(),
+            population: experiment.register().total_population(),
             changes: scenario.changes.clone(),
             sweep_keys: scenario.sweep.iter().map(|axis| axis.key.path.to_string()).collect(),
         };
@@ -218,8 +225,14 @@ impl ExperimentResults {
         self.comparisons.add(outcomes);
     }
 
-    /// Returns the verdict of every (N, sweep point), in run order.
+    /// Returns the verdict of every (N, sweep point), in run order: cheapest on the headline.
     pub fn verdicts(&self) -> Vec<Verdict> {
+        self.verdicts_on(Metric::HEADLINE)
+    }
+
+    /// Returns the verdict of every (N, sweep point) with "cheapest" judged on `cost`, one of
+    /// the compared metrics ([`super::compare::COMPARED`]).
+    pub fn verdicts_on(&self, cost: Metric) -> Vec<Verdict> {
         self.groups
             .iter()
             .map(|group| {
@@ -228,7 +241,7 @@ impl ExperimentResults {
                 Verdict {
                     units: group.0,
                     point: group.1,
-                    cheapest: best(Metric::HEADLINE),
+                    cheapest: best(cost),
                     least_unmet: best(Metric::UnmetShare),
                 }
             })

@@ -1,8 +1,11 @@
-//! `summary.csv`: one row per cell and metric, long format.
+//! The CSV tables: `summary.csv` (one row per cell and metric, long format), `comparisons.csv`
+//! and `facts.csv`.
 
 use super::{Exporter, OutputError, number};
+use crate::delivery::OptionKind;
 use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
+use crate::experiment::findings;
 
 /// The summary table: `scenario, seed, option, units, param_<key>..., metric, n, undefined,
 /// mean, sd, ci95_low, ci95_high, p5, p50, p95`.
@@ -107,6 +110,61 @@ impl Exporter for ComparisonsCsv {
             row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(number));
             row.push(item.significant().to_string());
             writer.write_record(&row)?;
+        }
+        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+    }
+}
+
+/// The facts check of MODEL.md section 8b: `scenario, seed, option, units, param_<key>...,
+/// fact, source, model_figure, mean, ci95_low, ci95_high, band_low, band_high, band, inside`
+/// (an open end of a band is empty; `inside` says whether the mean falls in the band).
+pub struct FactsCsv;
+
+impl Exporter for FactsCsv {
+    fn file_name(&self) -> &'static str {
+        "facts.csv"
+    }
+
+    fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = ["scenario", "seed", "option", "units"].map(String::from).to_vec();
+        header.extend(param_columns(results));
+        header.extend(
+            [
+                "fact",
+                "source",
+                "model_figure",
+                "mean",
+                "ci95_low",
+                "ci95_high",
+                "band_low",
+                "band_high",
+                "band",
+                "inside",
+            ]
+            .map(String::from),
+        );
+        writer.write_record(&header)?;
+        let finite = |x: f64| if x.is_finite() { number(x) } else { String::new() };
+        for check in findings::facts_check(results) {
+            let Some(cell) = results.cell(OptionKind::Hubs, check.units, check.point) else {
+                continue;
+            };
+            for line in &check.lines {
+                let mut row = vec![
+                    results.meta.scenario.clone(),
+                    results.meta.seed.to_string(),
+                    OptionKind::Hubs.to_string(),
+                    check.units.to_string(),
+                ];
+                row.extend(cell.point_values.iter().map(|(_, v)| number(*v)));
+                row.extend([line.fact, line.source, line.figure].map(String::from));
+                row.extend([line.mean, line.ci.0, line.ci.1].map(number));
+                row.extend([line.band.0, line.band.1].map(finite));
+                row.push(line.band_text());
+                row.push(if line.inside() { "inside" } else { "outside" }.to_string());
+                writer.write_record(&row)?;
+            }
         }
         writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
     }

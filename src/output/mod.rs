@@ -12,11 +12,11 @@ mod replications;
 mod report;
 mod table;
 
-pub use self::csv::{ComparisonsCsv, SummaryCsv};
+pub use self::csv::{ComparisonsCsv, FactsCsv, SummaryCsv};
 pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::replications::ReplicationLog;
 pub use self::report::report_html;
-pub use self::table::{summary_table, verdict_table};
+pub use self::table::{notes, summary_table, verdict_table};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,12 @@ pub trait Exporter {
 
 /// Returns the standard exporters of a run.
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(SummaryCsv), Box::new(ComparisonsCsv), Box::new(SummaryJson)]
+    vec![
+        Box::new(SummaryCsv),
+        Box::new(ComparisonsCsv),
+        Box::new(FactsCsv),
+        Box::new(SummaryJson),
+    ]
 }
 
 /// Formats a number for CSV: shortest round-trip form, empty for NaN.

@@ -4,8 +4,9 @@ use std::fmt::Write;
 
 use super::RunInfo;
 use super::chart::Chart;
-use super::table::point_label;
+use super::table::{PRECISION_NOTE, point_label};
 use crate::engine::Metric;
+use crate::experiment::findings::{self, FactCheck};
 use crate::experiment::{ExperimentResults, Leader};
 
 /// Escapes text for HTML.
@@ -20,6 +21,7 @@ const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1
 h1{margin-bottom:0.2em}table{border-collapse:collapse;margin:1em 0;font-size:0.9em}\
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}\
 .verdict{background:#eef5fb;border-left:6px solid #0072B2;padding:0.6em 1.2em;margin:1em 0}\
+.caveat{background:#fdf3e7;border-left:6px solid #D55E00;padding:0.6em 1.2em;margin:1em 0}.outside{color:#B00020;font-weight:bold}\
 figure{margin:2em 0}figure svg{max-width:100%;height:auto;border:1px solid #ddd}.meta td{text-align:left}";
 
 fn leader_sentence(leader: &Leader, what: &str, unit: &str, scale: f64) -> String {
@@ -56,19 +58,162 @@ fn verdict(results: &ExperimentResults) -> String {
             let _ = write!(
                 out,
                 "{}",
-                leader_sentence(l, "is cheapest including unmet work", "GBP/head", 1.0)
+                leader_sentence(l, "is cheapest on the net headline", "GBP/head", 1.0)
             );
         }
         if let Some(l) = &v.least_unmet {
             let _ = write!(
                 out,
                 "; {}",
-                leader_sentence(l, "leaves least demand unmet", "% of demand", 100.0)
+                leader_sentence(l, "leaves least demand unmet", "percentage points of demand", 100.0)
             );
         }
         out.push_str(".</li>");
     }
-    out.push_str("</ul><p>Intervals are 95% confidence intervals of paired differences: every option sees the same CCGs in each replication.</p></div>");
+    let _ = write!(
+        out,
+        "</ul><p>The headline is the net cost per head: what the NHS pays, plus work left undone at its private price \
+         (unmet work with a penalty on top), less negotiating savings, plus the shadow cost of overridden choice. \
+         Every option sees the same CCGs in each replication, so differences are paired. {}</p></div>",
+        escape(PRECISION_NOTE)
+    );
+    out
+}
+
+/// The warnings of cells whose option is not what its name says.
+fn caveats(results: &ExperimentResults) -> String {
+    let caveats = findings::caveats(results);
+    if caveats.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<div class=\"caveat\"><h2>Warning: options that are not what their names say</h2><ul>");
+    for caveat in &caveats {
+        let _ = write!(
+            out,
+            "<li>{}.</li>",
+            escape(&caveat.sentence(&point_label(results, caveat.point)))
+        );
+    }
+    out.push_str("</ul><p>Read these cells' costs as the cost of the market they leave behind, not of the option as designed.</p></div>");
+    out
+}
+
+/// How undone work, leverage and choice move each cell's headline, and whether the leader
+/// would differ without leverage and choice.
+fn what_the_headline_rests_on(results: &ExperimentResults) -> String {
+    let values = findings::values_set(results);
+    let mut out = String::from(
+        "<h2>What the headline rests on</h2><p>GBP per head per year, added to (+) or taken from (-) what the NHS pays.",
+    );
+    if !values {
+        out.push_str(" Negotiating leverage and the value of choice are off in this scenario (<code>value.leverage_max</code> and <code>value.choice_per_head</code> are 0).");
+    }
+    out.push_str("</p><table><tr><th>option</th><th>N</th>");
+    for key in &results.meta.sweep_keys {
+        let _ = write!(out, "<th>{}</th>", escape(key));
+    }
+    out.push_str("<th>cost/head</th><th>+ undone work at private price</th><th>+ penalty on unmet work</th>");
+    if values {
+        out.push_str("<th>- negotiating leverage</th><th>+ overridden choice</th>");
+    }
+    out.push_str("<th>= net cost/head</th></tr>");
+    for (cell, effect) in results.cells.iter().zip(findings::value_effects(results)) {
+        let _ = write!(out, "<tr><td>{}</td><td>{}</td>", cell.option, cell.units);
+        for (_, v) in &cell.point_values {
+            let _ = write!(out, "<td>{v}</td>");
+        }
+        let _ = write!(
+            out,
+            "<td>{:.2}</td><td>{:.2}</td><td>{:.2}</td>",
+            cell.summary(Metric::CostPerHead).mean,
+            effect.undone,
+            effect.penalty
+        );
+        if values {
+            let _ = write!(out, "<td>{:.2}</td><td>{:.2}</td>", effect.leverage, effect.choice);
+        }
+        let _ = write!(out, "<td>{:.2}</td></tr>", cell.summary(Metric::HEADLINE).mean);
+    }
+    out.push_str("</table>");
+    if values {
+        out.push_str("<ul>");
+        for shift in findings::verdict_shifts(results) {
+            let place = point_label(results, shift.point);
+            let at = if place.is_empty() {
+                format!("N = {}", shift.units)
+            } else {
+                format!("N = {}, {}", shift.units, escape(&place))
+            };
+            if shift.with_values == shift.without_values {
+                let _ = write!(
+                    out,
+                    "<li><b>{at}</b>: {} is cheapest with or without leverage and choice.</li>",
+                    shift.with_values
+                );
+            } else {
+                let _ = write!(
+                    out,
+                    "<li><b>{at}</b>: {} is cheapest with leverage and choice; without them {} would be. The verdict rests on these values.</li>",
+                    shift.with_values, shift.without_values
+                );
+            }
+        }
+        out.push_str("</ul>");
+    }
+    out
+}
+
+/// The facts check of section 8b, one table per sweep point.
+fn facts(results: &ExperimentResults) -> String {
+    let checks = findings::facts_check(results);
+    let mut out = String::from("<h2>Facts check: the 2013 configuration against 2012-13</h2>");
+    if checks.is_empty() {
+        out.push_str("<p>This run has no <code>hubs</code> cell, so the model cannot be set beside what was reported in 2012-13: add <code>hubs</code> to <code>options</code> and N = 23 to <code>units</code>.</p>");
+        return out;
+    }
+    for check in &checks {
+        out.push_str(&fact_table(results, check));
+    }
+    out.push_str("<p>A figure outside its band is not an error: it says where the scenario departs from 2012-13, which a briefing must be able to explain.</p>");
+    out
+}
+
+fn fact_table(results: &ExperimentResults, check: &FactCheck) -> String {
+    let place = point_label(results, check.point);
+    let nearest = if check.units == findings::FACTS_UNITS {
+        String::new()
+    } else {
+        " (the run has no N = 23, so the nearest N is used; the bands are for 23 units)".to_string()
+    };
+    let mut out = format!(
+        "<p>In 2013, 23 approved CSUs each offered all four functions to CCGs that chose them: the model's <code>hubs</code> option at N = {}{}{nearest}. Each line sets what was reported beside the model's figure (mean and 95% interval).</p>",
+        check.units,
+        if place.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", escape(&place))
+        },
+    );
+    out.push_str("<table><tr><th>what was reported</th><th>source</th><th>model figure</th><th>model: mean [95% CI]</th><th>band</th><th>inside?</th></tr>");
+    for line in &check.lines {
+        let verdict = if line.inside() {
+            "inside".to_string()
+        } else {
+            "<span class=\"outside\">outside</span>".to_string()
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} [{}, {}]</td><td>{}</td><td>{verdict}</td></tr>",
+            escape(line.fact),
+            escape(line.source),
+            escape(line.figure),
+            line.shown.format(line.mean),
+            line.shown.format(line.ci.0),
+            line.shown.format(line.ci.1),
+            escape(&line.band_text()),
+        );
+    }
+    out.push_str("</table>");
     out
 }
 
@@ -77,7 +222,7 @@ fn summary_table(results: &ExperimentResults) -> String {
     for key in &results.meta.sweep_keys {
         let _ = write!(out, "<th>{}</th>", escape(key));
     }
-    out.push_str("<th>cost/head incl unmet [95% CI]</th><th>cost/head</th><th>total GBP m</th><th>unmet %</th><th>uncontracted at go-live</th><th>utilisation p95</th><th>private %</th><th>failures</th></tr>");
+    out.push_str("<th>net cost/head [95% CI]</th><th>cost/head</th><th>total GBP m</th><th>unmet %</th><th>units serving</th><th>uncontracted at go-live</th><th>utilisation p95</th><th>private %</th><th>failures</th><th>over budget %</th></tr>");
     for cell in &results.cells {
         let mean = |m: Metric| cell.summary(m).mean;
         let h = cell.summary(Metric::HEADLINE);
@@ -87,17 +232,19 @@ fn summary_table(results: &ExperimentResults) -> String {
         }
         let _ = write!(
             out,
-            "<td>{:.2} [{:.2}, {:.2}]</td><td>{:.2}</td><td>{:.1}</td><td>{:.2}</td><td>{:.1}</td><td>{:.2}</td><td>{:.1}</td><td>{:.2}</td></tr>",
+            "<td>{:.2} [{:.2}, {:.2}]</td><td>{:.2}</td><td>{:.1}</td><td>{:.2}</td><td>{:.1}</td><td>{:.1}</td><td>{:.2}</td><td>{:.1}</td><td>{:.2}</td><td>{:.1}</td></tr>",
             h.mean,
             h.ci_low,
             h.ci_high,
             mean(Metric::CostPerHead),
             mean(Metric::CostTotal),
             100.0 * mean(Metric::UnmetShare),
+            mean(Metric::UnitsServingMean),
             mean(Metric::UncontractedAtGoLive),
             mean(Metric::UtilisationP95),
             100.0 * mean(Metric::PrivateShare),
             mean(Metric::FailuresCheckpoint) + mean(Metric::FailuresOperating),
+            100.0 * mean(Metric::OverBudgetShare),
         );
     }
     out.push_str("</table>");
@@ -148,8 +295,11 @@ pub fn report_html(results: &ExperimentResults, charts: &[(Chart, String)], run:
         results.meta.replications
     );
     out.push_str(&verdict(results));
+    out.push_str(&caveats(results));
     out.push_str("<h2>Summary</h2>");
     out.push_str(&summary_table(results));
+    out.push_str(&what_the_headline_rests_on(results));
+    out.push_str(&facts(results));
     out.push_str("<h2>Charts</h2>");
     for (chart, svg) in charts {
         // The SVG carries its own title; the figure is labelled for screen readers.

@@ -3,14 +3,16 @@
 use std::fmt::Write;
 
 use crate::engine::Metric;
+use crate::experiment::findings::{self, FactCheck};
 use crate::experiment::{ExperimentResults, Leader};
 
 /// Column headings, in order.
-const HEADINGS: [&str; 9] = [
-    "cost/head incl unmet [95% CI]",
+const HEADINGS: [&str; 10] = [
+    "net cost/head [95% CI]",
     "cost/head",
     "total GBP m",
     "unmet %",
+    "units serving",
     "uncontr. go-live",
     "util p95",
     "private %",
@@ -18,14 +20,22 @@ const HEADINGS: [&str; 9] = [
     "over budget %",
 ];
 
+/// Extra headings when leverage or choice is set: what each does to the headline.
+const VALUE_HEADINGS: [&str; 2] = ["leverage GBP/head", "choice GBP/head"];
+
 /// Returns a plain-text table: one row per option and N (and sweep point), headline first.
 pub fn summary_table(results: &ExperimentResults) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut header = vec!["option".to_string(), "N".to_string()];
     header.extend(results.meta.sweep_keys.iter().cloned());
     header.extend(HEADINGS.iter().map(|h| h.to_string()));
+    let values = findings::values_set(results);
+    if values {
+        header.extend(VALUE_HEADINGS.iter().map(|h| h.to_string()));
+    }
     rows.push(header);
-    for cell in &results.cells {
+    let effects = findings::value_effects(results);
+    for (cell, effect) in results.cells.iter().zip(&effects) {
         let mean = |m: Metric| cell.summary(m).mean;
         let headline = cell.summary(Metric::HEADLINE);
         let mut row = vec![cell.option.to_string(), cell.units.to_string()];
@@ -37,6 +47,7 @@ pub fn summary_table(results: &ExperimentResults) -> String {
         row.push(format!("{:.2}", mean(Metric::CostPerHead)));
         row.push(format!("{:.1}", mean(Metric::CostTotal)));
         row.push(format!("{:.2}", 100.0 * mean(Metric::UnmetShare)));
+        row.push(format!("{:.1}", mean(Metric::UnitsServingMean)));
         row.push(format!("{:.1}", mean(Metric::UncontractedAtGoLive)));
         row.push(format!("{:.2}", mean(Metric::UtilisationP95)));
         row.push(format!("{:.1}", 100.0 * mean(Metric::PrivateShare)));
@@ -45,6 +56,10 @@ pub fn summary_table(results: &ExperimentResults) -> String {
             mean(Metric::FailuresCheckpoint) + mean(Metric::FailuresOperating)
         ));
         row.push(format!("{:.1}", 100.0 * mean(Metric::OverBudgetShare)));
+        if values {
+            row.push(format!("-{:.2}", effect.leverage));
+            row.push(format!("+{:.2}", effect.choice));
+        }
         rows.push(row);
     }
     render(&rows)
@@ -83,7 +98,7 @@ pub fn verdict_table(results: &ExperimentResults) -> String {
         [
             "N",
             "sweep point",
-            "cheapest (incl unmet)",
+            "cheapest (net)",
             "margin GBP/head [95% CI]",
             "sure?",
             "least unmet",
@@ -144,4 +159,71 @@ fn render(rows: &[Vec<String>]) -> String {
         }
     }
     out
+}
+
+/// The sentence every verdict carries: what its intervals measure, and what they do not.
+pub const PRECISION_NOTE: &str = "Intervals are 95% confidence intervals of paired differences over \
+     replications: they measure Monte Carlo precision at the scenario's fixed assumptions, not \
+     uncertainty about the assumptions themselves; a lead that is \"sure\" here can still turn on \
+     an assumption, which a sweep of that key tests.";
+
+/// Returns the notes printed after the tables: caveats, what the values of section 5a do to
+/// the verdict, and the facts check in one line per sweep point.
+pub fn notes(results: &ExperimentResults) -> String {
+    let mut out = String::new();
+    let caveats = findings::caveats(results);
+    if !caveats.is_empty() {
+        out.push_str("\nWarning: some options are not what their names say:\n");
+        for caveat in &caveats {
+            let _ = writeln!(out, "  - {}", caveat.sentence(&point_label(results, caveat.point)));
+        }
+    }
+    if findings::values_set(results) {
+        out.push_str("\nThe headline includes negotiating leverage and the value of choice (columns above).\n");
+        for shift in findings::verdict_shifts(results) {
+            let place = point_label(results, shift.point);
+            let at = if place.is_empty() {
+                format!("N = {}", shift.units)
+            } else {
+                format!("N = {}, {place}", shift.units)
+            };
+            if shift.with_values == shift.without_values {
+                let _ = writeln!(out, "  {at}: {} is cheapest with or without them", shift.with_values);
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {at}: {} is cheapest with them; without them {} would be",
+                    shift.with_values, shift.without_values
+                );
+            }
+        }
+    }
+    for check in findings::facts_check(results) {
+        let _ = writeln!(out, "\n{}", facts_summary(results, &check));
+    }
+    let _ = writeln!(out, "\n{PRECISION_NOTE}");
+    out
+}
+
+/// Returns the facts check of one sweep point in one line: how many facts the hubs cell
+/// reproduces, and which it does not.
+pub fn facts_summary(results: &ExperimentResults, check: &FactCheck) -> String {
+    let inside = check.lines.iter().filter(|l| l.inside()).count();
+    let outside: Vec<&str> = check.lines.iter().filter(|l| !l.inside()).map(|l| l.figure).collect();
+    let place = point_label(results, check.point);
+    let place = if place.is_empty() {
+        String::new()
+    } else {
+        format!(", {place}")
+    };
+    let mut line = format!(
+        "Facts check (hubs, N = {}{place}, against 2012-13): {inside} of {} figures inside their bands",
+        check.units,
+        check.lines.len()
+    );
+    if !outside.is_empty() {
+        let _ = write!(line, "; outside: {}", outside.join(", "));
+    }
+    line.push_str("; see facts.csv");
+    line
 }

@@ -7,7 +7,7 @@ fn the_baseline_runs_end_to_end_with_few_replications() {
     let dir = Dir::new("baseline");
     let (out, output) = run_baseline(&dir, &["--replications", "8"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("cost/head incl unmet"), "{stdout}");
+    assert!(stdout.contains("net cost/head"), "{stdout}");
     for option in ["national", "network", "hubs", "framework"] {
         assert!(stdout.contains(option));
     }

@@ -71,7 +71,7 @@ fn every_chart_is_a_valid_non_blank_svg_and_png_and_the_report_holds_them() {
             "{stem} missing from the report"
         );
     }
-    assert!(report.contains("<h2>Verdict</h2>") && report.contains("is cheapest including unmet work"));
+    assert!(report.contains("<h2>Verdict</h2>") && report.contains("is cheapest on the net headline"));
     assert!(
         report.contains("onboarding.per_unit_month"),
         "scenario changes are listed"
@@ -229,4 +229,100 @@ fn the_report_renders_in_headless_chromium() {
     );
     let (_, _, colours) = png_facts(&shot);
     assert!(colours > 50, "the rendered report looks blank ({colours} colours)");
+}
+
+/// Reads a CSV into rows of (header -> value).
+fn read_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// MODEL.md section 8b: facts.csv sets seven reported figures beside the hubs cell at N = 23;
+/// its figures are summary.csv's (and 211 over units serving), and a figure is "inside" exactly
+/// when its mean lies in the band the section states.
+#[test]
+fn the_facts_check_sets_the_2013_configuration_beside_the_reported_figures() {
+    let dir = Dir::new("facts");
+    let (out, _) = run_baseline(&dir, &["--replications", "60", "--quiet"]);
+    let facts = read_rows(&out.join("facts.csv"));
+    assert_eq!(facts.len(), 7);
+    let summary = read_rows(&out.join("summary.csv"));
+    let mean = |metric: &str| -> f64 {
+        summary
+            .iter()
+            .find(|r| r["option"] == "hubs" && r["units"] == "23" && r["metric"] == metric)
+            .unwrap()["mean"]
+            .parse()
+            .unwrap()
+    };
+    // Bands of MODEL.md section 8b, in its order, with the figure each is checked against.
+    let expected = [
+        (5.0, 15.0, mean("cost_per_head")),
+        (f64::NEG_INFINITY, 670.0, mean("cost_total_m")),
+        (0.06, 0.20, mean("over_budget_share")),
+        (0.20, 0.40, mean("in_house_share")),
+        (0.05, f64::INFINITY, mean("private_share")),
+        (8.0, 18.0, 211.0 / mean("units_serving_mean")),
+        (1.0, 6.0, mean("failures_checkpoint")),
+    ];
+    for (row, (low, high, figure)) in facts.iter().zip(expected) {
+        assert_eq!((row["option"].as_str(), row["units"].as_str()), ("hubs", "23"));
+        let got: f64 = row["mean"].parse().unwrap();
+        assert!(
+            (got - figure).abs() <= 1e-12 * figure.abs(),
+            "{}: {got} vs {figure}",
+            row["fact"]
+        );
+        let bound = |text: &str, open: f64| if text.is_empty() { open } else { text.parse().unwrap() };
+        assert_eq!(bound(&row["band_low"], f64::NEG_INFINITY), low, "{}", row["fact"]);
+        assert_eq!(bound(&row["band_high"], f64::INFINITY), high, "{}", row["fact"]);
+        let inside = low <= figure && figure <= high;
+        assert_eq!(
+            row["inside"],
+            if inside { "inside" } else { "outside" },
+            "{}",
+            row["fact"]
+        );
+        assert!(!row["source"].is_empty() && row["fact"].len() > 20);
+    }
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("Facts check") && report.contains("23 approved CSUs"));
+}
+
+/// The caveat counts the replications in which no NHS unit served, which replications.csv
+/// shows one by one (units_serving_mean = 0), and says so in words on the console and in the
+/// report; options whose units all serve get none.
+#[test]
+fn options_without_serving_units_are_flagged_in_words() {
+    let dir = Dir::new("caveats");
+    let (out, output) = run_baseline(&dir, &["--replications", "200", "--set", "units=[35]"]);
+    let rows = read_rows(&out.join("replications.csv"));
+    let none = rows
+        .iter()
+        .filter(|r| r["option"] == "framework" && r["units_serving_mean"].parse::<f64>().unwrap() == 0.0)
+        .count();
+    assert!(
+        none > 0,
+        "the baseline framework at N = 35 has replications without suppliers"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let words = format!("in {none} of 200 replications no NHS unit serves any CCG at all");
+    assert!(stdout.contains("framework at N = 35: on average only"), "{stdout}");
+    assert!(stdout.contains(&words), "{stdout}");
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains(&words));
+    for option in ["national at N", "network at N", "hubs at N"] {
+        assert!(!stdout.contains(option), "{option} flagged:\n{stdout}");
+    }
 }

@@ -374,7 +374,7 @@ where
         .configure_mesh()
         .light_line_style(LIGHT_GRID)
         .x_desc("Unmet demand, % (one point per replication)")
-        .y_desc("GBP per head per year, incl. unmet work")
+        .y_desc("Net cost, GBP per head per year")
         .axis_desc_style((FONT, LABEL_SIZE))
         .label_style((FONT, TICK_SIZE))
         .draw()?;
@@ -642,7 +642,7 @@ where
     let x_range = padded_range(cells.iter().map(|c| x_of(c)));
     let panels = area.split_evenly((1, 2));
     for (panel, (metric, scale, y_desc)) in panels.iter().zip([
-        (Metric::HEADLINE, 1.0, "GBP per head incl. unmet (mean, 95% CI)"),
+        (Metric::HEADLINE, 1.0, "Net GBP per head (mean, 95% CI)"),
         (Metric::UnmetShare, 100.0, "Unmet demand, % (mean, 95% CI)"),
     ]) {
         let y_range = padded_range(cells.iter().flat_map(|c| {

@@ -114,7 +114,7 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
     let mut charts = vec![
         chart(
             "cost_per_head",
-            format!("Cost per head incl. unmet work, by number of units{point}"),
+            format!("Net cost per head (incl. undone work), by number of units{point}"),
             ChartKind::CostPerHead,
         ),
         chart(
