@@ -9,8 +9,8 @@
 //! CCGs' randomness once, runs each cell month by month, and returns an
 //! [`engine::Outcome`] per cell; the experiment merges outcomes into streaming statistics
 //! in replication order; the output layer turns the results into CSV, JSON and a table.
-//! `MODEL.md` (shipped beside the project as `shared/MODEL.md`) is the specification; every
-//! formula here cites its section.
+//! `docs/model.md` is the model, written for users; every formula here cites its section, and
+//! `tests/integration/reference.rs` checks the code against an independent implementation.
 //!
 //! # Code map
 //!
@@ -29,7 +29,7 @@
 //!   CCG-function's demand goes, changed only at events, which hand a desk the demand of the
 //!   months ahead and a sink its total, with running totals of who is in service), `service`
 //!   (a month at every open desk: service, pooling, loss, ageing, running cost), `queue` (work
-//!   in age buckets, onboarding queues), `tally` and `outcome` (the metrics of MODEL.md
+//!   in age buckets, onboarding queues), `tally` and `outcome` (the metrics of docs/model.md
 //!   section 8), and `workspace` (the buffers a worker's cells pass on to one another, so a
 //!   cell allocates only its outcome).
 //! - `stats`: accumulators with `add` and `merge`: moments (Welford, Chan), a bounded quantile
@@ -45,14 +45,14 @@
 //! - Nothing outside `cli` and `output` touches files, stdout, the clock, the environment or
 //!   OS entropy. The engine never prints.
 //! - Results are identical for any thread count: every draw comes from a stream keyed by seed,
-//!   replication, purpose and entity (MODEL.md section 10; `engine::rng`, `engine::draws`),
+//!   replication, purpose and entity (docs/model.md section 10; `engine::rng`, `engine::draws`),
 //!   never from a shared generator, and accumulators are merged sequentially in replication
 //!   order.
 //! - The same replication index gives every option, N and sweep point the same CCG draws
 //!   (common random numbers), and a unit on the same site the same cost and fate draws.
 //! - Memory does not grow with the number of replications: outcomes are merged chunk by chunk,
 //!   quantiles are sketched in bounded space, and per-replication rows are streamed to disk.
-//! - The scenario schema (MODEL.md section 9) and the output columns are the user contract.
+//! - The scenario schema (docs/model.md section 9) and the output columns are the user contract.
 //!
 //! # Errors
 //!

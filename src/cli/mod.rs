@@ -2,6 +2,7 @@
 //!
 //! This and [`crate::output`] are the only modules that touch files, stdout or the clock.
 
+mod keys;
 mod load;
 mod progress;
 mod run;
@@ -36,6 +37,8 @@ enum Command {
     Run(run::RunArgs),
     /// Check a scenario (and its register) without running it
     Validate(validate::ValidateArgs),
+    /// List every scenario key with its default, unit, allowed range and source
+    Keys(keys::KeysArgs),
 }
 
 /// An error with the exit code it maps to.
@@ -73,5 +76,6 @@ pub fn run() -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Keys(args) => keys::keys(&args),
     }
 }

@@ -1,4 +1,4 @@
-//! The four delivery options of MODEL.md section 1, as implementations of one trait.
+//! The four delivery options of docs/model.md section 1, as implementations of one trait.
 //!
 //! The monthly engine is shared; an option only says what differs: how units are laid out,
 //! whether fixed costs are shared, how a CCG chooses, whether it procures, whether units pool
@@ -23,7 +23,7 @@ pub use hubs::Hubs;
 pub use national::National;
 pub use network::Network;
 
-/// The four delivery options, in MODEL.md order.
+/// The four delivery options, in docs/model.md order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OptionKind {
@@ -38,7 +38,7 @@ pub enum OptionKind {
 }
 
 impl OptionKind {
-    /// All four options in MODEL.md order.
+    /// All four options in docs/model.md order.
     pub const ALL: [OptionKind; 4] = [
         OptionKind::National,
         OptionKind::Network,

@@ -1,7 +1,7 @@
 //! The draws of one replication, shared by every option, N and sweep point (common random
-//! numbers, MODEL.md section 8).
+//! numbers, docs/model.md section 8).
 //!
-//! Each purpose has its own stream per replication (MODEL.md section 10), so adding a draw for
+//! Each purpose has its own stream per replication (docs/model.md section 10), so adding a draw for
 //! one purpose never shifts another's:
 //! - CCG draws of a purpose are consecutive values of the purpose's stream, the CCG index (its
 //!   register row) fixing the position: the same replication gives every option, N and sweep

@@ -1,9 +1,9 @@
-//! What one replication of one cell produces: the metrics of MODEL.md section 8.
+//! What one replication of one cell produces: the metrics of docs/model.md section 8.
 
 /// Declares the metric enum, its names and its count from one list, so they cannot drift.
 macro_rules! metrics {
     ($($variant:ident => $name:literal, $doc:literal;)*) => {
-        /// A per-replication output metric (MODEL.md section 8), in output column order.
+        /// A per-replication output metric (docs/model.md section 8), in output column order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Metric {
             $(#[doc = $doc] $variant,)*
@@ -77,7 +77,7 @@ metrics! {
 }
 
 impl Metric {
-    /// The headline on which options are compared (MODEL.md section 8, version 4).
+    /// The headline on which options are compared (docs/model.md section 8, version 4).
     pub const HEADLINE: Metric = Metric::NetCostPerHead;
 }
 

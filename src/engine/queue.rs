@@ -1,4 +1,4 @@
-//! The two kinds of queue of the monthly engine (MODEL.md sections 3, 6 and 7).
+//! The two kinds of queue of the monthly engine (docs/model.md sections 3, 6 and 7).
 
 use super::workspace::refill;
 

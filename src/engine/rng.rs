@@ -1,4 +1,4 @@
-//! Keyed random streams (MODEL.md section 10).
+//! Keyed random streams (docs/model.md section 10).
 //!
 //! Every draw comes from its own stream keyed by `(seed, replication, purpose, entity)`: a
 //! Xoshiro256++ generator whose state is SplitMix64's expansion of a 64-bit hash of the key.

@@ -1,4 +1,4 @@
-//! A month of service at every open desk (MODEL.md sections 5 and 6, steps 4b-4e of section
+//! A month of service at every open desk (docs/model.md sections 5 and 6, steps 4b-4e of section
 //! 3): arrivals, service oldest work first, pooling of spare capacity, loss and ageing, and the
 //! units' running cost.
 //!

@@ -1,4 +1,4 @@
-//! The monthly loop of one cell in one replication (MODEL.md sections 3, 6 and 7).
+//! The monthly loop of one cell in one replication (docs/model.md sections 3, 6 and 7).
 //!
 //! Within a month the order is fixed (section 3): systemic draw, decisions in CCG index order,
 //! onboarding, then for `m >= G` demand, service, pooling, loss, ageing and costs, and last the
@@ -103,7 +103,7 @@ struct OptionFlags {
     leverage: Option<Leverage>,
 }
 
-/// Negotiating leverage of a cell that counts it (MODEL.md section 5a).
+/// Negotiating leverage of a cell that counts it (docs/model.md section 5a).
 #[derive(Clone, Copy, Debug)]
 struct Leverage {
     /// `spend_per_head * leverage_max / 12`: a month's most saving per head \[GBP\].

@@ -1,5 +1,5 @@
 //! The units of one cell as they stand before month 0: drawn costs, weakness, checkpoint
-//! fate, participation, capacity, onboarding slots and prices (MODEL.md sections 4, 5 and 7).
+//! fate, participation, capacity, onboarding slots and prices (docs/model.md sections 4, 5 and 7).
 
 use super::draws::{ALL_FUNCTIONS_KEY, ReplicationDraws};
 use super::rng::MeanOneLogNormal;

@@ -1,4 +1,4 @@
-//! Paired comparisons of options (MODEL.md section 8): replication r gives every option the
+//! Paired comparisons of options (docs/model.md section 8): replication r gives every option the
 //! same CCG draws, so the per-replication difference between two options has a much tighter
 //! interval than the two options' own intervals suggest.
 

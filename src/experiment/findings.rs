@@ -1,4 +1,4 @@
-//! What a reader must be told beside the numbers (MODEL.md sections 5a, 8 and 8b): where an
+//! What a reader must be told beside the numbers (docs/model.md sections 5a, 8 and 8b): where an
 //! option stops being what its name says, how much the values of section 5a move the
 //! headline, and how the 2013 configuration compares with what was reported in 2012-13.
 //!

@@ -1,5 +1,5 @@
 //! Experiments: the cross product of sweep points, options and N, run over replications in
-//! parallel (MODEL.md sections 8 and 10).
+//! parallel (docs/model.md sections 8 and 10).
 //!
 //! Replications are run in chunks: within a chunk rayon runs one replication per task (every
 //! cell of a replication shares its draws, common random numbers); the chunk's outcomes are

@@ -1,4 +1,4 @@
-//! The U-shaped cost of a unit and the prices built on it (MODEL.md sections 5 and 7).
+//! The U-shaped cost of a unit and the prices built on it (docs/model.md sections 5 and 7).
 
 use super::params::{FunctionParams, MarketParams};
 use super::{Function, N_FUNCTIONS, Params};

@@ -1,4 +1,4 @@
-//! Great-circle distances between CCG locations (MODEL.md section 2).
+//! Great-circle distances between CCG locations (docs/model.md section 2).
 
 /// Earth radius used by the haversine formula \[km\].
 pub const EARTH_RADIUS_KM: f64 = 6371.0;

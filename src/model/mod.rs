@@ -1,7 +1,7 @@
 //! Entities of the model: the CCG register, geography, unit placement, costs and parameters.
 //!
 //! Everything here is plain data with its invariants checked in constructors; nothing reads
-//! files, the clock or the environment (MODEL.md sections 2, 4 and 5).
+//! files, the clock or the environment (docs/model.md sections 2, 4 and 5).
 
 pub mod cost;
 pub mod geo;
@@ -15,10 +15,10 @@ pub use params::Params;
 pub use placement::{Layout, LayoutKind, Unit};
 pub use register::{Ccg, Register, RegisterError};
 
-/// Number of scale services (MODEL.md section 1).
+/// Number of scale services (docs/model.md section 1).
 pub const N_FUNCTIONS: usize = 4;
 
-/// One of the four scale services, in the order MODEL.md section 1 lists them.
+/// One of the four scale services, in the order docs/model.md section 1 lists them.
 ///
 /// The order matters: it breaks ties in network apportionment and placement, and orders
 /// private-sector onboarding entries.

@@ -1,4 +1,4 @@
-//! Every numeric parameter of the model, with MODEL.md's defaults (section 9).
+//! Every numeric parameter of the model, with the defaults of docs/model.md (section 9).
 //!
 //! Defaults marked (fact) come from the 2012 sources; the rest are assumptions a scenario
 //! can change. The scenario layer checks ranges; the engine trusts them.
@@ -207,7 +207,7 @@ pub struct RiskParams {
     pub recovery_months: u32,
 }
 
-/// What scale buys and costs beyond running cost, and the price of undone work (MODEL.md
+/// What scale buys and costs beyond running cost, and the price of undone work (docs/model.md
 /// sections 5a and 8, version 4).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueParams {

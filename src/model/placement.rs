@@ -1,4 +1,4 @@
-//! Where units are and whom they plan to serve (MODEL.md section 4).
+//! Where units are and whom they plan to serve (docs/model.md section 4).
 //!
 //! Placement depends only on the register and N, so a [`Layout`] is computed once per
 //! (register, layout kind, N) and shared by every replication and sweep point.

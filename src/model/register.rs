@@ -1,4 +1,4 @@
-//! The CCG register: one row per Clinical Commissioning Group (MODEL.md section 2).
+//! The CCG register: one row per Clinical Commissioning Group (docs/model.md section 2).
 //!
 //! The real April 2013 register (211 CCGs) is embedded in the binary, so the tool runs from any
 //! directory with no data files. Any CSV with the same required columns can replace it.

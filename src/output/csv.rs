@@ -115,7 +115,7 @@ impl Exporter for ComparisonsCsv {
     }
 }
 
-/// The facts check of MODEL.md section 8b: `scenario, seed, option, units, param_<key>...,
+/// The facts check of docs/model.md section 8b: `scenario, seed, option, units, param_<key>...,
 /// fact, source, model_figure, mean, ci95_low, ci95_high, band_low, band_high, band, inside`
 /// (an open end of a band is empty; `inside` says whether the mean falls in the band).
 pub struct FactsCsv;

@@ -16,7 +16,7 @@ pub use self::csv::{ComparisonsCsv, FactsCsv, SummaryCsv};
 pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::replications::ReplicationLog;
 pub use self::report::report_html;
-pub use self::table::{notes, summary_table, verdict_table};
+pub use self::table::{keys_table, notes, summary_table, verdict_table};
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -127,8 +127,14 @@ pub fn verdict_table(results: &ExperimentResults) -> String {
     render(&rows)
 }
 
-/// Lays rows out in aligned columns: text left, numbers right.
+/// Lays rows out in aligned columns: the first left, the others (numbers) right.
 fn render(rows: &[Vec<String>]) -> String {
+    render_aligned(rows, true)
+}
+
+/// Lays rows out in aligned columns, every column left-aligned unless `numbers_right`, which
+/// right-aligns all but the first.
+fn render_aligned(rows: &[Vec<String>], numbers_right: bool) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
@@ -145,7 +151,7 @@ fn render(rows: &[Vec<String>]) -> String {
             .iter()
             .enumerate()
             .map(|(c, text)| {
-                if c == 0 {
+                if c == 0 || !numbers_right {
                     format!("{text:<w$}", w = widths[c])
                 } else {
                     format!("{text:>w$}", w = widths[c])
@@ -226,4 +232,88 @@ pub fn facts_summary(results: &ExperimentResults, check: &FactCheck) -> String {
     }
     line.push_str("; see facts.csv");
     line
+}
+
+/// Returns the scenario keys as a table: every numeric key of the parameter table with its
+/// default, unit, allowed range and source, then the keys that take lists or tables.
+pub fn keys_table() -> String {
+    use crate::model::params::preference;
+    use crate::scenario::keys::{all_keys, shown};
+    let defaults = crate::model::Params::default();
+    let mut rows = vec![
+        ["key", "default", "unit", "allowed", "source", "meaning"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for key in all_keys() {
+        rows.push(vec![
+            key.path.to_string(),
+            shown(key.get(&defaults)),
+            key.unit.to_string(),
+            key.rule.allowed(),
+            key.source.to_string(),
+            key.meaning.to_string(),
+        ]);
+    }
+    let list = |values: &[f64]| format!("[{}]", values.iter().map(|&v| shown(v)).collect::<Vec<_>>().join(", "));
+    let time = &defaults.time;
+    let triangular = |t: crate::model::params::Triangular| list(&[t.min, t.mode, t.max]);
+    let shares: Vec<String> = preference::KEYS
+        .iter()
+        .zip(defaults.choice.preferences)
+        .map(|(k, v)| format!("{k} = {}", shown(v)))
+        .collect();
+    let others = [
+        (
+            "time.wave_months",
+            list(&time.wave_months.map(f64::from)),
+            "months",
+            "four integers below time.months",
+            "fact",
+            "month each authorisation wave is ready (section 3)",
+        ),
+        (
+            "time.wave_weights",
+            list(&time.wave_weights),
+            "relative",
+            "four numbers > 0 and <= 1e9",
+            "fact",
+            "sizes of the waves, for drawn waves (section 3)",
+        ),
+        (
+            "choice.preferences",
+            format!("{{ {} }}", shares.join(", ")),
+            "shares",
+            "shares from 0 to 1 summing to 1",
+            "fact",
+            "survey of CCGs' preferences (section 7)",
+        ),
+        (
+            "procurement.hubs",
+            triangular(defaults.procurement.hubs),
+            "months",
+            "0 <= min <= mode <= max <= 600",
+            "assumption",
+            "triangular procurement duration, hubs (section 7)",
+        ),
+        (
+            "procurement.framework",
+            triangular(defaults.procurement.framework),
+            "months",
+            "0 <= min <= mode <= max <= 600",
+            "assumption",
+            "triangular procurement duration, framework (section 7)",
+        ),
+    ];
+    for (path, default, unit, allowed, source, meaning) in others {
+        rows.push(vec![
+            path.to_string(),
+            default,
+            unit.to_string(),
+            allowed.to_string(),
+            source.to_string(),
+            meaning.to_string(),
+        ]);
+    }
+    render_aligned(&rows, false)
 }

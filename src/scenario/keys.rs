@@ -1,4 +1,4 @@
-//! The numeric scalar keys of a scenario (MODEL.md section 9): one table giving each key's
+//! The numeric scalar keys of a scenario (docs/model.md section 9): one table giving each key's
 //! path, allowed range, unit, source and meaning, and how it reads and writes [`Params`].
 //!
 //! The table serves parsing, validation, sweeps, `--set`, the resolved scenario, `csu-sim keys`
@@ -131,7 +131,7 @@ pub struct ParamKey {
     pub unit: &'static str,
     /// Where the default comes from.
     pub source: Source,
-    /// One-line meaning, with the MODEL.md section.
+    /// One-line meaning, with the docs/model.md section.
     pub meaning: &'static str,
     get: fn(&Params) -> f64,
     set: fn(&mut Params, f64),

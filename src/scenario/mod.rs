@@ -1,4 +1,4 @@
-//! Scenarios: what the analyst asks for (MODEL.md section 9).
+//! Scenarios: what the analyst asks for (docs/model.md section 9).
 //!
 //! A scenario file states only what it changes. [`Scenario::parse`] reads it in two stages:
 //! the text is walked key by key against the key table in [`keys`], and the result is checked
@@ -64,7 +64,7 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Returns the defaults of MODEL.md section 9 under the given file name and label.
+    /// Returns the defaults of docs/model.md section 9 under the given file name and label.
     pub fn defaults(file: &str, name: &str) -> Scenario {
         Scenario {
             file: file.to_string(),

@@ -1,4 +1,4 @@
-//! Streaming statistics across replications (MODEL.md section 8), with no I/O.
+//! Streaming statistics across replications (docs/model.md section 8), with no I/O.
 //!
 //! Every accumulator has `add` and `merge`, and the experiment runner merges them in
 //! replication order, so results do not depend on how work was split across threads.

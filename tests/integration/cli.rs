@@ -248,3 +248,52 @@ fn the_baseline_summary_is_byte_identical_to_the_pinned_one() {
         "summary.csv differs from fixtures/pinned/baseline_40_summary.csv"
     );
 }
+
+/// `csu-sim keys` lists every key of docs/model.md section 9 with its default and range.
+#[test]
+fn keys_lists_every_key_with_default_range_and_source() {
+    let output = csu_sim(&["keys"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    // A few rows as docs/model.md section 9 gives them: key, default, range, source.
+    for (key, default, range, source) in [
+        (
+            "risk.p_checkpoint",
+            "0.11538461538461539",
+            "a number from 0 to 1",
+            "fact",
+        ),
+        ("value.unmet_penalty", "1", "a number from 0 to 100", "assumption"),
+        ("value.leverage_max", "0", "a number from 0 to 0.1", "assumption"),
+        (
+            "value.leverage_half",
+            "10000000",
+            "a number > 0 and <= 1000000000000",
+            "assumption",
+        ),
+        (
+            "functions.business_intelligence.efficient_scale",
+            "5000000",
+            "a number from 1 to",
+            "fact",
+        ),
+        ("time.months", "30", "an integer from 1 to 600", "setting"),
+        ("choice.budget_mean", "13", "a number from 0 to 1000000", "calibrated"),
+    ] {
+        let row = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("{key} missing:\n{text}"));
+        let fields: Vec<&str> = row.split("  ").map(str::trim).filter(|f| !f.is_empty()).collect();
+        assert_eq!(fields[1], default, "{row}");
+        assert!(row.contains(range) && fields.contains(&source), "{row}");
+    }
+    for path in [
+        "time.wave_weights",
+        "choice.preferences",
+        "procurement.framework",
+        "value.choice_per_head",
+    ] {
+        assert!(text.contains(path), "{path}");
+    }
+}

@@ -137,7 +137,7 @@ fn deterministic_national_cost_is_hubs_less_sharing_plus_overhead() {
     }
 }
 
-/// MODEL.md v4 in the deterministic mode (known answers, "MODEL.md v4"): every CCG is in
+/// docs/model.md (version 4) in the deterministic mode (known answers, "docs/model.md (version 4)"): every CCG is in
 /// service before G under national, network and hubs, so N units serve in each of the 24
 /// operating months; under framework no supplier serves in month 6, so N x 23/24.
 #[test]

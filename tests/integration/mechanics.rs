@@ -1,4 +1,4 @@
-//! Contracting mechanics on a toy register, worked out by hand from MODEL.md section 7.
+//! Contracting mechanics on a toy register, worked out by hand from docs/model.md section 7.
 
 use csu_sim::delivery::{OptionKind, build};
 use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};

@@ -1,5 +1,5 @@
 //! The independent statistical reference (`shared/checks/reference`, copied to
-//! `fixtures/reference/`): another implementation of MODEL.md v4, written apart from this one,
+//! `fixtures/reference/`): another implementation of docs/model.md (version 4), written apart from this one,
 //! ran five scenarios; every metric's mean here must lie within five standard errors of the
 //! difference of its mean there, and be undefined where it is undefined.
 //!
@@ -61,7 +61,7 @@ fn disagreements(name: &str) -> (usize, usize, Vec<String>) {
     let mut problems = Vec::new();
     for ((option, units, metric_name), row) in reference(name) {
         let Some(&metric) = Metric::ALL.iter().find(|m| m.name() == metric_name) else {
-            continue; // a diagnostic of the reference's own, not in MODEL.md section 8
+            continue; // a diagnostic of the reference's own, not in docs/model.md section 8
         };
         let cell = results
             .cells

@@ -248,7 +248,7 @@ fn read_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
         .collect()
 }
 
-/// MODEL.md section 8b: facts.csv sets seven reported figures beside the hubs cell at N = 23;
+/// docs/model.md section 8b: facts.csv sets seven reported figures beside the hubs cell at N = 23;
 /// its figures are summary.csv's (and 211 over units serving), and a figure is "inside" exactly
 /// when its mean lies in the band the section states.
 #[test]
@@ -266,7 +266,7 @@ fn the_facts_check_sets_the_2013_configuration_beside_the_reported_figures() {
             .parse()
             .unwrap()
     };
-    // Bands of MODEL.md section 8b, in its order, with the figure each is checked against.
+    // Bands of docs/model.md section 8b, in its order, with the figure each is checked against.
     let expected = [
         (5.0, 15.0, mean("cost_per_head")),
         (f64::NEG_INFINITY, 670.0, mean("cost_total_m")),
@@ -324,5 +324,39 @@ fn options_without_serving_units_are_flagged_in_words() {
     assert!(report.contains(&words));
     for option in ["national at N", "network at N", "hubs at N"] {
         assert!(!stdout.contains(option), "{option} flagged:\n{stdout}");
+    }
+}
+
+/// Issue 14: under v3.2 more operating failures lowered hubs' headline at N = 35 (undone work
+/// was priced below a small hub's cost). With unmet work at twice its private price, more
+/// failure costs more: the headline rises with `risk.p_fail_annual`, point by point.
+#[test]
+fn r14_more_failure_never_lowers_the_headline() {
+    let text = std::fs::read_to_string(root().join("scenarios/baseline.toml")).unwrap();
+    let scenario = Scenario::parse(&text, "baseline.toml", "baseline")
+        .unwrap()
+        .apply_set("options=[\"hubs\"]")
+        .unwrap()
+        .apply_set("units=[35]")
+        .unwrap()
+        .apply_sweep("risk.p_fail_annual=0,0.3,0.6,0.9")
+        .unwrap();
+    let mut scenario = scenario;
+    scenario.replications = 200;
+    let register = Register::builtin();
+    let results = Experiment::new(&scenario, &register).run(&mut Silent).unwrap();
+    let headline: Vec<f64> = results.cells.iter().map(|c| c.summary(Metric::HEADLINE).mean).collect();
+    let unmet: Vec<f64> = results
+        .cells
+        .iter()
+        .map(|c| c.summary(Metric::UnmetShare).mean)
+        .collect();
+    assert_eq!(headline.len(), 4);
+    for pair in 0..3 {
+        assert!(unmet[pair + 1] > unmet[pair], "{unmet:?}");
+        assert!(
+            headline[pair + 1] > headline[pair],
+            "more failure, lower headline: {headline:?}"
+        );
     }
 }
