@@ -21,7 +21,7 @@ const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1
 h1{margin-bottom:0.2em}table{border-collapse:collapse;margin:1em 0;font-size:0.9em}\
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}\
 .verdict{background:#eef5fb;border-left:6px solid #0072B2;padding:0.6em 1.2em;margin:1em 0}\
-.caveat{background:#fdf3e7;border-left:6px solid #D55E00;padding:0.6em 1.2em;margin:1em 0}.outside{color:#B00020;font-weight:bold}\
+.caveat{background:#fdf3e7;border-left:6px solid #D55E00;padding:0.6em 1.2em;margin:1em 0}.outside{color:#B00020;font-weight:bold}table.facts td{text-align:left}\
 figure{margin:2em 0}figure svg{max-width:100%;height:auto;border:1px solid #ddd}.meta td{text-align:left}";
 
 fn leader_sentence(leader: &Leader, what: &str, unit: &str, scale: f64) -> String {
@@ -194,7 +194,7 @@ fn fact_table(results: &ExperimentResults, check: &FactCheck) -> String {
             format!(", {}", escape(&place))
         },
     );
-    out.push_str("<table><tr><th>what was reported</th><th>source</th><th>model figure</th><th>model: mean [95% CI]</th><th>band</th><th>inside?</th></tr>");
+    out.push_str("<table class=\"facts\"><tr><th>what was reported</th><th>source</th><th>model figure</th><th>model: mean [95% CI]</th><th>band</th><th>inside?</th></tr>");
     for line in &check.lines {
         let verdict = if line.inside() {
             "inside".to_string()
