@@ -22,16 +22,7 @@ impl Triangular {
     /// Below `F(mode) = (mode - min) / (max - min)` it is `min + sqrt(u (max - min)(mode - min))`,
     /// above it `max - sqrt((1 - u)(max - min)(max - mode))`; a degenerate range returns `min`.
     pub fn inverse_cdf(&self, u: f64) -> f64 {
-        let width = self.max - self.min;
-        if width <= 0.0 {
-            return self.min;
-        }
-        let split = (self.mode - self.min) / width;
-        if u < split {
-            self.min + (u * width * (self.mode - self.min)).sqrt()
-        } else {
-            self.max - ((1.0 - u) * width * (self.max - self.mode)).sqrt()
-        }
+        crate::stats::distribution::triangular_quantile(self.min, self.mode, self.max, u)
     }
 
     /// Returns the duration for uniform `u`, rounded to whole months with halves up.

@@ -1,13 +1,18 @@
-//! Streaming statistics across replications (docs/model.md section 8), with no I/O.
+//! Statistics with no I/O: streaming accumulators across replications (docs/model.md
+//! section 8), and the distributions, designs and estimators of the uncertainty analysis.
 //!
 //! Every accumulator has `add` and `merge`, and the experiment runner merges them in
 //! replication order, so results do not depend on how work was split across threads.
 //! Memory is bounded: [`QuantileSketch`] keeps at most a few thousand values however many
 //! replications it sees.
 
+pub mod design;
+pub mod distribution;
 mod moments;
 mod quantiles;
+pub mod sensitivity;
 mod student;
+pub mod voi;
 
 pub use moments::Moments;
 pub use quantiles::QuantileSketch;
