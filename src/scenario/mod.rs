@@ -9,10 +9,12 @@ mod error;
 pub mod keys;
 mod parse;
 mod resolved;
+pub mod uncertain;
 
 pub use error::{Problem, ScenarioError};
 pub use keys::{ParamKey, Rule};
 pub use parse::{MAX_CELLS, MAX_REPLICATIONS, replications_limit};
+pub use uncertain::{DecisionRule, UncertainInput};
 
 use std::collections::HashMap;
 
@@ -60,6 +62,10 @@ pub struct Scenario {
     pub sweep: Vec<SweepAxis>,
     /// Keys the file sets, with their values as written, in file order.
     pub changes: Vec<(String, String)>,
+    /// Uncertain inputs (`[uncertain]`), in file order; used by the uncertainty analysis.
+    pub uncertain: Vec<UncertainInput>,
+    /// The decision rule of `[decision]`, if any.
+    pub decision: Option<DecisionRule>,
     lines: HashMap<String, usize>,
 }
 
@@ -77,6 +83,8 @@ impl Scenario {
             params: Params::default(),
             sweep: Vec::new(),
             changes: Vec::new(),
+            uncertain: Vec::new(),
+            decision: None,
             lines: HashMap::new(),
         }
     }
@@ -443,6 +451,127 @@ efficient_scale = 5.0e6
             "out of range",
         );
         check("options = [\"hub\"]\n", Some(1), "options", "did you mean 'hubs'");
+    }
+
+    /// Issue 17: an inline sweep table holds both its axes, in the order written.
+    #[test]
+    fn r17_an_inline_sweep_on_one_line_keeps_every_axis() {
+        let scenario =
+            parse("sweep = {\"risk.p_weak\" = [0.1, 0.2], \"risk.p_fail_annual\" = [0.01, 0.02, 0.03]}\n").unwrap();
+        let paths: Vec<&str> = scenario.sweep.iter().map(|a| a.key.path).collect();
+        assert_eq!(paths, vec!["risk.p_weak", "risk.p_fail_annual"]);
+        assert_eq!(scenario.point_count(), 6);
+    }
+
+    #[test]
+    fn uncertain_inputs_name_line_key_and_what_is_allowed() {
+        let u = |line: &str| format!("[uncertain]\n{line}\n");
+        check(
+            &u("\"risk.p_fail\" = { uniform = [0, 0.1] }"),
+            Some(2),
+            "uncertain.risk.p_fail",
+            "did you mean 'risk.p_fail_annual'",
+        );
+        check(
+            &u("\"seed\" = { uniform = [1, 2] }"),
+            Some(2),
+            "uncertain.seed",
+            "not a numeric key",
+        );
+        check(
+            &u("\"risk.p_weak\" = { uniform = [0.5, 0.1] }"),
+            Some(2),
+            "uncertain.risk.p_weak",
+            "low <= high",
+        );
+        check(
+            &u("\"risk.p_weak\" = { uniform = [0.1, 1.5] }"),
+            Some(2),
+            "uncertain.risk.p_weak",
+            "outside what risk.p_weak allows",
+        );
+        check(
+            &u("\"costs.cost_cv\" = { lognormal = [0.15, -0.1] }"),
+            Some(2),
+            "uncertain.costs.cost_cv",
+            "cv from 0 to 100",
+        );
+        check(
+            &u("\"risk.p_weak\" = { beta = [1.2, 0.1] }"),
+            Some(2),
+            "uncertain.risk.p_weak",
+            "0 < mean < 1",
+        );
+        check(
+            &u("\"risk.p_weak\" = { beta = [0.5, 0.6] }"),
+            Some(2),
+            "uncertain.risk.p_weak",
+            "impossible",
+        );
+        check(
+            &u("\"risk.p_weak\" = { normal = [0.5, 0.1] }"),
+            Some(2),
+            "uncertain.risk.p_weak",
+            "unknown distribution",
+        );
+        check(
+            &u("\"risk.p_weak\" = { triangular = [0.1, 0.3] }"),
+            Some(2),
+            "uncertain.risk.p_weak",
+            "exactly 3 numbers",
+        );
+        check(
+            &u("\"risk.p_weak\" = 0.3"),
+            Some(2),
+            "uncertain.risk.p_weak",
+            "expected one distribution",
+        );
+        check(
+            &u("\"functions.communications.efficient_scale\" = { beta = [0.5, 0.1] }"),
+            Some(2),
+            "uncertain.functions.communications.efficient_scale",
+            "outside what",
+        );
+        check(
+            &u("\"costs.national_overhead\" = { lognormal = [1e12, 0.5] }"),
+            Some(2),
+            "uncertain.costs.national_overhead",
+            "narrow it",
+        );
+        check(
+            "[decision]\nconfidence = 0.9\n",
+            Some(1),
+            "decision.max_unmet_share",
+            "missing",
+        );
+        check(
+            "[decision]\nmax_unmet_share = 2\n",
+            Some(2),
+            "decision.max_unmet_share",
+            "from 0 to 1",
+        );
+        check(
+            "[decision]\nmax_unmet_share = 0.02\nconfidence = 0\n",
+            Some(3),
+            "decision.confidence",
+            "> 0",
+        );
+        let scenario = parse(&u(
+            "\"service.max_wait_months\" = { uniform = [1, 3] }\n\"risk.p_weak\" = { beta = [0.4, 0.1] }",
+        ))
+        .unwrap();
+        assert_eq!(scenario.uncertain.len(), 2);
+        // Integer keys are rounded: the uniform's median 2 stays 2, its 0.8 quantile 2.6 becomes 3.
+        assert_eq!(scenario.params_at(&[0.8, 0.5]).service.max_wait_months, 3);
+        let drawn = scenario.params_at(&[0.5, 0.5]);
+        assert_eq!(drawn.service.max_wait_months, 2);
+        assert!(
+            (drawn.risk.p_weak - 0.4).abs() < 0.03,
+            "the beta's median is near its mean"
+        );
+        let horizon = parse(&u("\"time.months\" = { uniform = [3, 40] }")).unwrap();
+        let short = horizon.params_at(&[0.01]);
+        assert!(horizon.drawn_problems(&short)[0].contains("before the horizon"));
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn replications_limit(n: f64) -> String {
 }
 
 /// Keys that are not numeric scalars, with what they take.
-const SPECIAL_KEYS: [&str; 13] = [
+const SPECIAL_KEYS: [&str; 15] = [
     "name",
     "seed",
     "replications",
@@ -41,6 +41,8 @@ const SPECIAL_KEYS: [&str; 13] = [
     "units",
     "ccgs",
     "sweep",
+    "uncertain",
+    "decision",
     "time.wave_months",
     "time.wave_weights",
     "choice.preferences",
@@ -69,7 +71,7 @@ const SECTIONS: [&str; 11] = [
 const MAX_WAVE_WEIGHT: f64 = 1e9;
 
 /// A value read from the file, with the line it sits on.
-type Item<'t, 'i> = &'t Spanned<DeValue<'i>>;
+pub(super) type Item<'t, 'i> = &'t Spanned<DeValue<'i>>;
 
 /// Reads one scenario file, collecting problems.
 pub(super) struct Parser<'t> {
@@ -89,11 +91,11 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn line_of(&self, span: Range<usize>) -> usize {
+    pub(super) fn line_of(&self, span: Range<usize>) -> usize {
         self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
     }
 
-    fn problem(&mut self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) {
         let line = span.map(|s| self.line_of(s));
         self.problems.push(Problem {
             line,
@@ -102,7 +104,7 @@ impl<'t> Parser<'t> {
         });
     }
 
-    fn record(&mut self, key: &str, item: Item) {
+    pub(super) fn record(&mut self, key: &str, item: Item) {
         let line = self.line_of(item.span());
         self.lines.insert(key.to_string(), line);
         let raw = self.text.get(item.span()).unwrap_or("").trim().replace('\n', " ");
@@ -160,6 +162,8 @@ impl<'t> Parser<'t> {
             "options" => self.options(item, scenario),
             "units" => self.units(item, scenario),
             "sweep" => self.sweep(item, scenario),
+            "uncertain" => self.uncertain(item, scenario),
+            "decision" => self.decision(item, scenario),
             _ => self.unknown(name, item),
         }
     }
@@ -259,7 +263,7 @@ impl<'t> Parser<'t> {
     }
 
     /// Reads a number; integers are accepted where floats are expected, not the reverse.
-    fn number(&mut self, path: &str, item: Item, integer: bool) -> Option<f64> {
+    pub(super) fn number(&mut self, path: &str, item: Item, integer: bool) -> Option<f64> {
         let value = match item.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
                 .ok()
@@ -295,7 +299,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn scalar(&mut self, path: &str, rule: Rule, item: Item) -> Option<f64> {
+    pub(super) fn scalar(&mut self, path: &str, rule: Rule, item: Item) -> Option<f64> {
         let value = self.number(path, item, rule.is_integer())?;
         if rule.admits(value) {
             Some(value)
@@ -331,7 +335,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn array<'a, 'i>(
+    pub(super) fn array<'a, 'i>(
         &mut self,
         path: &str,
         item: &'a Spanned<DeValue<'i>>,
@@ -350,7 +354,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn number_list<const N: usize>(&mut self, path: &str, item: Item, rule: Rule) -> Option<[f64; N]> {
+    pub(super) fn number_list<const N: usize>(&mut self, path: &str, item: Item, rule: Rule) -> Option<[f64; N]> {
         let array = self.array(path, item, &format!("{N} numbers"))?;
         if array.len() != N {
             self.problem(
@@ -531,8 +535,10 @@ impl<'t> Parser<'t> {
             if values.iter().all(Option::is_some) {
                 let line = self.line_of(key.span());
                 self.lines.insert(sweep_path.clone(), line);
+                // Keyed by position in the file, not by line: an inline table holds several
+                // axes on one line.
                 axes.insert(
-                    line,
+                    key.span().start,
                     SweepAxis {
                         key: param,
                         values: values.into_iter().flatten().collect(),

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::Scenario;
 use super::keys::{self, Rule};
 use crate::model::params::preference;
+use crate::stats::distribution::Distribution;
 
 /// Formats a TOML string literal.
 fn quoted(text: &str) -> String {
@@ -96,6 +97,29 @@ impl Scenario {
                 );
             }
         }
+        if !self.uncertain.is_empty() {
+            let _ = writeln!(out, "\n[uncertain]");
+            for input in &self.uncertain {
+                let numbers = |values: &[f64]| list(values.iter().map(|&v| value(v, false)));
+                let text = match input.distribution {
+                    Distribution::Uniform { low, high } => format!("uniform = {}", numbers(&[low, high])),
+                    Distribution::Triangular { min, mode, max } => {
+                        format!("triangular = {}", numbers(&[min, mode, max]))
+                    }
+                    Distribution::LogNormal { mean, cv } => format!("lognormal = {}", numbers(&[mean, cv])),
+                    Distribution::Beta { mean, sd } => format!("beta = {}", numbers(&[mean, sd])),
+                };
+                let _ = writeln!(out, "{} = {{ {text} }}", quoted(input.key.path));
+            }
+        }
+        if let Some(rule) = self.decision {
+            let _ = writeln!(
+                out,
+                "\n[decision]\nmax_unmet_share = {}\nconfidence = {}",
+                value(rule.max_unmet_share, false),
+                value(rule.confidence, false)
+            );
+        }
         out
     }
 }
@@ -106,12 +130,15 @@ mod tests {
 
     #[test]
     fn resolved_toml_parses_back_to_the_same_scenario() {
-        let text = "name = \"x\"\nseed = 9\nunits = [10, 23]\noptions = [\"hubs\", \"network\"]\n[risk]\np_fail_annual = 0.07\n[choice]\npreferences = { csu = 0.6, in_house = 0.4 }\n[sweep]\n\"time.months\" = [30, 36]\n\"costs.cost_cv\" = [0.1, 0.3]\n";
+        let text = "name = \"x\"\nseed = 9\nunits = [10, 23]\noptions = [\"hubs\", \"network\"]\n[risk]\np_fail_annual = 0.07\n[choice]\npreferences = { csu = 0.6, in_house = 0.4 }\n[sweep]\n\"time.months\" = [30, 36]\n\"costs.cost_cv\" = [0.1, 0.3]\n[uncertain]\n\"risk.p_weak\" = { beta = [0.4, 0.1] }\n\"service.max_wait_months\" = { triangular = [1, 2, 4] }\n[decision]\nmax_unmet_share = 0.02\n";
         let scenario = Scenario::parse(text, "x.toml", "x").unwrap();
         let resolved = scenario.to_toml();
         let again = Scenario::parse(&resolved, "resolved.toml", "x").unwrap();
         assert_eq!(again.params, scenario.params);
         assert_eq!(again.sweep, scenario.sweep);
+        assert_eq!(again.uncertain, scenario.uncertain);
+        assert_eq!(again.uncertain.len(), 2);
+        assert_eq!(again.decision, scenario.decision);
         assert_eq!(
             (again.seed, again.units.clone(), again.options.clone()),
             (9, vec![10, 23], scenario.options.clone())
