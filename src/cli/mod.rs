@@ -6,6 +6,7 @@ mod keys;
 mod load;
 mod progress;
 mod run;
+mod uncertainty;
 mod validate;
 
 use std::process::ExitCode;
@@ -37,6 +38,9 @@ enum Command {
     Run(run::RunArgs),
     /// Check a scenario (and its register) without running it
     Validate(validate::ValidateArgs),
+    /// Find what drives the verdict when the scenario's [uncertain] inputs vary: PSA, tornado,
+    /// switching values, Sobol' and Morris indices, value of information
+    Uncertainty(uncertainty::UncertaintyArgs),
     /// List every scenario key with its default, unit, allowed range and source
     Keys(keys::KeysArgs),
 }
@@ -77,5 +81,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Keys(args) => keys::keys(&args),
+        Command::Uncertainty(args) => uncertainty::uncertainty(&args),
     }
 }

@@ -67,7 +67,7 @@ impl RunArgs {
 }
 
 /// Returns a folder name made from a scenario name: letters, digits, `-`, `_` and `.` kept.
-fn folder_name(name: &str) -> String {
+pub(super) fn folder_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {

@@ -45,6 +45,9 @@ pub enum Purpose {
     Fate = 9,
     /// National systemic disruption (the `m`-th value is month `m`).
     Systemic = 10,
+    /// Designs of the uncertainty analysis (replication 0; entity: stage, dimension or
+    /// trajectory), never a replication's draw.
+    Design = 11,
 }
 
 /// Returns the stream keyed by `(seed, replication, purpose, entity)`.

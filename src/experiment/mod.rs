@@ -9,6 +9,7 @@
 pub mod compare;
 pub mod findings;
 mod results;
+pub mod uncertainty;
 
 pub use compare::{Comparison, Comparisons, Leader};
 pub use results::{CellResult, ExperimentResults, MapData, RunMeta, SCATTER_SAMPLE, Verdict};

@@ -11,6 +11,7 @@ mod json;
 mod replications;
 mod report;
 mod table;
+pub mod uncertainty;
 
 pub use self::csv::{ComparisonsCsv, FactsCsv, SummaryCsv};
 pub use self::json::{RunInfo, SummaryJson, run_json};

@@ -12,16 +12,16 @@ use crate::delivery::OptionKind;
 use crate::engine::Metric;
 use crate::experiment::{CellResult, ExperimentResults};
 
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
+pub(super) type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 /// The plot area and the legend strip of a chart.
 type Areas<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
 
 /// Colour of the minor grid lines.
-const LIGHT_GRID: RGBColor = RGBColor(0xF0, 0xF0, 0xF0);
+pub(super) const LIGHT_GRID: RGBColor = RGBColor(0xF0, 0xF0, 0xF0);
 
 /// Formats a tick for an axis spanning `span`: whole numbers for wide spans.
-fn tick(value: f64, span: f64) -> String {
+pub(super) fn tick(value: f64, span: f64) -> String {
     if span >= 20.0 {
         format!("{value:.0}")
     } else if span >= 2.0 {
@@ -92,7 +92,7 @@ fn cells_at(results: &ExperimentResults, units: usize) -> Vec<&CellResult> {
 }
 
 /// Returns `(lo, hi)` of finite values widened by 8% (and never empty).
-fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+pub(super) fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
         .into_iter()
         .filter(|v| v.is_finite())
@@ -105,7 +105,7 @@ fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
 }
 
 /// Draws the title, fills the background, and returns the plot and legend areas.
-fn frame<DB: DrawingBackend>(
+pub(super) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> Result<Areas<DB>, Box<dyn std::error::Error>>
@@ -124,7 +124,7 @@ where
 }
 
 /// Draws legend entries, one coloured square and label per line, outside the data.
-fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(String, RGBColor)]) -> DrawResult
+pub(super) fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(String, RGBColor)]) -> DrawResult
 where
     DB::ErrorType: 'static,
 {

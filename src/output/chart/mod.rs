@@ -4,9 +4,11 @@
 //! machine with no fonts installed. Every option keeps its colour across all charts.
 
 mod draw;
+pub mod uncertainty;
 
 use std::sync::Once;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -171,38 +173,64 @@ fn register_fonts() {
     });
 }
 
-fn chart_error(chart: &Chart, err: impl std::fmt::Display) -> OutputError {
-    OutputError::Chart(format!("{}: {err}", chart.stem))
-}
-
 /// Returns the chart as SVG text.
 pub fn svg(results: &ExperimentResults, chart: &Chart) -> Result<String, OutputError> {
-    register_fonts();
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
-        draw::draw(&root, results, chart).map_err(|e| chart_error(chart, e))?;
-        root.present().map_err(|e| chart_error(chart, e))?;
-    }
-    Ok(text)
+    render_svg(&chart.stem, |root| draw::draw(root, results, chart))
 }
 
 /// Returns the chart as PNG bytes.
 pub fn png(results: &ExperimentResults, chart: &Chart) -> Result<Vec<u8>, OutputError> {
+    render_png(&chart.stem, |root| draw::draw(root, results, chart))
+}
+
+/// Returns an uncertainty chart as SVG text and PNG bytes.
+pub fn uncertainty_chart(
+    results: &crate::experiment::uncertainty::UncertaintyResults,
+    kind: uncertainty::UncertaintyChart,
+    stem: &str,
+    title: &str,
+) -> Result<(String, Vec<u8>), OutputError> {
+    let svg = render_svg(stem, |root| uncertainty::draw(root, results, kind, title))?;
+    let png = render_png(stem, |root| uncertainty::draw(root, results, kind, title))?;
+    Ok((svg, png))
+}
+
+/// Renders a chart to SVG text with `draw`.
+fn render_svg(
+    stem: &str,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> draw::DrawResult,
+) -> Result<String, OutputError> {
     register_fonts();
+    let error = |e: &dyn std::fmt::Display| OutputError::Chart(format!("{stem}: {e}"));
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root).map_err(|e| error(&e))?;
+        root.present().map_err(|e| error(&e))?;
+    }
+    Ok(text)
+}
+
+/// Renders a chart to PNG bytes with `draw`.
+fn render_png(
+    stem: &str,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> draw::DrawResult,
+) -> Result<Vec<u8>, OutputError> {
+    register_fonts();
+    let error = |e: &dyn std::fmt::Display| OutputError::Chart(format!("{stem}: {e}"));
     let mut pixels = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-        draw::draw(&root, results, chart).map_err(|e| chart_error(chart, e))?;
-        root.present().map_err(|e| chart_error(chart, e))?;
+        draw(&root).map_err(|e| error(&e))?;
+        root.present().map_err(|e| error(&e))?;
     }
     let mut bytes = Vec::new();
     {
         let mut encoder = ::png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
         encoder.set_color(::png::ColorType::Rgb);
         encoder.set_depth(::png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(|e| chart_error(chart, e))?;
-        writer.write_image_data(&pixels).map_err(|e| chart_error(chart, e))?;
+        let mut writer = encoder.write_header().map_err(|e| error(&e))?;
+        writer.write_image_data(&pixels).map_err(|e| error(&e))?;
     }
     Ok(bytes)
 }

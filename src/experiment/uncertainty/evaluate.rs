@@ -1,0 +1,211 @@
+//! Running the model at many parameter sets: every option and N with R replications each,
+//! on common random numbers (replication r draws the same streams at every parameter set).
+//!
+//! Parameter sets are spread over the rayon pool and collected in order; each worker keeps one
+//! set of draw buffers and one workspace, and a replication's draws are re-transformed only for
+//! the parameters that changed. Results are therefore identical for any thread count.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::delivery::{self, DeliveryOption, OptionKind};
+use crate::engine::{Cell, Metric, ReplicationDraws, Workspace, run_cell_in};
+use crate::model::placement::apportion_teams;
+use crate::model::{Layout, LayoutKind, N_FUNCTIONS, Params, Register};
+
+/// The means of one cell at one parameter set.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CellMeans {
+    /// Mean headline, `net_cost_per_head` \[GBP per head per year\].
+    pub headline: f64,
+    /// Mean unmet share of demand.
+    pub unmet: f64,
+}
+
+/// Watches an analysis: the count of parameter sets evaluated, and a request to stop.
+pub trait Progress: Sync {
+    /// Announces a stage and the parameter sets it will evaluate (an estimate for the
+    /// switching values, whose bisections stop early).
+    fn stage(&self, _name: &str, _sets: u64) {}
+    /// Records that `n` more parameter sets have been evaluated.
+    fn advance(&self, _n: u64) {}
+    /// Returns true to stop at the next parameter set.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// A progress that records nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// A count of evaluated sets, for tests and simple callers.
+#[derive(Debug, Default)]
+pub struct Counter {
+    /// Sets evaluated so far.
+    pub done: AtomicU64,
+    /// Set to stop the analysis.
+    pub stop: AtomicBool,
+}
+
+impl Progress for Counter {
+    fn advance(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+    }
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
+
+/// Team layouts by N and apportionment (teams per function).
+type TeamLayouts = HashMap<(usize, [usize; N_FUNCTIONS]), Arc<Layout>>;
+
+/// Runs every option and N of a scenario at any parameter set.
+pub struct Evaluator<'a> {
+    register: &'a Register,
+    seed: u64,
+    options: Vec<Box<dyn DeliveryOption>>,
+    units: Vec<usize>,
+    months: usize,
+    sites: HashMap<usize, Arc<Layout>>,
+    teams: Mutex<TeamLayouts>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Prepares the cells of `options` x `units`; `months` is the longest horizon any
+    /// parameter set will have.
+    pub fn new(
+        register: &'a Register,
+        seed: u64,
+        options: &[OptionKind],
+        units: &[usize],
+        months: usize,
+    ) -> Evaluator<'a> {
+        let options: Vec<Box<dyn DeliveryOption>> = options.iter().map(|&k| delivery::build(k)).collect();
+        let scales = Params::default().functions.map(|f| f.efficient_scale);
+        let sites = units
+            .iter()
+            .map(|&n| (n, Arc::new(Layout::new(register, LayoutKind::Sites, n, &scales))))
+            .collect();
+        Evaluator {
+            register,
+            seed,
+            options,
+            units: units.to_vec(),
+            months,
+            sites,
+            teams: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Returns the cells in evaluation order: option, then N.
+    pub fn cells(&self) -> Vec<(OptionKind, usize)> {
+        self.options
+            .iter()
+            .flat_map(|o| self.units.iter().map(move |&n| (o.kind(), n)))
+            .collect()
+    }
+
+    /// Returns the layout of an option's kind at N for these parameters: sites depend only on
+    /// N; teams on N and their apportionment, which depends on the efficient scales.
+    fn layout(&self, kind: LayoutKind, units: usize, params: &Params) -> Arc<Layout> {
+        match kind {
+            LayoutKind::Sites => self.sites[&units].clone(),
+            LayoutKind::Teams => {
+                let scales = params.functions.map(|f| f.efficient_scale);
+                let teams = apportion_teams(self.register, units, &scales);
+                let mut cache = self.teams.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                cache
+                    .entry((units, teams))
+                    .or_insert_with(|| Arc::new(Layout::new(self.register, kind, units, &scales)))
+                    .clone()
+            }
+        }
+    }
+
+    /// Returns the mean headline and unmet share of every cell in [`Evaluator::cells`] order
+    /// (restricted to the N in `only`, if given) over replications `0..replications`, using
+    /// `buffers` for the draws and the cells' workspace.
+    fn evaluate_in(
+        &self,
+        params: &Params,
+        replications: u64,
+        only: Option<usize>,
+        buffers: &mut (Option<ReplicationDraws>, Workspace),
+    ) -> Vec<CellMeans> {
+        let layouts: Vec<(usize, Arc<Layout>)> = self
+            .options
+            .iter()
+            .flat_map(|o| self.units.iter().map(move |&n| (o, n)))
+            .filter(|&(_, n)| only.is_none_or(|m| m == n))
+            .map(|(o, n)| (n, self.layout(o.layout_kind(), n, params)))
+            .collect();
+        let options = self
+            .options
+            .iter()
+            .flat_map(|o| self.units.iter().map(move |&n| (o, n)))
+            .filter(|&(_, n)| only.is_none_or(|m| m == n));
+        let cells: Vec<Cell> = options
+            .zip(&layouts)
+            .map(|((option, _), (_, layout))| Cell::new(option.as_ref(), layout, params, self.register))
+            .collect();
+        let mut sums = vec![CellMeans::default(); cells.len()];
+        let (draws, workspace) = buffers;
+        for replication in 0..replications {
+            let draws = match draws {
+                Some(draws) => {
+                    draws.redraw(replication);
+                    draws
+                }
+                None => draws.insert(ReplicationDraws::new(
+                    self.seed,
+                    replication,
+                    self.register.len(),
+                    self.months,
+                )),
+            };
+            for (cell, sum) in cells.iter().zip(&mut sums) {
+                let outcome = run_cell_in(cell, draws, workspace);
+                sum.headline += outcome.get(Metric::HEADLINE);
+                sum.unmet += outcome.get(Metric::UnmetShare);
+            }
+        }
+        let n = replications as f64;
+        sums.iter()
+            .map(|s| CellMeans {
+                headline: s.headline / n,
+                unmet: s.unmet / n,
+            })
+            .collect()
+    }
+
+    /// Evaluates every parameter set (all cells, or only those at N = `only`), in parallel,
+    /// in order; `None` if `progress` asked to stop.
+    pub fn evaluate_all(
+        &self,
+        sets: &[Params],
+        replications: u64,
+        only: Option<usize>,
+        progress: &dyn Progress,
+    ) -> Option<Vec<Vec<CellMeans>>> {
+        let results: Vec<Option<Vec<CellMeans>>> = sets
+            .par_iter()
+            .map_init(
+                || (None, Workspace::new()),
+                |buffers, params| {
+                    if progress.cancelled() {
+                        return None;
+                    }
+                    let means = self.evaluate_in(params, replications, only, buffers);
+                    progress.advance(1);
+                    Some(means)
+                },
+            )
+            .collect();
+        results.into_iter().collect()
+    }
+}
