@@ -8,4 +8,5 @@ criterion_main! {
     benchmarks::replication::benches,
     benchmarks::statistics::benches,
     benchmarks::experiment::benches,
+    benchmarks::uncertainty::benches,
 }

@@ -1,3 +1,4 @@
 pub mod experiment;
 pub mod replication;
 pub mod statistics;
+pub mod uncertainty;

@@ -171,7 +171,8 @@ fn render_aligned(rows: &[Vec<String>], numbers_right: bool) -> String {
 pub const PRECISION_NOTE: &str = "Intervals are 95% confidence intervals of paired differences over \
      replications: they measure Monte Carlo precision at the scenario's fixed assumptions, not \
      uncertainty about the assumptions themselves; a lead that is \"sure\" here can still turn on \
-     an assumption, which a sweep of that key tests.";
+     an assumption. To find which assumptions would change the answer, give them ranges under \
+     [uncertain] and run csu-sim uncertainty (scenarios/uncertainty.toml is a start).";
 
 /// Returns the notes printed after the tables: caveats, what the values of section 5a do to
 /// the verdict, and the facts check in one line per sweep point.

@@ -543,12 +543,21 @@ fn drivers(results: &UncertaintyResults) -> String {
     let m = results.population / 1e6;
     out.push_str("<table><tr><th>decision</th><th>EVPI GBP/head/year</th><th>rank</th><th>input</th><th>EVPPI GBP/head/year</th><th>GBP m a year, England</th></tr>");
     for v in &results.value_of_information {
-        let mut order: Vec<usize> = (0..v.evppi.len()).collect();
-        order.sort_by(|&x, &y| v.evppi[y].total_cmp(&v.evppi[x]));
-        for (rank, &i) in order.iter().take(TOP).enumerate() {
+        let order = top_evppi(v);
+        if order.is_empty() {
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{:.3} (GBP {:.1} m)</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{:.1}</td></tr>",
+                "<tr><td>{}</td><td>{:.4} (GBP {:.2} m)</td><td colspan=\"4\">{}</td></tr>",
+                decision_name(v.units),
+                v.evpi,
+                v.evpi * m,
+                escape(&voi_words(results, v, m))
+            );
+        }
+        for (rank, &i) in order.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{:.4} (GBP {:.2} m)</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{:.2}</td></tr>",
                 if rank == 0 {
                     decision_name(v.units)
                 } else {
@@ -693,6 +702,44 @@ fn method_html(results: &UncertaintyResults, run: &UncertaintyRunInfo) -> String
     out
 }
 
+/// Returns the inputs with a positive EVPPI, largest first, at most [`TOP`].
+fn top_evppi(v: &crate::experiment::uncertainty::ValueOfInformation) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..v.evppi.len()).filter(|&i| v.evppi[i] > 0.0).collect();
+    order.sort_by(|&x, &y| v.evppi[y].total_cmp(&v.evppi[x]));
+    order.truncate(TOP);
+    order
+}
+
+/// Describes one decision's value of information in words.
+fn voi_words(results: &UncertaintyResults, v: &crate::experiment::uncertainty::ValueOfInformation, m: f64) -> String {
+    if v.evpi == 0.0 {
+        return "EVPI 0: the same choice is best in every parameter set, so no input is worth researching for it"
+            .to_string();
+    }
+    let top = top_evppi(v);
+    let inputs = if top.is_empty() {
+        "no single input has a value of its own (EVPPI 0 for each): the choice turns on inputs together, or on Monte Carlo noise".to_string()
+    } else {
+        let list: Vec<String> = top
+            .iter()
+            .map(|&i| {
+                format!(
+                    "{} GBP {:.4} a head (GBP {:.2} m)",
+                    results.inputs[i].path,
+                    v.evppi[i],
+                    v.evppi[i] * m
+                )
+            })
+            .collect();
+        format!("most worth researching: {}", list.join(", "))
+    };
+    format!(
+        "EVPI GBP {:.4} a head a year (GBP {:.2} m for England); {inputs}",
+        v.evpi,
+        v.evpi * m
+    )
+}
+
 /// Returns the console summary: "What drives the verdict" in text.
 pub fn uncertainty_summary(results: &UncertaintyResults) -> String {
     let mut out = String::from("What drives the verdict\n\nProbability each option is cheapest:\n");
@@ -726,20 +773,11 @@ pub fn uncertainty_summary(results: &UncertaintyResults) -> String {
     }
     let m = results.population / 1e6;
     for v in &results.value_of_information {
-        let mut order: Vec<usize> = (0..v.evppi.len()).collect();
-        order.sort_by(|&x, &y| v.evppi[y].total_cmp(&v.evppi[x]));
-        let top: Vec<String> = order
-            .iter()
-            .take(TOP)
-            .map(|&i| format!("{} {:.3}", results.inputs[i].path, v.evppi[i]))
-            .collect();
         let _ = writeln!(
             out,
-            "\nValue of information, {}: EVPI GBP {:.3} a head (GBP {:.1} m a year); top EVPPI: {}",
+            "\nValue of information, {}: {}",
             decision_name(v.units),
-            v.evpi,
-            v.evpi * m,
-            top.join(", ")
+            voi_words(results, v, m)
         );
     }
     out.push_str("\nSwitching values inside the inputs' ranges:\n");

@@ -8,4 +8,5 @@ mod mechanics;
 mod properties;
 mod reference;
 mod report;
+mod uncertainty;
 mod util;
