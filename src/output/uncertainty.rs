@@ -439,7 +439,7 @@ fn escape(text: &str) -> String {
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;margin:1em 0;font-size:0.9em}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\
-th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}.drivers{background:#eef5fb;border-left:6px solid #0072B2;padding:0.6em 1.2em;margin:1em 0}\
+th{background:#f2f2f2}td{text-align:left}.drivers{background:#eef5fb;border-left:6px solid #0072B2;padding:0.6em 1.2em;margin:1em 0}\
 figure{margin:2em 0}figure svg{max-width:100%;height:auto;border:1px solid #ddd}";
 
 /// What the report says about the run itself.
