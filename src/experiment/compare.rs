@@ -182,3 +182,119 @@ pub fn leader(
         significant,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{N_METRICS, WorkLedger};
+
+    /// An outcome with only the headline and unmet share set.
+    fn outcome(headline: f64, unmet: f64) -> Outcome {
+        let mut values = [f64::NAN; N_METRICS];
+        values[Metric::HEADLINE as usize] = headline;
+        values[Metric::UnmetShare as usize] = unmet;
+        Outcome {
+            values,
+            work: WorkLedger::default(),
+            contracted_by_month: Vec::new(),
+        }
+    }
+
+    /// One group at N = 23 of national (cell 0), hubs (cell 1) and network (cell 2), fed four
+    /// replications of headlines (national, hubs, network).
+    fn three_options(replications: &[[f64; 3]]) -> (Group, Comparisons) {
+        let group: Group = (
+            23,
+            0,
+            vec![
+                (OptionKind::National, 0),
+                (OptionKind::Hubs, 1),
+                (OptionKind::Network, 2),
+            ],
+        );
+        let mut comparisons = Comparisons::new(std::slice::from_ref(&group));
+        for row in replications {
+            comparisons.add(&row.map(|h| outcome(h, 0.0)));
+        }
+        (group, comparisons)
+    }
+
+    /// Headlines: national 8, 9, 8.5, 8.5 (mean 8.5); hubs one more (9.5); network 0.6 more
+    /// than national every time (9.1). National leads, network is the runner-up, the paired
+    /// differences national - network are all -0.6 (sd 0), so the margin is exactly
+    /// 0.6 [0.6, 0.6], and national is below both rivals with certainty.
+    #[test]
+    fn the_leader_is_the_lowest_mean_and_its_margin_is_the_paired_difference() {
+        let rows = [[8.0, 9.0, 8.6], [9.0, 10.0, 9.6], [8.5, 9.5, 9.1], [8.5, 9.5, 9.1]];
+        let (group, comparisons) = three_options(&rows);
+        let means = [8.5, 9.5, 9.1];
+        let leader = leader(&group, &comparisons, |c| means[c], Metric::HEADLINE).unwrap();
+        assert_eq!(leader.option, OptionKind::National);
+        assert_eq!(leader.mean, 8.5);
+        assert_eq!(leader.runner_up, Some(OptionKind::Network));
+        let (runner_up, margin, low, high) = leader.margin(1.0).unwrap();
+        assert_eq!(runner_up, OptionKind::Network);
+        for x in [margin, low, high] {
+            assert!((x - 0.6).abs() < 1e-12, "{x}");
+        }
+        assert!(leader.significant);
+        // The most expensive option never leads.
+        let reversed = [9.5, 8.5, 9.1];
+        let other = super::leader(&group, &comparisons, |c| reversed[c], Metric::HEADLINE).unwrap();
+        assert_eq!(other.option, OptionKind::Hubs);
+    }
+
+    /// `find` stores hubs - network and gives network - hubs flipped: the mean and interval
+    /// change sign and swap ends, and the percentiles swap too.
+    #[test]
+    fn a_comparison_asked_the_other_way_round_is_flipped() {
+        // hubs - network: 0.4, 0.4, 0.2, 0.6 (mean 0.4).
+        let rows = [[0.0, 9.0, 8.6], [0.0, 9.0, 8.6], [0.0, 9.0, 8.8], [0.0, 9.0, 8.4]];
+        let (_, comparisons) = three_options(&rows);
+        let (forward, _) = comparisons
+            .find(23, 0, OptionKind::Hubs, OptionKind::Network, Metric::HEADLINE)
+            .unwrap();
+        let (backward, significant) = comparisons
+            .find(23, 0, OptionKind::Network, OptionKind::Hubs, Metric::HEADLINE)
+            .unwrap();
+        assert!((forward.mean - 0.4).abs() < 1e-12);
+        assert!((backward.mean + 0.4).abs() < 1e-12);
+        assert_eq!((backward.ci_low, backward.ci_high), (-forward.ci_high, -forward.ci_low));
+        assert_eq!((backward.p5, backward.p95), (-forward.p95, -forward.p5));
+        assert!(significant);
+        assert!(
+            comparisons
+                .find(10, 0, OptionKind::Hubs, OptionKind::Network, Metric::HEADLINE)
+                .is_none()
+        );
+    }
+
+    /// "Significant" needs the interval strictly below zero: a tie in every replication (an
+    /// interval of exactly [0, 0]) is not a lead, the smallest positive gap is.
+    #[test]
+    fn significance_is_strict_at_the_boundary() {
+        let tie = [[8.0, 8.0, 9.0], [8.5, 8.5, 9.5], [9.0, 9.0, 10.0]];
+        let (group, comparisons) = three_options(&tie);
+        let means = [8.5, 8.5 + f64::EPSILON * 8.0, 9.5];
+        let leader = leader(&group, &comparisons, |c| means[c], Metric::HEADLINE).unwrap();
+        assert_eq!(leader.option, OptionKind::National);
+        assert!(!leader.significant, "an interval of [0, 0] is not a lead");
+        // The smallest gap, two units in the last place at 8 (2^-48), the same in every
+        // replication: an interval of [-gap, -gap], strictly below zero.
+        let gap = 2f64.powi(-48);
+        let apart = [[8.0, 8.0 + gap, 9.0], [8.5, 8.5 + gap, 9.5]];
+        let (group, comparisons) = three_options(&apart);
+        let leader = super::leader(&group, &comparisons, |c| [8.25, 8.25 + gap, 9.25][c], Metric::HEADLINE).unwrap();
+        let (lead, _) = comparisons
+            .find(23, 0, OptionKind::National, OptionKind::Hubs, Metric::HEADLINE)
+            .unwrap();
+        assert_eq!((lead.ci_low, lead.ci_high), (-gap, -gap));
+        assert!(leader.significant, "a gap of 2^-48 in every replication is a lead");
+        // With one rival inside the interval, the lead is not significant.
+        let noisy = [[8.0, 9.0, 7.0], [8.0, 9.0, 9.5]];
+        let (group, comparisons) = three_options(&noisy);
+        let leader = super::leader(&group, &comparisons, |c| [8.0, 9.0, 8.25][c], Metric::HEADLINE).unwrap();
+        assert_eq!(leader.option, OptionKind::National);
+        assert!(!leader.significant);
+    }
+}

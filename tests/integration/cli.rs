@@ -162,7 +162,19 @@ fn a_small_custom_register_runs() {
         "--quiet",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(out.join("summary.csv").exists());
+    // 4 options x 2 N, each with every metric, over the register's 1.3 m people: national's
+    // shared fixed cost is the register-independent GBP 3.16 m (docs/model.md section 5).
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 1 + 8 * csu_sim::engine::N_METRICS);
+    let shared = summary
+        .lines()
+        .find(|l| l.contains(",national,4,cost_shared_fixed_m,"))
+        .unwrap();
+    let mean = |line: &str| line.split(',').nth(7).unwrap().parse::<f64>().unwrap();
+    assert!((mean(shared) - 3.16).abs() < 1e-12, "{shared}");
+    let per_head = summary.lines().find(|l| l.contains(",hubs,5,cost_per_head,")).unwrap();
+    let total = summary.lines().find(|l| l.contains(",hubs,5,cost_total_m,")).unwrap();
+    assert!((mean(per_head) * 1.3e6 / 1e6 - mean(total)).abs() < 1e-9 * mean(total));
 }
 
 /// Reads every file of an output folder (charts included), by relative path.

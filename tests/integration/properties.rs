@@ -90,7 +90,7 @@ fn random_valid_scenarios_keep_every_invariant_on_one_and_two_threads() {
             let (_, two) = run_with(2);
             for (cells_one, cells_two) in one.iter().zip(&two) {
                 for ((cell, a), b) in results.cells.iter().zip(cells_one).zip(cells_two) {
-                    check_invariants(a, &format!("{} N={}\n{text}", cell.option, cell.units));
+                    check_invariants(a, cell.option, &format!("{} N={}\n{text}", cell.option, cell.units));
                     prop_assert_eq!(a.values.map(f64::to_bits), b.values.map(f64::to_bits));
                 }
             }

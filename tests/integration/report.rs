@@ -182,24 +182,34 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
         mean_ratio < 0.95,
         "pairing should narrow intervals on average: {mean_ratio}"
     );
+    // The verdict names the option with the lowest mean headline at each N.
     let verdicts = results.verdicts();
     assert_eq!(verdicts.len(), 3);
-    assert!(
-        verdicts
+    for verdict in verdicts {
+        let lowest = results
+            .cells
             .iter()
-            .all(|v| v.cheapest.as_ref().is_some_and(|l| OptionKind::ALL.contains(&l.option)))
-    );
+            .filter(|c| c.units == verdict.units)
+            .min_by(|a, b| {
+                a.summary(Metric::HEADLINE)
+                    .mean
+                    .total_cmp(&b.summary(Metric::HEADLINE).mean)
+            })
+            .unwrap();
+        assert_eq!(verdict.cheapest.unwrap().option, lowest.option);
+    }
 }
 
+/// Renders the report in headless Chromium. Skipped visibly unless asked for
+/// (`cargo test --release -- --ignored`); `.ci/run` always asks, and installs Chromium first,
+/// so a machine without it fails here rather than passing.
 #[test]
+#[ignore = "needs Chromium: run with --ignored (CI does)"]
 fn the_report_renders_in_headless_chromium() {
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| Path::new(p).exists())
-    else {
-        eprintln!("chromium is not installed: the headless rendering check is skipped");
-        return;
-    };
+        .expect("Chromium is not installed (Debian package chromium): this check cannot run");
     let dir = Dir::new("chromium");
     let out = run_sweep(&dir);
     let shot = dir.join("shot.png");
