@@ -98,6 +98,7 @@ fn close(got: f64, want: f64, what: &str) {
 /// - m6: [1, 1, 0.35]; serve 0.35 + 0.2 -> b1 0.8; age -> b2 0.8, b1 1.
 /// - m7: [1, 1, 0.8]; serve 0.55 from b2 -> 0.25 lost; age -> b2 1, b1 1.
 /// - m8 to m11: serve 0.55 from b2, 0.45 lost each month.
+///
 /// Lost 0.25 + 4 x 0.45 = 2.05; residual at the horizon 2 (b1 and b2); served 9 x 0.55 =
 /// 4.95; uncontracted 1; demand 10 months: 1 + 4.95 + 2.05 + 2 = 10.
 #[test]
