@@ -16,27 +16,37 @@
 //!
 //! - `model`: entities and pure formulas: the CCG register ([`model::Register`], with the real
 //!   2013 register embedded), haversine distances, greedy p-median placement and network
-//!   apportionment ([`model::Layout`]), the U-shaped unit cost ([`model::UnitCost`]), and
-//!   every parameter with its default ([`model::Params`]).
+//!   apportionment ([`model::Layout`]), the U-shaped unit cost ([`model::UnitCost`]), every
+//!   parameter with its default ([`model::Params`]), the four options by name
+//!   ([`model::OptionKind`]) and the metrics of a replication ([`model::Metric`],
+//!   [`model::Outcome`], with the one list of cost components), which the engine writes and
+//!   the experiment and output read.
 //! - `scenario`: TOML text to a validated scenario. [`scenario::keys`] is the one table of
-//!   numeric keys, used for parsing, ranges, sweeps and did-you-mean suggestions.
+//!   numeric keys (path, range, unit, source, accessors), used for parsing, ranges, sweeps,
+//!   `csu-sim keys` and did-you-mean suggestions; `uncertain` reads `[uncertain]` and
+//!   `[decision]`.
 //! - `delivery`: the [`delivery::DeliveryOption`] trait and its four implementations, one
 //!   file each; `delivery::build` is the only place that maps an option to its code.
 //! - `engine`: one replication of one cell. `rng` (keyed streams), `ziggurat` (standard
 //!   normals, `rand_distr`'s algorithm inlined where they are drawn), `draws` (what a
 //!   replication shares across cells), `units` (drawn costs, fate, capacity, prices),
-//!   `simulation` (the monthly loop: decisions, onboarding, failures), `routes` (where each
-//!   CCG-function's demand goes, changed only at events, which hand a desk the demand of the
-//!   months ahead and a sink its total, with running totals of who is in service), `service`
-//!   (a month at every open desk: service, pooling, loss, ageing, running cost), `queue` (work
-//!   in age buckets, onboarding queues), `tally` and `outcome` (the metrics of docs/model.md
-//!   section 8), and `workspace` (the buffers a worker's cells pass on to one another, so a
-//!   cell allocates only its outcome).
+//!   `simulation` (the monthly loop: decisions, onboarding, failures), `ccgs` (each CCG's
+//!   providers and links, and its per-cell buffers), `routes` (where each CCG-function's
+//!   demand goes, changed only at events, which hand a desk the demand of the months ahead
+//!   and a sink its total, with running totals of who is in service), `service` (a month at
+//!   every open desk: service, pooling, loss, ageing, running cost), `queue` (work in age
+//!   buckets, onboarding queues), `tally` (the totals behind the metrics of docs/model.md
+//!   section 8), `workspace` (the buffers a worker's cells pass on to one another, so a cell
+//!   allocates only its outcome) and `buffers` (the leaf helpers that reuse allocations).
 //! - `stats`: accumulators with `add` and `merge`: moments (Welford, Chan), a bounded quantile
-//!   sketch, Student t quantiles.
+//!   sketch, Student t quantiles; and the uncertainty analysis's mathematics: input
+//!   distributions, Latin hypercubes and Morris designs, Sobol' and Morris estimators, EVPI and
+//!   EVPPI.
 //! - `experiment`: plans cells, caches layouts, runs replications in parallel chunks and merges
 //!   them in order (the merge of one chunk overlaps the computation of the next); `compare`
-//!   holds the paired comparisons and verdicts.
+//!   holds the paired comparisons and verdicts, `findings` the caveats, value effects and
+//!   facts check, and `uncertainty` the uncertainty analysis (PSA, Sobol', Morris, tornado,
+//!   switching values, value of information).
 //! - `output`: exporters (pure) and [`output::OutputDir`], the only file writer.
 //! - `cli`: argument parsing (clap), file reading, printing, exit codes.
 //!

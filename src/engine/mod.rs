@@ -3,8 +3,9 @@
 //! [`run_cell`] is pure: it reads the cell's layout and parameters and the replication's
 //! draws, and returns an [`Outcome`]. It never prints, reads files or looks at the clock.
 
+mod buffers;
+mod ccgs;
 pub mod draws;
-pub mod outcome;
 pub mod queue;
 pub mod rng;
 mod routes;
@@ -15,8 +16,8 @@ pub mod units;
 mod workspace;
 mod ziggurat;
 
+pub use crate::model::metrics::{Metric, N_METRICS, Outcome, WorkLedger};
 pub use draws::ReplicationDraws;
-pub use outcome::{Metric, N_METRICS, Outcome, WorkLedger};
 pub use workspace::Workspace;
 
 use crate::delivery::DeliveryOption;

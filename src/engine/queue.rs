@@ -1,6 +1,6 @@
 //! The two kinds of queue of the monthly engine (docs/model.md sections 3, 6 and 7).
 
-use super::workspace::refill;
+use super::buffers::refill;
 
 /// Queued work of every unit-function ("desk") in age buckets `0..=W` \[population-years\].
 ///

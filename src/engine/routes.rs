@@ -14,8 +14,8 @@
 //! The populations, distances and costs that depend only on who is in service are running
 //! totals too, instead of being recounted every month.
 
+use super::buffers::{emptied, refill};
 use super::draws::Demand;
-use super::workspace::{emptied, refill};
 use crate::model::N_FUNCTIONS;
 
 /// Kinds of sink, after the desks.

@@ -8,10 +8,10 @@
 //! population changes, not every month. Most desks have no backlog and more capacity than work
 //! in most months: they serve their arrivals, and the pass never touches their buckets.
 
+use super::buffers::emptied;
 use super::queue::{WorkQueues, age, serve_oldest_first};
 use super::tally::Tally;
 use super::units::UnitBook;
-use super::workspace::emptied;
 use crate::model::N_FUNCTIONS;
 use crate::model::cost::UnitCost;
 use crate::stats::order_key;

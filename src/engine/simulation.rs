@@ -5,40 +5,18 @@
 //! operating failure draws, effective from the next month. A CCG onboarded in month m is in
 //! service from m + 1: its onboarding is recorded, and it starts at the top of the next month.
 
+use super::ccgs::{CcgBuffers, Link, Provider};
 use super::draws::ReplicationDraws;
-use super::outcome::{Metric, N_METRICS, Outcome, WorkLedger};
-use super::queue::{Entry, OnboardingQueue};
+use super::queue::Entry;
 use super::routes::{Routes, Service, Sink};
 use super::service::{Desks, Pooling};
 use super::units::{NO_DESK, UnitBook, shared_fixed_cost};
-use super::workspace::{Workspace, emptied, refill};
+use super::workspace::Workspace;
 use super::{Cell, tally::Tally};
 use crate::delivery::{Choice, Market, Request};
+use crate::model::metrics::{Metric, N_METRICS, Outcome, WorkLedger};
 use crate::model::params::preference;
 use crate::model::{Function, LayoutKind, N_FUNCTIONS};
-
-/// Who serves a CCG-function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Provider {
-    Unit(u32),
-    Private,
-    InHouse,
-}
-
-/// Where a CCG-function stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Link {
-    /// No provider and no decision to come within the horizon.
-    Idle,
-    /// A decision falls in month `at`.
-    Deciding { at: u32 },
-    /// Waiting in an onboarding queue.
-    Waiting,
-    /// Onboarded this month: in service from the next.
-    Onboarded(Provider),
-    /// In service.
-    Serving(Provider),
-}
 
 /// Bit mask of all four functions.
 #[cfg(test)]
@@ -122,65 +100,6 @@ impl Leverage {
             self.per_head_month * population * population / (population + self.half)
         } else {
             0.0
-        }
-    }
-}
-
-/// The onboarding queues and per-CCG vectors of a cell, kept for the next cell
-/// ([`super::Workspace`]).
-#[derive(Debug, Default)]
-pub(super) struct CcgBuffers {
-    onboarding: Vec<OnboardingQueue>,
-    private_queue: OnboardingQueue,
-    onboarded: Vec<Entry>,
-    /// Decisions to come as (month, CCG).
-    decisions: Vec<(u32, u32)>,
-    /// Scratch for ordering the first decisions.
-    sorted: Vec<(u32, u32)>,
-    links: Vec<[Link; N_FUNCTIONS]>,
-    reprocurements: Vec<u32>,
-    price_paid: Vec<Option<f64>>,
-    in_house: Vec<bool>,
-    first_full: Vec<Option<u32>>,
-    /// CCG-functions in service with each unit.
-    unit_links: Vec<u32>,
-    /// Scratch for the months to contract of the CCGs that contracted.
-    contract_months: Vec<f64>,
-}
-
-impl CcgBuffers {
-    /// Empties the buffers for a cell of `n` CCGs, with an onboarding queue of each of
-    /// `slots` (national: one of their sum) and one for the private sector.
-    fn reset(mut self, n: usize, slots: &[u64], national_queue: bool, private_slots: u64) -> CcgBuffers {
-        let n_units = slots.len();
-        let queues: Vec<u64> = if national_queue {
-            vec![slots.iter().sum()]
-        } else {
-            slots.to_vec()
-        };
-        // Room for twice a unit's share of the CCGs saves most of the growing.
-        let room = 2 * n.div_ceil(queues.len().max(1));
-        self.onboarding.truncate(queues.len());
-        for (queue, &slots) in self.onboarding.iter_mut().zip(&queues) {
-            queue.reset(slots);
-        }
-        let kept = self.onboarding.len();
-        self.onboarding
-            .extend(queues[kept..].iter().map(|&s| OnboardingQueue::with_capacity(s, room)));
-        self.private_queue.reset(private_slots);
-        CcgBuffers {
-            onboarding: self.onboarding,
-            private_queue: self.private_queue,
-            onboarded: emptied(self.onboarded),
-            decisions: emptied(self.decisions),
-            sorted: self.sorted,
-            links: refill(self.links, n, [Link::Idle; N_FUNCTIONS]),
-            reprocurements: refill(self.reprocurements, n, 0),
-            price_paid: refill(self.price_paid, n, None),
-            in_house: refill(self.in_house, n, false),
-            first_full: refill(self.first_full, n, None),
-            unit_links: refill(self.unit_links, n_units, 0),
-            contract_months: emptied(self.contract_months),
         }
     }
 }

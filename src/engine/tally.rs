@@ -1,8 +1,8 @@
 //! Running totals of one cell-replication, and their conversion into metrics (section 8).
 
-use super::outcome::{Metric, N_METRICS};
-use super::workspace::emptied;
+use super::buffers::emptied;
 use crate::model::cost::MarketPrices;
+use crate::model::metrics::{Metric, N_METRICS};
 use crate::model::{N_FUNCTIONS, Params};
 use crate::stats::percentile_of_keys;
 
@@ -55,6 +55,23 @@ impl Tally {
         }
     }
 
+    /// Returns a cost component's horizon total \[GBP\]; 0 for a metric that is not one.
+    fn component(&self, metric: Metric) -> f64 {
+        match metric {
+            Metric::CostUnits => self.units,
+            Metric::CostSharedFixed => self.shared_fixed,
+            Metric::CostOverheads => self.overheads,
+            Metric::CostInHouse => self.in_house,
+            Metric::CostPrivate => self.private,
+            Metric::CostTransactions => self.transactions,
+            Metric::CostCoordination => self.coordination,
+            Metric::CostDistance => self.distance,
+            Metric::CostRemote => self.remote,
+            Metric::CostTransition => self.transition,
+            _ => 0.0,
+        }
+    }
+
     /// Returns unmet work of every cause and function.
     pub fn unmet_total(&self) -> f64 {
         self.unmet_by_function().iter().sum()
@@ -74,20 +91,9 @@ impl Tally {
         population: f64,
     ) {
         let annual = params.annualise();
-        let components = [
-            (Metric::CostUnits, self.units),
-            (Metric::CostSharedFixed, self.shared_fixed),
-            (Metric::CostOverheads, self.overheads),
-            (Metric::CostInHouse, self.in_house),
-            (Metric::CostPrivate, self.private),
-            (Metric::CostTransactions, self.transactions),
-            (Metric::CostCoordination, self.coordination),
-            (Metric::CostDistance, self.distance),
-            (Metric::CostRemote, self.remote),
-            (Metric::CostTransition, self.transition),
-        ];
         let mut total = 0.0;
-        for (metric, horizon) in components {
+        for (metric, _) in Metric::COST_COMPONENTS {
+            let horizon = self.component(metric);
             values[metric as usize] = horizon * annual / 1e6;
             total += horizon;
         }

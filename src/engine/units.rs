@@ -1,9 +1,9 @@
 //! The units of one cell as they stand before month 0: drawn costs, weakness, checkpoint
 //! fate, participation, capacity, onboarding slots and prices (docs/model.md sections 4, 5 and 7).
 
+use super::buffers::{emptied, refill};
 use super::draws::{ALL_FUNCTIONS_KEY, ReplicationDraws};
 use super::rng::MeanOneLogNormal;
-use super::workspace::{emptied, refill};
 use crate::delivery::DeliveryOption;
 use crate::model::cost::{MarketPrices, UnitCost};
 use crate::model::params::round_half_up;

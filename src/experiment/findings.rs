@@ -7,8 +7,8 @@
 
 use super::ExperimentResults;
 use super::results::CellResult;
-use crate::delivery::OptionKind;
 use crate::engine::Metric;
+use crate::model::OptionKind;
 use crate::stats::Summary;
 
 /// An option serving through fewer than this share of its N units, on average, is flagged.

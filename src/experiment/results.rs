@@ -2,9 +2,9 @@
 
 use super::compare::{Comparisons, Group, Leader, leader};
 use super::{CellSpec, Experiment};
-use crate::delivery::OptionKind;
 use crate::engine::{Metric, N_METRICS, Outcome};
 use crate::model::Function;
+use crate::model::OptionKind;
 use crate::stats::{Accumulator, MetricAccumulator, Summary};
 
 /// What identifies a run, for every output.

@@ -1,16 +1,21 @@
-//! Entities of the model: the CCG register, geography, unit placement, costs and parameters.
+//! Entities of the model: the CCG register, geography, unit placement, costs, parameters, the
+//! four delivery options by name, and the metrics a replication reports.
 //!
 //! Everything here is plain data with its invariants checked in constructors; nothing reads
 //! files, the clock or the environment (docs/model.md sections 2, 4 and 5).
 
 pub mod cost;
 pub mod geo;
+pub mod metrics;
+pub mod option;
 pub mod params;
 pub mod placement;
 pub mod register;
 
 pub use cost::UnitCost;
 pub use geo::DistanceMatrix;
+pub use metrics::{Metric, N_METRICS, Outcome, WorkLedger};
+pub use option::OptionKind;
 pub use params::Params;
 pub use placement::{Layout, LayoutKind, Unit};
 pub use register::{Ccg, Register, RegisterError};

@@ -2,10 +2,10 @@
 //! and `facts.csv`.
 
 use super::{Exporter, OutputError, number};
-use crate::delivery::OptionKind;
-use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
 use crate::experiment::findings;
+use crate::model::Metric;
+use crate::model::OptionKind;
 
 /// The summary table: `scenario, seed, option, units, param_<key>..., metric, n, undefined,
 /// mean, sd, ci95_low, ci95_high, p5, p50, p95`.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Exporter, OutputError};
-use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
+use crate::model::Metric;
 use crate::stats::Summary;
 
 /// `{ "meta": {...}, "results": [...] }`.

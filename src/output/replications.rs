@@ -5,8 +5,8 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 use super::{OutputDir, OutputError, number};
-use crate::engine::{Metric, Outcome};
 use crate::experiment::{Experiment, Observer};
+use crate::model::{Metric, Outcome};
 
 /// Streams every outcome to a staged file, so memory does not grow with replications.
 pub struct ReplicationLog {

@@ -5,9 +5,9 @@ use std::fmt::Write;
 use super::RunInfo;
 use super::chart::Chart;
 use super::table::{PRECISION_NOTE, point_label};
-use crate::engine::Metric;
 use crate::experiment::findings::{self, FactCheck};
 use crate::experiment::{ExperimentResults, Leader};
+use crate::model::Metric;
 
 /// Escapes text for HTML.
 fn escape(text: &str) -> String {

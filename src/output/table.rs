@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::engine::Metric;
 use crate::experiment::findings::{self, FactCheck};
 use crate::experiment::{ExperimentResults, Leader};
+use crate::model::Metric;
 
 /// Column headings, in order.
 const HEADINGS: [&str; 10] = [

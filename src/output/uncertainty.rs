@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use super::chart::uncertainty::UncertaintyChart;
 use super::{OutputError, number};
-use crate::delivery::OptionKind;
 use crate::experiment::uncertainty::{Output, Switch, UncertaintyResults, output_value};
+use crate::model::OptionKind;
 use crate::scenario::keys::shown;
 
 /// How many inputs the report's rankings show.

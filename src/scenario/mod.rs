@@ -18,7 +18,7 @@ pub use uncertain::{DecisionRule, UncertainInput};
 
 use std::collections::HashMap;
 
-use crate::delivery::OptionKind;
+use crate::model::OptionKind;
 use crate::model::Params;
 
 /// One swept key and its values.

@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 use super::error::Problem;
 use super::keys::{self, MAX_MONTHS, PROBABILITY, Rule, shown};
 use super::{Scenario, SweepAxis};
-use crate::delivery::OptionKind;
+use crate::model::OptionKind;
 use crate::model::params::{Triangular, preference};
 use crate::model::{Function, Params};
 

@@ -31,19 +31,6 @@ fn collect(text: &str) -> (ExperimentResults, Vec<Vec<Outcome>>) {
     (results, collect.outcomes)
 }
 
-const COST_COMPONENTS: [Metric; 10] = [
-    Metric::CostUnits,
-    Metric::CostSharedFixed,
-    Metric::CostOverheads,
-    Metric::CostInHouse,
-    Metric::CostPrivate,
-    Metric::CostTransactions,
-    Metric::CostCoordination,
-    Metric::CostDistance,
-    Metric::CostRemote,
-    Metric::CostTransition,
-];
-
 /// Checks conservation of work (flows booked in different places: desks, sinks, queues), the
 /// national and network constants of docs/model.md section 5 worked out here, and shares and
 /// counts in range.
@@ -79,7 +66,7 @@ pub fn check_invariants(outcome: &Outcome, option: OptionKind, what: &str) {
             metric.name()
         );
     }
-    for &metric in COST_COMPONENTS.iter() {
+    for (metric, _) in Metric::COST_COMPONENTS {
         let v = outcome.get(metric);
         assert!(v.is_finite() && v >= 0.0, "{what}: {} = {v}", metric.name());
     }

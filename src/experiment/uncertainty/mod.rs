@@ -22,8 +22,8 @@ mod evaluate;
 
 pub use evaluate::{CellMeans, Counter, Evaluator, Progress, Quiet};
 
-use crate::delivery::OptionKind;
 use crate::engine::rng::{Purpose, stream, uniform};
+use crate::model::OptionKind;
 use crate::model::{Params, Register};
 use crate::scenario::{DecisionRule, Scenario, UncertainInput};
 use crate::stats::design::{latin_hypercube, morris_trajectories};

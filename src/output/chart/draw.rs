@@ -8,9 +8,9 @@ use plotters::style::FontStyle;
 use super::{
     CAUSE_COLOURS, Chart, ChartKind, FONT, LABEL_SIZE, LEGEND_WIDTH, PALETTE, TICK_SIZE, TITLE_SIZE, option_colour,
 };
-use crate::delivery::OptionKind;
-use crate::engine::Metric;
 use crate::experiment::{CellResult, ExperimentResults};
+use crate::model::Metric;
+use crate::model::OptionKind;
 
 pub(super) type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -32,18 +32,7 @@ pub(super) fn tick(value: f64, span: f64) -> String {
 }
 
 /// Cost components in stacking order, with legend labels.
-const COMPONENTS: [(Metric, &str); 10] = [
-    (Metric::CostUnits, "units"),
-    (Metric::CostSharedFixed, "shared fixed"),
-    (Metric::CostOverheads, "overheads"),
-    (Metric::CostInHouse, "in-house"),
-    (Metric::CostPrivate, "private"),
-    (Metric::CostTransactions, "transactions"),
-    (Metric::CostCoordination, "coordination"),
-    (Metric::CostDistance, "distance"),
-    (Metric::CostRemote, "remote delivery"),
-    (Metric::CostTransition, "transition"),
-];
+const COMPONENTS: [(Metric, &str); 10] = Metric::COST_COMPONENTS;
 
 /// Unmet causes in stacking order, with legend labels.
 const CAUSES: [(Metric, &str); 3] = [

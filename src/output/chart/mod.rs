@@ -13,8 +13,8 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::OutputError;
-use crate::delivery::OptionKind;
 use crate::experiment::ExperimentResults;
+use crate::model::OptionKind;
 
 /// Chart width \[px\].
 pub const WIDTH: u32 = 1200;

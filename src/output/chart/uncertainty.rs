@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use super::draw::{DrawResult, LIGHT_GRID, frame, legend, padded_range};
 use super::{FONT, LABEL_SIZE, TICK_SIZE, option_colour};
-use crate::delivery::OptionKind;
 use crate::experiment::uncertainty::UncertaintyResults;
+use crate::model::OptionKind;
 
 /// Inputs shown in a tornado, the widest first.
 pub const TORNADO_BARS: usize = 15;

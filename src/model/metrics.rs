@@ -1,4 +1,5 @@
-//! What one replication of one cell produces: the metrics of docs/model.md section 8.
+//! What one replication of one cell produces: the metrics of docs/model.md section 8 (a
+//! neutral module: the engine writes them, the experiment and output read them).
 
 /// Declares the metric enum, its names and its count from one list, so they cannot drift.
 macro_rules! metrics {
@@ -79,6 +80,21 @@ metrics! {
 impl Metric {
     /// The headline on which options are compared (docs/model.md section 8, version 4).
     pub const HEADLINE: Metric = Metric::NetCostPerHead;
+
+    /// The components of `cost_total_m` (docs/model.md section 8), which add up to it, in
+    /// output order, each with a short label for charts and tables.
+    pub const COST_COMPONENTS: [(Metric, &'static str); 10] = [
+        (Metric::CostUnits, "units"),
+        (Metric::CostSharedFixed, "shared fixed"),
+        (Metric::CostOverheads, "overheads"),
+        (Metric::CostInHouse, "in-house"),
+        (Metric::CostPrivate, "private"),
+        (Metric::CostTransactions, "transactions"),
+        (Metric::CostCoordination, "coordination"),
+        (Metric::CostDistance, "distance"),
+        (Metric::CostRemote, "remote delivery"),
+        (Metric::CostTransition, "transition"),
+    ];
 }
 
 /// Number of metrics.
