@@ -17,7 +17,7 @@ fn replication_per_option(c: &mut Criterion) {
     for n in [10, 23, 35] {
         for kind in OptionKind::ALL {
             let option = build(kind);
-            let layout = Layout::new(&register, option.layout_kind(), n, &scales);
+            let layout = Layout::new(&register, option.traits().layout, n, &scales);
             let cell = Cell::new(option.as_ref(), &layout, &params, &register);
             let mut draws = ReplicationDraws::new(1, 0, register.len(), 30);
             let mut replication = 0;

@@ -1,9 +1,9 @@
 //! A national specification and price, with a range of approved suppliers.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request};
-use crate::model::Params;
+use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
 use crate::model::cost::MarketPrices;
 use crate::model::params::Triangular;
+use crate::model::{LayoutKind, Params};
 
 /// Framework: one national price; a supplier takes part only if its own price at its planned
 /// catchment is within it; CCGs procure the nearest open participant when the national price
@@ -12,6 +12,19 @@ use crate::model::params::Triangular;
 pub struct Framework;
 
 impl DeliveryOption for Framework {
+    fn traits(&self) -> Traits {
+        Traits {
+            layout: LayoutKind::Sites,
+            honours_preferences: true,
+            pools: false,
+            negotiates_nationally: false,
+            units_can_fail: true,
+            systemic_risk: false,
+            national_queue: false,
+            switch_rule: true,
+        }
+    }
+
     fn kind(&self) -> OptionKind {
         OptionKind::Framework
     }
@@ -22,14 +35,6 @@ impl DeliveryOption for Framework {
 
     fn transaction_cost(&self, params: &Params) -> f64 {
         params.procurement.cost_framework
-    }
-
-    fn honours_preferences(&self) -> bool {
-        true
-    }
-
-    fn switch_rule(&self) -> bool {
-        true
     }
 
     fn participates(&self, unit_price: f64, prices: &MarketPrices) -> bool {

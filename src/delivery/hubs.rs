@@ -1,8 +1,8 @@
 //! Regional hubs, each providing all four functions to an area.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request};
-use crate::model::Params;
+use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
 use crate::model::params::Triangular;
+use crate::model::{LayoutKind, Params};
 
 /// Hubs: CCGs procure; each picks the nearest affordable open hub within the search radius,
 /// else the cheapest of those hubs and the private sector; hubs share nothing, do not pool,
@@ -11,6 +11,19 @@ use crate::model::params::Triangular;
 pub struct Hubs;
 
 impl DeliveryOption for Hubs {
+    fn traits(&self) -> Traits {
+        Traits {
+            layout: LayoutKind::Sites,
+            honours_preferences: true,
+            pools: false,
+            negotiates_nationally: false,
+            units_can_fail: true,
+            systemic_risk: false,
+            national_queue: false,
+            switch_rule: true,
+        }
+    }
+
     fn kind(&self) -> OptionKind {
         OptionKind::Hubs
     }
@@ -21,14 +34,6 @@ impl DeliveryOption for Hubs {
 
     fn transaction_cost(&self, params: &Params) -> f64 {
         params.procurement.cost_hubs
-    }
-
-    fn honours_preferences(&self) -> bool {
-        true
-    }
-
-    fn switch_rule(&self) -> bool {
-        true
     }
 
     /// Section 7: nearest affordable hub in range, in (distance, unit) order; otherwise the

@@ -74,6 +74,29 @@ pub struct Request {
     pub function: crate::model::Function,
 }
 
+/// What an option is, as constants: the columns of docs/model.md section 7's table and the
+/// organisation rules of sections 4 to 7, in one place per option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Traits {
+    /// How units are laid out: sites with all four functions, or single-function teams.
+    pub layout: LayoutKind,
+    /// Whether in-house and outside-NHS preferences are honoured.
+    pub honours_preferences: bool,
+    /// Whether units of a function pool spare capacity.
+    pub pools: bool,
+    /// Whether one organisation negotiates for every CCG its units serve (section 5a);
+    /// otherwise each unit negotiates for its own CCGs.
+    pub negotiates_nationally: bool,
+    /// Whether units are independent organisations that can be weak and fail.
+    pub units_can_fail: bool,
+    /// Whether the organisation suffers national systemic disruptions.
+    pub systemic_risk: bool,
+    /// Whether every site's onboarding slots form one national queue.
+    pub national_queue: bool,
+    /// Whether a CCG switches to the private sector if its unit's queue is long.
+    pub switch_rule: bool,
+}
+
 /// What distinguishes one delivery option from another.
 ///
 /// The engine calls these once per cell or per decision, never per CCG-month, so dynamic
@@ -82,10 +105,8 @@ pub trait DeliveryOption: Send + Sync {
     /// Returns the option's key.
     fn kind(&self) -> OptionKind;
 
-    /// Returns how units are laid out.
-    fn layout_kind(&self) -> LayoutKind {
-        LayoutKind::Sites
-    }
+    /// Returns what the option is, as constants.
+    fn traits(&self) -> Traits;
 
     /// Returns the procurement duration, or `None` when the choice is mandated.
     fn procurement(&self, _params: &Params) -> Option<Triangular> {
@@ -97,46 +118,9 @@ pub trait DeliveryOption: Send + Sync {
         0.0
     }
 
-    /// Returns true when in-house and outside-NHS preferences are honoured.
-    fn honours_preferences(&self) -> bool {
-        false
-    }
-
     /// Returns the yearly overhead when fixed costs are shared nationally, else `None`.
     fn shared_overhead(&self, _params: &Params) -> Option<f64> {
         None
-    }
-
-    /// Returns true when units of a function pool spare capacity.
-    fn pools(&self) -> bool {
-        false
-    }
-
-    /// Returns true when one organisation negotiates for every CCG it serves for clinical
-    /// procurement, whichever unit serves it (section 5a); otherwise each unit negotiates for
-    /// its own CCGs.
-    fn negotiates_nationally(&self) -> bool {
-        false
-    }
-
-    /// Returns true when units are independent organisations that can be weak and fail.
-    fn units_can_fail(&self) -> bool {
-        true
-    }
-
-    /// Returns true when the organisation suffers national systemic disruptions.
-    fn systemic_risk(&self) -> bool {
-        false
-    }
-
-    /// Returns true when every site's onboarding slots form one national queue.
-    fn national_queue(&self) -> bool {
-        false
-    }
-
-    /// Returns true when a CCG switches to the private sector if its unit's queue is long.
-    fn switch_rule(&self) -> bool {
-        false
     }
 
     /// Returns true when a unit with this price takes part (framework suppliers).
@@ -158,5 +142,52 @@ pub fn build(kind: OptionKind) -> Box<dyn DeliveryOption> {
         OptionKind::Network => Box::new(Network),
         OptionKind::Hubs => Box::new(Hubs),
         OptionKind::Framework => Box::new(Framework),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/model.md sections 4 to 7: national and network assign (preferences overridden)
+    /// and pool; national alone has one queue, systemic risk and sites that never fail; the
+    /// network's teams each do one function; hubs and framework honour preferences and apply
+    /// the switch rule; leverage is national under national and network.
+    #[test]
+    fn each_option_has_the_traits_the_model_gives_it() {
+        let traits = |kind| build(kind).traits();
+        let national = traits(OptionKind::National);
+        assert_eq!(
+            (
+                national.layout,
+                national.pools,
+                national.national_queue,
+                national.systemic_risk,
+                national.units_can_fail
+            ),
+            (LayoutKind::Sites, true, true, true, false)
+        );
+        let network = traits(OptionKind::Network);
+        assert_eq!(
+            (network.layout, network.pools, network.units_can_fail),
+            (LayoutKind::Teams, true, true)
+        );
+        for kind in [OptionKind::National, OptionKind::Network] {
+            let t = traits(kind);
+            assert!(
+                !t.honours_preferences && !t.switch_rule && t.negotiates_nationally,
+                "{kind}"
+            );
+        }
+        for kind in [OptionKind::Hubs, OptionKind::Framework] {
+            let t = traits(kind);
+            assert_eq!(t.layout, LayoutKind::Sites);
+            assert!(t.honours_preferences && t.switch_rule && t.units_can_fail, "{kind}");
+            assert!(
+                !t.pools && !t.national_queue && !t.systemic_risk && !t.negotiates_nationally,
+                "{kind}"
+            );
+        }
+        assert!(!network.national_queue && !network.systemic_risk);
     }
 }

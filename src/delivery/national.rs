@@ -1,7 +1,7 @@
 //! A single nationally managed service, delivered locally.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request};
-use crate::model::Params;
+use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
+use crate::model::{LayoutKind, Params};
 
 /// National: every CCG is served by its nearest site; one national onboarding queue; fixed
 /// costs partly shared with a national overhead; sites pool spare capacity and never fail
@@ -10,32 +10,25 @@ use crate::model::Params;
 pub struct National;
 
 impl DeliveryOption for National {
+    fn traits(&self) -> Traits {
+        Traits {
+            layout: LayoutKind::Sites,
+            honours_preferences: false,
+            pools: true,
+            negotiates_nationally: true,
+            units_can_fail: false,
+            systemic_risk: true,
+            national_queue: true,
+            switch_rule: false,
+        }
+    }
+
     fn kind(&self) -> OptionKind {
         OptionKind::National
     }
 
     fn shared_overhead(&self, params: &Params) -> Option<f64> {
         Some(params.costs.national_overhead)
-    }
-
-    fn pools(&self) -> bool {
-        true
-    }
-
-    fn negotiates_nationally(&self) -> bool {
-        true
-    }
-
-    fn units_can_fail(&self) -> bool {
-        false
-    }
-
-    fn systemic_risk(&self) -> bool {
-        true
-    }
-
-    fn national_queue(&self) -> bool {
-        true
     }
 
     fn choose(&self, market: &Market, request: &Request) -> Choice {

@@ -1,6 +1,6 @@
 //! A nationally coordinated network of specialist teams.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request};
+use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
 use crate::model::{LayoutKind, Params};
 
 /// Network: N single-function teams; each CCG function goes to the nearest open team of that
@@ -10,24 +10,25 @@ use crate::model::{LayoutKind, Params};
 pub struct Network;
 
 impl DeliveryOption for Network {
+    fn traits(&self) -> Traits {
+        Traits {
+            layout: LayoutKind::Teams,
+            honours_preferences: false,
+            pools: true,
+            negotiates_nationally: true,
+            units_can_fail: true,
+            systemic_risk: false,
+            national_queue: false,
+            switch_rule: false,
+        }
+    }
+
     fn kind(&self) -> OptionKind {
         OptionKind::Network
     }
 
-    fn layout_kind(&self) -> LayoutKind {
-        LayoutKind::Teams
-    }
-
     fn shared_overhead(&self, params: &Params) -> Option<f64> {
         Some(params.costs.network_overhead)
-    }
-
-    fn pools(&self) -> bool {
-        true
-    }
-
-    fn negotiates_nationally(&self) -> bool {
-        true
     }
 
     fn choose(&self, market: &Market, request: &Request) -> Choice {

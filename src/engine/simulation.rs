@@ -13,7 +13,7 @@ use super::service::{Desks, Pooling};
 use super::units::{NO_DESK, UnitBook, shared_fixed_cost};
 use super::workspace::Workspace;
 use super::{Cell, tally::Tally};
-use crate::delivery::{Choice, Market, Request};
+use crate::delivery::{Choice, Market, Request, Traits};
 use crate::model::metrics::{Metric, N_METRICS, Outcome, WorkLedger};
 use crate::model::params::preference;
 use crate::model::{Function, LayoutKind, N_FUNCTIONS};
@@ -68,15 +68,11 @@ pub(super) struct Simulation<'a> {
 /// What the option says about itself, asked once per cell rather than in the monthly loop.
 #[derive(Clone, Copy, Debug)]
 struct OptionFlags {
-    honours_preferences: bool,
+    /// The option's constant traits.
+    traits: Traits,
     /// The transaction cost of a decision, when the option procures.
     transaction_cost: Option<f64>,
-    systemic_risk: bool,
-    units_can_fail: bool,
-    switch_rule: bool,
-    national_queue: bool,
     pooling: Option<Pooling>,
-    teams: bool,
     shared_overhead: Option<f64>,
     leverage: Option<Leverage>,
 }
@@ -120,9 +116,10 @@ impl<'a> Simulation<'a> {
         let ccgs = workspace.ccgs.take().unwrap_or_default().reset(
             n,
             &units.slots,
-            cell.option.national_queue(),
+            cell.option.traits().national_queue,
             u64::from(params.onboarding.private_per_month),
         );
+        let traits = cell.option.traits();
         let mut sim = Simulation {
             cell,
             draws,
@@ -147,25 +144,20 @@ impl<'a> Simulation<'a> {
             alone_saving: 0.0,
             tally: Tally::new(months, std::mem::take(&mut workspace.utilisation)),
             flags: OptionFlags {
-                honours_preferences: cell.option.honours_preferences(),
+                traits,
                 transaction_cost: cell
                     .option
                     .procurement(params)
                     .map(|_| cell.option.transaction_cost(params)),
-                systemic_risk: cell.option.systemic_risk(),
-                units_can_fail: cell.option.units_can_fail(),
-                switch_rule: cell.option.switch_rule(),
-                national_queue: cell.option.national_queue(),
-                pooling: cell.option.pools().then_some(Pooling {
+                pooling: traits.pools.then_some(Pooling {
                     efficiency: params.service.pool_efficiency,
                     cost_per_head: params.costs.remote_cost_per_head,
                 }),
-                teams: cell.layout.kind() == LayoutKind::Teams,
                 shared_overhead: cell.option.shared_overhead(params),
                 leverage: (params.value.leverage_max > 0.0).then_some(Leverage {
                     per_head_month: params.value.spend_per_head * params.value.leverage_max / 12.0,
                     half: params.value.leverage_half,
-                    national: cell.option.negotiates_nationally(),
+                    national: traits.negotiates_nationally,
                 }),
             },
             units,
@@ -185,7 +177,7 @@ impl<'a> Simulation<'a> {
         let option = self.cell.option;
         let procurement = option.procurement(self.cell.params);
         for i in 0..self.ready.len() {
-            let goes_in_house = self.flags.honours_preferences && self.preference[i] == preference::IN_HOUSE;
+            let goes_in_house = self.flags.traits.honours_preferences && self.preference[i] == preference::IN_HOUSE;
             let delay = match procurement {
                 Some(tri) if !goes_in_house => tri.months(draws.procurement[i]),
                 _ => 0,
@@ -232,7 +224,7 @@ impl<'a> Simulation<'a> {
             self.month = m;
             self.start_onboarded();
             let operating = m >= time.go_live_month;
-            if operating && self.flags.systemic_risk {
+            if operating && self.flags.traits.systemic_risk {
                 self.systemic_draw(m, draws.systemic[m as usize]);
             }
             self.decide_month(m);
@@ -241,7 +233,7 @@ impl<'a> Simulation<'a> {
             if operating {
                 self.account_running_costs();
                 self.serve_month(m);
-                if self.flags.units_can_fail {
+                if self.flags.traits.units_can_fail {
                     self.failure_draws(m);
                 }
             }
@@ -294,7 +286,7 @@ impl<'a> Simulation<'a> {
     /// One decision of CCG `i` for the functions in `mask` (section 7).
     fn decide(&mut self, i: usize, mask: u8) {
         let option = self.cell.option;
-        let honoured = self.flags.honours_preferences;
+        let honoured = self.flags.traits.honours_preferences;
         if honoured && self.preference[i] == preference::IN_HOUSE {
             for f in functions_in(mask) {
                 self.start(i, f, Provider::InHouse);
@@ -348,7 +340,7 @@ impl<'a> Simulation<'a> {
     /// Sends a CCG to the private sector if its unit's expected wait is too long (section 7).
     fn switch_rule(&self, choice: Choice) -> Choice {
         match choice {
-            Choice::Unit(unit) if self.flags.switch_rule => {
+            Choice::Unit(unit) if self.flags.traits.switch_rule => {
                 let wait = self.ccgs.onboarding[self.queue_of(unit)].expected_wait() as f64;
                 if wait > self.cell.params.choice.switch_wait_months {
                     Choice::Private
@@ -361,7 +353,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn queue_of(&self, unit: usize) -> usize {
-        if self.flags.national_queue { 0 } else { unit }
+        if self.flags.traits.national_queue { 0 } else { unit }
     }
 
     fn enqueue(&mut self, i: usize, mask: u8, choice: Choice) {
@@ -503,7 +495,7 @@ impl<'a> Simulation<'a> {
         tally.distance += routes.distance_cost;
         tally.distance_weighted += routes.population_km;
         tally.distance_weight += routes.population;
-        if self.flags.teams {
+        if self.flags.traits.layout == LayoutKind::Teams {
             tally.coordination += self.cell.params.costs.coordination_cost / 12.0 * f64::from(routes.extra_units);
         }
         tally.units_serving += u64::from(self.units_serving);
@@ -667,7 +659,7 @@ impl<'a> Simulation<'a> {
         let n = self.ccgs.links.len() as f64;
         // Section 5a: under national and network every in-house or outside-NHS preference is
         // overridden, whether or not the CCG is onboarded within the horizon.
-        let (overridden, overridden_population) = if cell.option.honours_preferences() {
+        let (overridden, overridden_population) = if cell.option.traits().honours_preferences {
             (0, 0.0)
         } else {
             self.preference

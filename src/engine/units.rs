@@ -82,7 +82,7 @@ impl UnitBook {
         let go_live = params.time.go_live_month as usize;
         for (unit_idx, unit) in layout.units().iter().enumerate() {
             let mut weak = false;
-            if option.units_can_fail() {
+            if option.traits().units_can_fail {
                 let fate = draws.fate(unit.site, unit.function.map_or(ALL_FUNCTIONS_KEY, Function::index));
                 weak = fate.weak < risk.p_weak;
                 if fate.checkpoint < risk.p_checkpoint {

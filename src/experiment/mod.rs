@@ -88,7 +88,7 @@ impl<'a> Experiment<'a> {
         for (point_idx, point) in points.iter().enumerate() {
             for option in &options {
                 for &units in &scenario.units {
-                    let kind = option.layout_kind();
+                    let kind = option.traits().layout;
                     let scales = point.params.functions.map(|f| f.efficient_scale);
                     // Team apportionment depends on Q*_f; site placement does not.
                     let key_scales = if kind == LayoutKind::Teams {

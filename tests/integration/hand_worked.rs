@@ -73,7 +73,7 @@ fn run_replication(
 ) -> (Outcome, ReplicationDraws) {
     let option = build(kind);
     let scales = params.functions.map(|f| f.efficient_scale);
-    let layout = Layout::new(register, option.layout_kind(), units, &scales);
+    let layout = Layout::new(register, option.traits().layout, units, &scales);
     let cell = Cell::new(option.as_ref(), &layout, params, register);
     let mut draws = ReplicationDraws::new(1, replication, register.len(), params.time.months as usize);
     let outcome = run_cell(&cell, &mut draws);
@@ -239,7 +239,7 @@ fn an_operating_failure_pays_tupe_and_sends_its_ccgs_to_re_decide() {
     let (o, mut draws) = run(OptionKind::Hubs, 1, &reg, &p);
     // The single hub sits at CCG 1 (the larger population) or 0: find its fate by site.
     let option = build(OptionKind::Hubs);
-    let layout = Layout::new(&reg, option.layout_kind(), 1, &p.functions.map(|f| f.efficient_scale));
+    let layout = Layout::new(&reg, option.traits().layout, 1, &p.functions.map(|f| f.efficient_scale));
     let fate = draws.fate(layout.units()[0].site, ALL_FUNCTIONS_KEY);
     let failures = draws.monthly_failure(fate.slot);
     let m = (2..24)

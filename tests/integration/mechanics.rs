@@ -56,7 +56,7 @@ fn run_toy(kind: OptionKind, units: usize) -> Outcome {
     let params = toy_params();
     let option = build(kind);
     let scales = params.functions.map(|f| f.efficient_scale);
-    let layout = Layout::new(&register, option.layout_kind(), units, &scales);
+    let layout = Layout::new(&register, option.traits().layout, units, &scales);
     let cell = Cell::new(option.as_ref(), &layout, &params, &register);
     run_cell(&cell, &mut ReplicationDraws::new(1, 0, register.len(), 12))
 }
@@ -133,7 +133,7 @@ fn a_reused_workspace_gives_what_fresh_buffers_give() {
             ] {
                 let option = build(kind);
                 let scales = params.functions.map(|f| f.efficient_scale);
-                let layout = Layout::new(&register, option.layout_kind(), n, &scales);
+                let layout = Layout::new(&register, option.traits().layout, n, &scales);
                 let cell = Cell::new(option.as_ref(), &layout, params, &register);
                 let fresh = run_cell(&cell, &mut fresh_draws);
                 let reused = run_cell_in(&cell, &mut reused_draws, &mut workspace);

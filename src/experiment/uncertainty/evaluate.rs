@@ -142,7 +142,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .flat_map(|o| self.units.iter().map(move |&n| (o, n)))
             .filter(|&(_, n)| only.is_none_or(|m| m == n))
-            .map(|(o, n)| (n, self.layout(o.layout_kind(), n, params)))
+            .map(|(o, n)| (n, self.layout(o.traits().layout, n, params)))
             .collect();
         let options = self
             .options
