@@ -68,8 +68,8 @@
 //!
 //! Library errors are typed (`thiserror`): a [`scenario::ScenarioError`] lists every problem
 //! with its file, line and key; a [`model::RegisterError`] names the row and column. The CLI
-//! maps bad input to exit code 2 and writes nothing; other failures exit 1. Output files are
-//! staged as temporaries and renamed into place only when the run succeeds.
+//! maps bad input to exit code 2 and writes nothing; other failures exit 1. A run stages its
+//! outputs in a folder beside the output folder and swaps it in whole when it succeeds.
 //!
 //! # Testing
 //!

@@ -57,6 +57,15 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// Maps an output error: a refused folder is the user's to fix (exit 2), anything else an
+    /// internal failure (exit 1).
+    pub fn from_output(err: crate::output::OutputError) -> CliError {
+        match err {
+            crate::output::OutputError::Refused(_) => CliError::Input(err.into()),
+            other => CliError::Internal(other.into()),
+        }
+    }
+
     /// Returns the process exit code.
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {

@@ -100,7 +100,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(folder_name(&loaded.scenario.name)));
-    let internal = |e: output::OutputError| CliError::Internal(e.into());
+    let internal = CliError::from_output;
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
     let log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
     let stop = interrupt_flag();

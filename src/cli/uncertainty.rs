@@ -157,6 +157,27 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .map_err(|e| CliError::Internal(anyhow!("could not start worker threads: {e}")))?;
+    // Refused before the output folder is touched.
+    if loaded.scenario.uncertain.is_empty() {
+        return Err(CliError::Input(anyhow!(
+            "{}: {}",
+            args.scenario.display(),
+            UncertaintyError::NoInputs
+        )));
+    }
+    if !loaded.scenario.sweep.is_empty() {
+        return Err(CliError::Input(anyhow!(
+            "{}: {}",
+            args.scenario.display(),
+            UncertaintyError::Sweep
+        )));
+    }
+    let dir_path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-uncertainty", folder_name(&loaded.scenario.name))));
+    let internal = CliError::from_output;
+    let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
     let stop = interrupt_flag();
     let bar = if args.quiet {
         ProgressBar::hidden()
@@ -191,12 +212,6 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
         elapsed_seconds: elapsed,
         sets: progress.done.load(Ordering::Relaxed),
     };
-    let dir_path = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-uncertainty", folder_name(&loaded.scenario.name))));
-    let internal = |e: output::OutputError| CliError::Internal(e.into());
-    let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
     for (name, bytes) in uncertainty_tables(&results).map_err(internal)? {
         dir.stage(name, &bytes).map_err(internal)?;
     }

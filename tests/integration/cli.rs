@@ -224,11 +224,12 @@ fn an_interrupted_run_leaves_the_previous_outputs_intact() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // Wait until the run has staged its first temporary file, so the signal lands mid-run.
+        // Wait until the run has created its staging folder beside the output folder, so the
+        // signal lands mid-run.
         let started = std::time::Instant::now();
-        while !std::fs::read_dir(&out)
+        while !std::fs::read_dir(out.parent().unwrap())
             .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp-"))
+            .any(|e| e.unwrap().file_name().to_string_lossy().contains(".staging-"))
         {
             assert!(started.elapsed().as_secs() < 30, "the run never started");
             std::thread::sleep(std::time::Duration::from_millis(20));

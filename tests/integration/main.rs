@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod folder;
 mod hand_worked;
 mod invariants;
 mod known_answers;
