@@ -1,8 +1,7 @@
 //! A national specification and price, with a range of approved suppliers.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
+use super::{Choice, DeliveryOption, Market, OptionKind, Procurement, Request, Traits};
 use crate::model::cost::MarketPrices;
-use crate::model::params::Triangular;
 use crate::model::{LayoutKind, Params};
 
 /// Framework: one national price; a supplier takes part only if its own price at its planned
@@ -29,12 +28,11 @@ impl DeliveryOption for Framework {
         OptionKind::Framework
     }
 
-    fn procurement(&self, params: &Params) -> Option<Triangular> {
-        Some(params.procurement.framework)
-    }
-
-    fn transaction_cost(&self, params: &Params) -> f64 {
-        params.procurement.cost_framework
+    fn procurement(&self, params: &Params) -> Option<Procurement> {
+        Some(Procurement {
+            duration: params.procurement.framework,
+            cost: params.procurement.cost_framework,
+        })
     }
 
     fn participates(&self, unit_price: f64, prices: &MarketPrices) -> bool {

@@ -1,7 +1,6 @@
 //! Regional hubs, each providing all four functions to an area.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
-use crate::model::params::Triangular;
+use super::{Choice, DeliveryOption, Market, OptionKind, Procurement, Request, Traits};
 use crate::model::{LayoutKind, Params};
 
 /// Hubs: CCGs procure; each picks the nearest affordable open hub within the search radius,
@@ -28,12 +27,11 @@ impl DeliveryOption for Hubs {
         OptionKind::Hubs
     }
 
-    fn procurement(&self, params: &Params) -> Option<Triangular> {
-        Some(params.procurement.hubs)
-    }
-
-    fn transaction_cost(&self, params: &Params) -> f64 {
-        params.procurement.cost_hubs
+    fn procurement(&self, params: &Params) -> Option<Procurement> {
+        Some(Procurement {
+            duration: params.procurement.hubs,
+            cost: params.procurement.cost_hubs,
+        })
     }
 
     /// Section 7: nearest affordable hub in range, in (distance, unit) order; otherwise the

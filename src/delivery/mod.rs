@@ -97,6 +97,15 @@ pub struct Traits {
     pub switch_rule: bool,
 }
 
+/// How CCGs procure under an option (docs/model.md section 7).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Procurement {
+    /// Duration of a procurement \[months\].
+    pub duration: Triangular,
+    /// One-off cost of a procurement, private ones and re-procurements included \[GBP\].
+    pub cost: f64,
+}
+
 /// What distinguishes one delivery option from another.
 ///
 /// The engine calls these once per cell or per decision, never per CCG-month, so dynamic
@@ -108,14 +117,10 @@ pub trait DeliveryOption: Send + Sync {
     /// Returns what the option is, as constants.
     fn traits(&self) -> Traits;
 
-    /// Returns the procurement duration, or `None` when the choice is mandated.
-    fn procurement(&self, _params: &Params) -> Option<Triangular> {
+    /// Returns how CCGs procure, or `None` when the choice is mandated (no procurement, no
+    /// transaction cost).
+    fn procurement(&self, _params: &Params) -> Option<Procurement> {
         None
-    }
-
-    /// Returns the one-off cost of a procurement \[GBP\].
-    fn transaction_cost(&self, _params: &Params) -> f64 {
-        0.0
     }
 
     /// Returns the yearly overhead when fixed costs are shared nationally, else `None`.

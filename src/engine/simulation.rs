@@ -145,10 +145,7 @@ impl<'a> Simulation<'a> {
             tally: Tally::new(months, std::mem::take(&mut workspace.utilisation)),
             flags: OptionFlags {
                 traits,
-                transaction_cost: cell
-                    .option
-                    .procurement(params)
-                    .map(|_| cell.option.transaction_cost(params)),
+                transaction_cost: cell.option.procurement(params).map(|p| p.cost),
                 pooling: traits.pools.then_some(Pooling {
                     efficiency: params.service.pool_efficiency,
                     cost_per_head: params.costs.remote_cost_per_head,
@@ -179,7 +176,7 @@ impl<'a> Simulation<'a> {
         for i in 0..self.ready.len() {
             let goes_in_house = self.flags.traits.honours_preferences && self.preference[i] == preference::IN_HOUSE;
             let delay = match procurement {
-                Some(tri) if !goes_in_house => tri.months(draws.procurement[i]),
+                Some(p) if !goes_in_house => p.duration.months(draws.procurement[i]),
                 _ => 0,
             };
             let at = self.ready[i] + delay;
@@ -622,10 +619,10 @@ impl<'a> Simulation<'a> {
     /// Months until a re-decision: a fresh procurement draw (at least 1), or 1 when mandated.
     fn redecision_delay(&mut self, i: usize) -> u32 {
         match self.cell.option.procurement(self.cell.params) {
-            Some(tri) => {
+            Some(p) => {
                 let count = self.ccgs.reprocurements[i];
                 self.ccgs.reprocurements[i] += 1;
-                tri.months(self.draws.reprocurement(i, count)).max(1)
+                p.duration.months(self.draws.reprocurement(i, count)).max(1)
             }
             None => 1,
         }
