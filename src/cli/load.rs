@@ -22,8 +22,8 @@ pub fn load(
     adjust: impl FnOnce(&mut Scenario) -> Result<(), CliError>,
 ) -> Result<LoadedScenario, CliError> {
     let display = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::Input(anyhow!("could not read scenario '{display}': {e}")))?;
+    let bytes = read_input(path, "scenario", MAX_SCENARIO_BYTES)
+        .map_err(|e| CliError::Input(anyhow!("could not read scenario '{display}': {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::Input(anyhow!("{display}: the scenario is not valid UTF-8 text")))?;
     let stem = path
@@ -36,7 +36,7 @@ pub fn load(
         Some(relative) => {
             let register_path = resolve(path, relative);
             let shown = register_path.display().to_string();
-            let bytes = std::fs::read(&register_path).map_err(|e| {
+            let bytes = read_input(&register_path, "register", MAX_REGISTER_BYTES).map_err(|e| {
                 let line = scenario.line_of("ccgs").map(|l| format!(":{l}")).unwrap_or_default();
                 CliError::Input(anyhow!(
                     "{display}{line}: key 'ccgs': could not read register '{shown}': {e}"
@@ -49,6 +49,40 @@ pub fn load(
         .check_register(register.len())
         .map_err(|e| CliError::Input(e.into()))?;
     Ok(LoadedScenario { scenario, register })
+}
+
+/// Largest scenario file read \[bytes\]: a scenario states a few dozen keys.
+const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
+/// Largest register file read \[bytes\]: 5,000 rows of a few hundred bytes fit many times.
+const MAX_REGISTER_BYTES: u64 = 64 << 20;
+
+/// Reads an input file: a regular file (not a FIFO, device or folder, which could block or
+/// never end) of at most `max` bytes; the message says which rule it breaks.
+fn read_input(path: &Path, what: &str, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err(format!(
+            "it is not a regular file (a {what} must be a file, not a folder, pipe or device)"
+        ));
+    }
+    if metadata.len() > max {
+        return Err(format!(
+            "it has {} bytes, more than the {max} a {what} may have",
+            metadata.len()
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "it grew past the {max} bytes a {what} may have while it was read"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Resolves a register path relative to the scenario file's folder.

@@ -83,8 +83,51 @@ impl CliError {
     }
 }
 
+/// Most worker threads accepted per core: beyond this threads only contend.
+const THREADS_PER_CORE: usize = 8;
+
+/// Starts the worker pool for `--threads` (default: one per core), refusing 0 and more than
+/// [`THREADS_PER_CORE`] per core.
+pub fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let most = THREADS_PER_CORE * cores;
+    match threads {
+        Some(0) => {
+            return Err(CliError::Input(anyhow::anyhow!(
+                "--threads 0 is not allowed: give at least 1"
+            )));
+        }
+        Some(n) if n > most => {
+            return Err(CliError::Input(anyhow::anyhow!(
+                "--threads {n}: allowed is 1 to {most} ({THREADS_PER_CORE} per core on this machine's {cores} cores)"
+            )));
+        }
+        _ => {}
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::Internal(anyhow::anyhow!("could not start worker threads: {e}")))
+}
+
+/// Prints `text` to standard output: a closed pipe (`| head`) ends the output quietly, any
+/// other failure (a full disk, `/dev/full`) is an error.
+pub fn print_out(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Internal(anyhow::anyhow!(
+            "could not write to standard output: {e}"
+        ))),
+    }
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> Result<(), CliError> {
+    // The signal handler goes in first, so that SIGINT or SIGTERM at any point stops cleanly.
+    progress::interrupt_flag();
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(&args),

@@ -17,16 +17,21 @@ pub struct RunObserver {
     interrupted: Arc<AtomicBool>,
 }
 
-/// Returns a flag that turns true on SIGINT or SIGTERM (Ctrl-C, `kill`).
+/// Returns the flag that turns true on SIGINT or SIGTERM (Ctrl-C, `kill`), installing the
+/// handler on the first call.
 ///
 /// The handler only sets the flag: the run stops at its next chunk boundary, staged files are
 /// deleted, and the previous run's outputs stay as they were. If no handler can be installed
 /// (one is already set in this process), the flag simply never turns true.
 pub fn interrupt_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let setter = flag.clone();
-    let _ = ctrlc::set_handler(move || setter.store(true, Ordering::SeqCst));
-    flag
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let setter = flag.clone();
+        let _ = ctrlc::set_handler(move || setter.store(true, Ordering::SeqCst));
+        flag
+    })
+    .clone()
 }
 
 impl RunObserver {

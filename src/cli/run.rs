@@ -8,7 +8,7 @@ use clap::Args;
 use rayon::prelude::*;
 
 use super::progress::{RunObserver, interrupt_flag};
-use super::{CliError, load::load};
+use super::{CliError, load::load, print_out, worker_pool};
 use crate::experiment::{Experiment, ExperimentResults};
 use crate::output::{self, OutputDir, ReplicationLog, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario, replications_limit};
@@ -58,6 +58,9 @@ impl RunArgs {
                 )));
             }
             scenario.replications = replications;
+            if let Some(message) = scenario.workload_problem() {
+                return Err(CliError::Input(anyhow!("--replications {replications}: {message}")));
+            }
         }
         if let Some(seed) = self.seed {
             scenario.seed = seed;
@@ -88,13 +91,7 @@ pub(super) fn folder_name(name: &str) -> String {
 /// Runs a scenario end to end.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let loaded = load(&args.scenario, |s| args.adjust(s))?;
-    if args.threads == Some(0) {
-        return Err(CliError::Input(anyhow!("--threads 0 is not allowed: give at least 1")));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError::Internal(anyhow!("could not start worker threads: {e}")))?;
+    let pool = worker_pool(args.threads)?;
     let experiment = Experiment::new(&loaded.scenario, &loaded.register);
     let dir_path = args
         .out
@@ -117,9 +114,22 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let results = match outcome {
         Ok(results) => results,
         Err(stop) if observer.interrupted() => return Err(interrupted(stop.to_string())),
-        Err(stop) => return Err(CliError::Internal(anyhow!("{stop}; nothing was written"))),
+        Err(stop) => {
+            // The run stopped because replications.csv could not be written: say why.
+            let cause = observer
+                .log
+                .finish()
+                .err()
+                .map_or_else(|| stop.to_string(), |e| format!("{:#}", anyhow::Error::from(e)));
+            return Err(CliError::Internal(anyhow!(
+                "{cause}; the run stopped and nothing was written"
+            )));
+        }
     };
     observer.log.finish().map_err(internal)?;
+    if let Some(cell) = crate::experiment::findings::non_finite_headline(&results) {
+        return Err(CliError::Input(anyhow!("{cell}; nothing was written")));
+    }
     let elapsed = started.elapsed().as_secs_f64();
     let run = RunInfo {
         scenario: &loaded.scenario,
@@ -133,17 +143,17 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     let written = dir.commit().map_err(internal)?;
     if !args.quiet {
-        print!("{}", output::summary_table(&results));
-        print!("\n{}", output::verdict_table(&results));
-        print!("{}", output::notes(&results));
-        println!(
-            "\n{} cells x {} replications in {:.2} s; wrote {} files to {}",
+        print_out(&format!(
+            "{}\n{}{}\n{} cells x {} replications in {:.2} s; wrote {} files to {}\n",
+            output::summary_table(&results),
+            output::verdict_table(&results),
+            output::notes(&results),
             results.cells.len(),
             results.meta.replications,
             elapsed,
             written.len(),
             dir_path.display()
-        );
+        ))?;
     }
     Ok(())
 }

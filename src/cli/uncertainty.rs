@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::progress::interrupt_flag;
 use super::run::folder_name;
-use super::{CliError, load::load};
+use super::{CliError, load::load, print_out, worker_pool};
 use crate::experiment::uncertainty::{Plan, Progress, UncertaintyError, analyse};
 use crate::output::uncertainty::{
     UncertaintyRunInfo, uncertainty_charts, uncertainty_report, uncertainty_summary, uncertainty_tables,
@@ -150,13 +150,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
         }
         Ok(())
     })?;
-    if args.threads == Some(0) {
-        return Err(CliError::Input(anyhow!("--threads 0 is not allowed: give at least 1")));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError::Internal(anyhow!("could not start worker threads: {e}")))?;
+    let pool = worker_pool(args.threads)?;
     // Refused before the output folder is touched.
     if loaded.scenario.uncertain.is_empty() {
         return Err(CliError::Input(anyhow!(
@@ -247,14 +241,14 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     }
     let written = dir.commit().map_err(internal)?;
     if !args.quiet {
-        print!("{}", uncertainty_summary(&results));
-        println!(
-            "\n{} parameter sets in {:.1} s; wrote {} files to {}",
+        print_out(&format!(
+            "{}\n{} parameter sets in {:.1} s; wrote {} files to {}\n",
+            uncertainty_summary(&results),
             run.sets,
             elapsed,
             written.len(),
             dir_path.display()
-        );
+        ))?;
     }
     Ok(())
 }

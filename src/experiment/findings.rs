@@ -380,3 +380,18 @@ fn fact_lines(cell: &CellResult, n_ccgs: usize) -> Vec<FactLine> {
         ),
     ]
 }
+
+/// Returns the first cell whose mean headline is not a finite number, named, if any: a run
+/// must never report a quiet NaN or infinity.
+pub fn non_finite_headline(results: &ExperimentResults) -> Option<String> {
+    results.cells.iter().find(|c| !c.summary(Metric::HEADLINE).mean.is_finite()).map(|c| {
+        let point: Vec<String> = c.point_values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let at = if point.is_empty() { String::new() } else { format!(" ({})", point.join(", ")) };
+        format!(
+            "the headline of {} at N = {}{at} is not a finite number ({}): the scenario's values overflow the model's arithmetic",
+            c.option,
+            c.units,
+            c.summary(Metric::HEADLINE).mean
+        )
+    })
+}

@@ -188,6 +188,17 @@ impl<'a> RowParser<'a> {
         for (row_idx, record) in reader.byte_records().enumerate() {
             let line = row_idx + 2;
             let record = record.map_err(|e| self.error(line, None, format!("malformed CSV: {e}")))?;
+            if record.len() > header.len() {
+                return Err(self.error(
+                    line,
+                    None,
+                    format!(
+                        "the row has {} fields but the header names {}: a stray comma or an unquoted name?",
+                        record.len(),
+                        header.len()
+                    ),
+                ));
+            }
             if ccgs.len() >= MAX_CCGS {
                 return Err(self.error(
                     line,
@@ -219,6 +230,20 @@ impl<'a> RowParser<'a> {
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
+        if let Some((idx, name)) = names
+            .iter()
+            .enumerate()
+            .find(|(idx, name)| !name.is_empty() && names[..*idx].contains(name))
+        {
+            return Err(self.error(
+                1,
+                Some(name),
+                format!(
+                    "column '{name}' appears twice in the header (column {}): each column once",
+                    idx + 1
+                ),
+            ));
+        }
         let find = |name: &str| names.iter().position(|n| n == name);
         let missing: Vec<&str> = REQUIRED_COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
         if !missing.is_empty() {
@@ -288,11 +313,13 @@ impl<'a> RowParser<'a> {
         }
         let name = self.field(record, columns.name, "name", line)?.to_string();
         let population = self.number(record, columns.population, "population", line)?;
-        if population <= 0.0 || population > MAX_POPULATION {
+        if !(1.0..=MAX_POPULATION).contains(&population) {
             return Err(self.error(
                 line,
                 Some("population"),
-                format!("population {population} is out of range: it must be above 0 and at most {MAX_POPULATION:e}"),
+                format!(
+                    "population {population} is out of range: it must be at least 1 and at most {MAX_POPULATION:e}"
+                ),
             ));
         }
         let lat = self.number(record, columns.lat, "lat", line)?;
@@ -397,7 +424,25 @@ mod tests {
             Some("code"),
             "duplicate code 'A'",
         );
-        check_error(&format!("{head}A,a,0,52,-1\n"), 2, Some("population"), "above 0");
+        check_error(&format!("{head}A,a,0,52,-1\n"), 2, Some("population"), "at least 1");
+        check_error(
+            &format!("{head}A,a,1e-300,52,-1\n"),
+            2,
+            Some("population"),
+            "at least 1",
+        );
+        check_error(
+            &format!("{head}A,a,100,52,-1,extra\n"),
+            2,
+            None,
+            "the row has 6 fields but the header names 5",
+        );
+        check_error(
+            "code,name,population,lat,lon,code\nA,a,100,52,-1,B\n",
+            1,
+            Some("code"),
+            "appears twice",
+        );
         check_error(&format!("{head}A,a,-5,52,-1\n"), 2, Some("population"), "out of range");
         check_error(&format!("{head}A,a,1e9,52,-1\n"), 2, Some("population"), "at most");
         check_error(&format!("{head}A,a,100,NaN,-1\n"), 2, Some("lat"), "finite");

@@ -31,7 +31,7 @@ use crate::experiment::ExperimentResults;
 #[derive(Debug, Error)]
 pub enum OutputError {
     /// A file operation failed.
-    #[error("could not write '{path}': {source}")]
+    #[error("could not write '{path}'")]
     Io {
         /// The file concerned.
         path: PathBuf,

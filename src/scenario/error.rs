@@ -33,7 +33,7 @@ impl fmt::Display for ScenarioError {
             self.file,
             if count == 1 { "" } else { "s" }
         )?;
-        for problem in &self.problems {
+        for problem in self.problems.iter().take(SHOWN_PROBLEMS) {
             write!(f, "\n  {}", self.file)?;
             if let Some(line) = problem.line {
                 write!(f, ":{line}")?;
@@ -44,6 +44,12 @@ impl fmt::Display for ScenarioError {
                 write!(f, ": key '{}': {}", problem.key, problem.message)?;
             }
         }
+        if count > SHOWN_PROBLEMS {
+            write!(f, "\n  ... and {} more", count - SHOWN_PROBLEMS)?;
+        }
         Ok(())
     }
 }
+
+/// Most problems listed: one screen; the rest are counted.
+pub const SHOWN_PROBLEMS: usize = 20;

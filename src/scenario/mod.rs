@@ -13,7 +13,13 @@ pub mod uncertain;
 
 pub use error::{Problem, ScenarioError};
 pub use keys::{ParamKey, Rule};
-pub use parse::{MAX_CELLS, MAX_REPLICATIONS, replications_limit};
+pub use parse::{MAX_CELLS, MAX_NAME, MAX_REPLICATIONS, replications_limit};
+
+/// Most replication-runs (cells x replications) accepted in one run: about eight hours here.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
+/// Replication-runs a second on this project's two-core machine, for time estimates.
+pub const RUNS_PER_SECOND: f64 = 35_000.0;
 pub use uncertain::{DecisionRule, UncertainInput};
 
 use std::collections::HashMap;
@@ -212,6 +218,10 @@ impl Scenario {
             )));
             return problems;
         }
+        if let Some(message) = self.workload_problem() {
+            problems.push(self.problem("replications", message));
+            return problems;
+        }
         for point in self.points() {
             for (key, message) in check_params(&point.params) {
                 let at = point
@@ -232,6 +242,23 @@ impl Scenario {
             }
         }
         problems
+    }
+
+    /// Returns why the study is too big to run, if it is: more than [`MAX_RUNS`] replication-runs
+    /// (cells times replications), with the time it would take.
+    pub fn workload_problem(&self) -> Option<String> {
+        let cells = self
+            .point_count()
+            .saturating_mul(self.options.len())
+            .saturating_mul(self.units.len()) as u64;
+        let runs = cells.saturating_mul(self.replications);
+        (runs > MAX_RUNS).then(|| {
+            let hours = runs as f64 / RUNS_PER_SECOND / 3600.0;
+            format!(
+                "{cells} cells x {} replications = {runs} replication-runs, more than the limit of {MAX_RUNS}: at about {RUNS_PER_SECOND} a second on two cores that is some {hours:.0} hours; use fewer replications (1,000 pin a mean to about 0.01 GBP a head) or split the study into runs with different seeds",
+                self.replications
+            )
+        })
     }
 
     /// Checks the units against the register size.

@@ -14,6 +14,9 @@ use crate::model::OptionKind;
 use crate::model::params::{Triangular, preference};
 use crate::model::{Function, Params};
 
+/// Longest scenario name accepted \[characters\]: it labels every output.
+pub const MAX_NAME: usize = 100;
+
 /// Most replications accepted per cell: beyond this a run takes days, not minutes.
 pub const MAX_REPLICATIONS: u64 = 10_000_000;
 
@@ -76,6 +79,8 @@ pub(super) type Item<'t, 'i> = &'t Spanned<DeValue<'i>>;
 /// Reads one scenario file, collecting problems.
 pub(super) struct Parser<'t> {
     text: &'t str,
+    /// Byte offset at which each line starts, for finding a line in logarithmic time.
+    line_starts: Vec<usize>,
     pub problems: Vec<Problem>,
     pub lines: HashMap<String, usize>,
     pub changes: Vec<(String, String)>,
@@ -83,8 +88,12 @@ pub(super) struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     pub fn new(text: &'t str) -> Parser<'t> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Parser {
             text,
+            line_starts,
             problems: Vec::new(),
             lines: HashMap::new(),
             changes: Vec::new(),
@@ -92,7 +101,8 @@ impl<'t> Parser<'t> {
     }
 
     pub(super) fn line_of(&self, span: Range<usize>) -> usize {
-        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
+        // The number of lines starting at or before the span's start.
+        self.line_starts.partition_point(|&start| start <= span.start)
     }
 
     pub(super) fn problem(&mut self, span: Option<Range<usize>>, key: &str, message: impl Into<String>) {
@@ -135,8 +145,25 @@ impl<'t> Parser<'t> {
         match name {
             "name" => {
                 if let Some(text) = self.string(name, item) {
-                    self.record(name, item);
-                    scenario.name = text;
+                    if text.chars().count() > MAX_NAME {
+                        self.problem(
+                            Some(item.span()),
+                            name,
+                            format!(
+                                "the name has {} characters: at most {MAX_NAME} are allowed (it labels outputs)",
+                                text.chars().count()
+                            ),
+                        );
+                    } else if text.chars().any(char::is_control) {
+                        self.problem(
+                            Some(item.span()),
+                            name,
+                            "the name holds a control character (a newline, tab or NUL): use plain text",
+                        );
+                    } else {
+                        self.record(name, item);
+                        scenario.name = text;
+                    }
                 }
             }
             "ccgs" => {
@@ -146,7 +173,19 @@ impl<'t> Parser<'t> {
                 }
             }
             "seed" => {
-                if let Some(seed) = self.integer(name, item, 0, i64::MAX as u64) {
+                // TOML integers stop at 2^63 - 1: larger seeds are written as strings.
+                let seed = match item.get_ref().as_str() {
+                    Some(text) => text.trim().parse::<u64>().ok().or_else(|| {
+                        self.problem(
+                            Some(item.span()),
+                            name,
+                            format!("'{text}' is not a seed: allowed is an integer from 0 to {}", u64::MAX),
+                        );
+                        None
+                    }),
+                    None => self.integer(name, item, 0, i64::MAX as u64),
+                };
+                if let Some(seed) = seed {
                     self.record(name, item);
                     scenario.seed = seed;
                 }
@@ -292,6 +331,14 @@ impl<'t> Parser<'t> {
         };
         match value {
             Some(v) if v.is_finite() => Some(v),
+            _ if matches!(item.get_ref(), DeValue::Integer(_)) => {
+                self.problem(
+                    Some(item.span()),
+                    path,
+                    "the integer is too large for TOML (at most 9223372036854775807); a larger seed is written as a string, seed = \"18446744073709551615\"",
+                );
+                None
+            }
             _ => {
                 self.problem(Some(item.span()), path, "not a finite number");
                 None
@@ -532,6 +579,15 @@ impl<'t> Parser<'t> {
                 continue;
             }
             let values: Vec<Option<f64>> = array.iter().map(|v| self.scalar(&sweep_path, param.rule, v)).collect();
+            let given: Vec<f64> = values.iter().flatten().copied().collect();
+            if let Some((idx, v)) = given.iter().enumerate().find(|(idx, v)| given[..*idx].contains(v)) {
+                self.problem(
+                    Some(array[idx].span()),
+                    &sweep_path,
+                    format!("{} is listed twice: each sweep value once", shown(*v)),
+                );
+                continue;
+            }
             if values.iter().all(Option::is_some) {
                 let line = self.line_of(key.span());
                 self.lines.insert(sweep_path.clone(), line);

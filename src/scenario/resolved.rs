@@ -8,9 +8,9 @@ use super::keys::{self, Rule};
 use crate::model::params::preference;
 use crate::stats::distribution::Distribution;
 
-/// Formats a TOML string literal.
+/// Formats a TOML string literal, every special character escaped.
 fn quoted(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    toml::Value::String(text.to_string()).to_string()
 }
 
 /// Formats a number for TOML: integers for integer keys, floats keep a decimal point or exponent.
@@ -37,7 +37,13 @@ impl Scenario {
         let mut out = String::new();
         let p = &self.params;
         let _ = writeln!(out, "name = {}", quoted(&self.name));
-        let _ = writeln!(out, "seed = {}", self.seed);
+        // TOML integers stop at 2^63 - 1: a larger seed is written as a string, which the
+        // parser reads back.
+        if self.seed > i64::MAX as u64 {
+            let _ = writeln!(out, "seed = \"{}\"", self.seed);
+        } else {
+            let _ = writeln!(out, "seed = {}", self.seed);
+        }
         let _ = writeln!(out, "replications = {}", self.replications);
         let _ = writeln!(out, "options = {}", list(self.options.iter().map(|o| quoted(o.key()))));
         let _ = writeln!(out, "units = {}", list(self.units.iter().map(|n| n.to_string())));

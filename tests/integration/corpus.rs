@@ -112,11 +112,11 @@ fn bad_registers_are_rejected_naming_row_and_column() {
     );
     check_register(
         format!("{HEAD}A,a,-5,52,-1\n").as_bytes(),
-        &["line 2", "column 'population'", "above 0"],
+        &["line 2", "column 'population'", "at least 1"],
     );
     check_register(
         format!("{HEAD}A,a,0,52,-1\n").as_bytes(),
-        &["line 2", "column 'population'", "above 0"],
+        &["line 2", "column 'population'", "at least 1"],
     );
     check_register(
         format!("{HEAD}A,a,5e12,52,-1\n").as_bytes(),

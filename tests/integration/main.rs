@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod folder;
 mod hand_worked;
+mod hostile;
 mod invariants;
 mod known_answers;
 mod mechanics;

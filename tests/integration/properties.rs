@@ -98,3 +98,99 @@ fn random_valid_scenarios_keep_every_invariant_on_one_and_two_threads() {
         })
         .unwrap();
 }
+
+/// Runs the default scenario (all options, N = 4 and 10, two replications) with one key at
+/// `value`; `None` when the value breaks a rule between keys (the run would exit 2 naming it).
+fn run_with_key(
+    path: &str,
+    value: f64,
+) -> Option<(
+    csu_sim::experiment::ExperimentResults,
+    Vec<Vec<csu_sim::engine::Outcome>>,
+)> {
+    let key = csu_sim::scenario::keys::find_key(path).unwrap();
+    let mut scenario = Scenario::parse("replications = 2\nunits = [4, 10]\n", "extremes.toml", "extremes").unwrap();
+    key.set(&mut scenario.params, value);
+    if !csu_sim::scenario::check_params(&scenario.params).is_empty() {
+        return None;
+    }
+    let register = Register::builtin();
+    let mut collect = Collect::default();
+    let results = Experiment::new(&scenario, &register).run(&mut collect).unwrap();
+    Some((results, collect.outcomes))
+}
+
+/// Checks a run with one key at an extreme: every headline finite, work conserved.
+fn check_extreme(path: &str, value: f64) -> Result<(), String> {
+    let Some((results, outcomes)) = run_with_key(path, value) else {
+        return Ok(());
+    };
+    for cells in &outcomes {
+        for (cell, outcome) in results.cells.iter().zip(cells) {
+            let what = format!("{path} = {value:e}: {} N = {}", cell.option, cell.units);
+            let headline = outcome.get(csu_sim::engine::Metric::HEADLINE);
+            if !headline.is_finite() {
+                return Err(format!("{what}: headline {headline}"));
+            }
+            let work = outcome.work;
+            if (work.served + work.unmet + work.residual - work.demand).abs() > 1e-9 * work.demand.max(1.0) {
+                return Err(format!("{what}: work not conserved {work:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Issue 17: every numeric key at both ends of its allowed range (and just inside an open
+/// lower bound) gives finite headlines and conserved work, or breaks a rule between keys that
+/// validation names. Before the ranges were bounded, 26 accepted values gave an infinite or
+/// undefined headline.
+#[test]
+fn every_key_at_the_ends_of_its_range_gives_finite_conserved_results() {
+    let mut failures = Vec::new();
+    for key in csu_sim::scenario::keys::all_keys() {
+        let (low, high) = key.rule.bounds();
+        let low = match key.rule {
+            csu_sim::scenario::Rule::Above(lo, _) => lo + (high - lo) * 1e-12,
+            _ => low,
+        };
+        for value in [low, high] {
+            if let Err(failure) = check_extreme(key.path, value) {
+                failures.push(failure);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Random keys at random values across their whole range, extremes included by the strategy's
+/// edges: finite and conserved.
+#[test]
+fn random_keys_across_their_ranges_give_finite_conserved_results() {
+    let keys = csu_sim::scenario::keys::all_keys();
+    let config = Config {
+        cases: 40,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[17; 32]));
+    runner
+        .run(&(0..keys.len(), 0.0..=1.0f64, 0u32..4), |(k, u, shape)| {
+            let key = &keys[k];
+            let (low, high) = key.rule.bounds();
+            // Spread draws over orders of magnitude as well as linearly: a cost of 1e12 and
+            // one of 1e3 are both within the range.
+            let value = match shape {
+                0 => low + u * (high - low),
+                1 => low + (high - low) * u.powi(8),
+                2 => high,
+                _ => low + (high - low) * 1e-9,
+            };
+            let value = if key.rule.is_integer() { value.round() } else { value };
+            if !key.rule.admits(value) {
+                return Ok(());
+            }
+            check_extreme(key.path, value).map_err(TestCaseError::fail)
+        })
+        .unwrap();
+}

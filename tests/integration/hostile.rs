@@ -1,0 +1,206 @@
+//! Issue 17's hostile inputs, each a case that failed before its fix: it exits 2 naming its
+//! source, or runs to a whole, reproducible result.
+
+use std::process::{Command, Stdio};
+
+use crate::util::{Dir, csu_sim, root, stderr};
+
+fn baseline() -> String {
+    root().join("scenarios/baseline.toml").to_str().unwrap().to_string()
+}
+
+/// Runs `csu-sim run` on a scenario text with extra arguments; returns the output.
+fn run_text(dir: &Dir, text: &str, extra: &[&str]) -> std::process::Output {
+    let scenario = dir.write("s.toml", text);
+    let out = dir.join("out");
+    let mut args = vec![
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    csu_sim(&args)
+}
+
+fn refused(output: &std::process::Output, fragments: &[&str]) {
+    let message = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    for fragment in fragments {
+        assert!(message.contains(fragment), "wanted '{fragment}' in:\n{message}");
+    }
+}
+
+#[test]
+fn r17_the_largest_seed_is_written_and_read_back() {
+    let dir = Dir::new("hostile-seed");
+    let output = run_text(
+        &dir,
+        "replications = 2\nunits = [10]\noptions = [\"hubs\"]\n",
+        &["--seed", "18446744073709551615"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let run: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("out/run.json")).unwrap()).unwrap();
+    let resolved = run["resolved_scenario"].as_str().unwrap();
+    let again = csu_sim::scenario::Scenario::parse(resolved, "resolved", "r").unwrap();
+    assert_eq!(again.seed, u64::MAX);
+    // A seed too large for a TOML integer says how to write it.
+    refused(
+        &run_text(&dir, "seed = 18446744073709551615\n", &[]),
+        &["seed", "written as a string"],
+    );
+}
+
+#[test]
+fn r17_names_are_short_plain_text_and_escaped_when_written_back() {
+    let dir = Dir::new("hostile-name");
+    refused(
+        &run_text(&dir, &format!("name = \"{}\"\n", "x".repeat(101)), &[]),
+        &["name", "at most 100"],
+    );
+    refused(
+        &run_text(&dir, "name = \"a\\nb\"\n", &[]),
+        &["name", "control character"],
+    );
+    let output = run_text(
+        &dir,
+        "name = 'quote\" and back\\\\slash'\nreplications = 2\nunits = [10]\noptions = [\"hubs\"]\n",
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let run: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("out/run.json")).unwrap()).unwrap();
+    let again = csu_sim::scenario::Scenario::parse(run["resolved_scenario"].as_str().unwrap(), "r", "r").unwrap();
+    assert_eq!(again.name, "quote\" and back\\\\slash");
+}
+
+#[test]
+fn r17_workloads_and_threads_are_bounded_together_not_one_by_one() {
+    let dir = Dir::new("hostile-limits");
+    refused(
+        &run_text(
+            &dir,
+            "replications = 10000000\nunits = [10, 23, 35]\n[sweep]\n\"risk.p_weak\" = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]\n",
+            &[],
+        ),
+        &["replication-runs", "hours"],
+    );
+    let swept = dir.write(
+        "swept.toml",
+        "units = [10, 23, 35]\n[sweep]\n\"risk.p_weak\" = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]\n",
+    );
+    refused(
+        &csu_sim(&["run", swept.to_str().unwrap(), "--replications", "9000000"]),
+        &["--replications 9000000", "hours"],
+    );
+    refused(
+        &csu_sim(&["run", &baseline(), "--threads", "100000"]),
+        &["--threads 100000", "per core"],
+    );
+    refused(
+        &run_text(&dir, "[sweep]\n\"risk.p_weak\" = [0.1, 0.2, 0.1]\n", &[]),
+        &["sweep.risk.p_weak", "listed twice"],
+    );
+    refused(
+        &run_text(&dir, "[time]\nwave_weights = [1e308, 1e308, 1e308, 1e308]\n", &[]),
+        &["time.wave_weights", "<= 1000000000"],
+    );
+    refused(
+        &run_text(&dir, "[procurement]\nhubs = [1e10, 1e10, 1e10]\n", &[]),
+        &["procurement.hubs", "600"],
+    );
+}
+
+/// The largest wave weights accepted behave as equal weights, as 1e308 should have.
+#[test]
+fn r17_equal_huge_wave_weights_are_equal_weights() {
+    let dir = Dir::new("hostile-waves");
+    let summary = |weights: &str, name: &str| {
+        let scenario = dir.write(
+            &format!("{name}.toml"),
+            format!("name = \"w\"\nreplications = 3\nunits = [10]\n[time]\nwave_weights = {weights}\n"),
+        );
+        let out = dir.join(name);
+        let output = csu_sim(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        std::fs::read(out.join("summary.csv")).unwrap()
+    };
+    assert!(summary("[1e9, 1e9, 1e9, 1e9]", "huge") == summary("[1, 1, 1, 1]", "unit"));
+}
+
+#[test]
+fn r17_special_files_are_refused_not_read_forever() {
+    let dir = Dir::new("hostile-files");
+    let fifo = dir.join("fifo.toml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    refused(&csu_sim(&["run", fifo.to_str().unwrap()]), &["not a regular file"]);
+    let scenario = dir.write("s.toml", "ccgs = \"/dev/zero\"\n");
+    refused(
+        &csu_sim(&["run", scenario.to_str().unwrap()]),
+        &["ccgs", "not a regular file"],
+    );
+    refused(&csu_sim(&["run", dir.path.to_str().unwrap()]), &["not a regular file"]);
+}
+
+#[test]
+fn r17_many_mistakes_fit_on_one_screen() {
+    let dir = Dir::new("hostile-many");
+    let text: String = (0..5000).map(|i| format!("bogus_{i} = 1\n")).collect();
+    let output = run_text(&dir, &text, &[]);
+    refused(&output, &["5000 problems", "and 4980 more"]);
+    assert!(stderr(&output).lines().count() <= 24);
+}
+
+#[test]
+fn r17_standard_output_errors_are_handled() {
+    let dir = Dir::new("hostile-stdout");
+    let scenario = dir.write("s.toml", "replications = 2\nunits = [10]\noptions = [\"hubs\"]\n");
+    let out = dir.join("out");
+    let args = ["run", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    // A full device: an error naming standard output, exit 1, not a panic (101).
+    let full = Command::new(env!("CARGO_BIN_EXE_csu-sim"))
+        .args(args)
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(full.status.code(), Some(1), "{}", stderr(&full));
+    assert!(
+        stderr(&full).contains("could not write to standard output"),
+        "{}",
+        stderr(&full)
+    );
+    // A reader that has gone: the output ends quietly.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_csu-sim"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert!(status.code() == Some(0), "{status:?}");
+}
+
+#[test]
+fn r17_an_os_error_is_named_once() {
+    let dir = Dir::new("hostile-os");
+    let file = dir.write("plain", "x");
+    let out = file.join("out");
+    let output = csu_sim(&[
+        "run",
+        &baseline(),
+        "--replications",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output).matches("os error").count(), 1, "{}", stderr(&output));
+}
