@@ -194,3 +194,34 @@ fn raising_onboarding_slots_never_raises_uncontracted_at_go_live() {
     assert_eq!(smallest.cells.len(), 4);
     assert!(smallest.cells.iter().all(|c| c.summary(Metric::HEADLINE).n == 2));
 }
+
+/// Records what the runner tells its observer.
+#[derive(Default)]
+struct Watch {
+    replications: Vec<u64>,
+    progress: Vec<(u64, u64)>,
+}
+
+impl Observer for Watch {
+    fn on_replication(&mut self, replication: u64, _outcomes: &[Outcome]) {
+        self.replications.push(replication);
+    }
+    fn on_progress(&mut self, done: u64, total: u64) {
+        self.progress.push((done, total));
+    }
+}
+
+/// The observer sees every replication once, in order and by its own index (which
+/// replications.csv writes), and progress that rises to the total; with more replications
+/// than one chunk holds, several chunks are merged.
+#[test]
+fn the_observer_sees_each_replication_in_order_and_progress_to_the_total() {
+    let scenario = scenario("replications = 700\noptions = [\"hubs\"]\nunits = [10]\n");
+    let register = Register::builtin();
+    let mut watch = Watch::default();
+    Experiment::new(&scenario, &register).run(&mut watch).unwrap();
+    assert_eq!(watch.replications, (0..700).collect::<Vec<u64>>());
+    assert!(watch.progress.len() >= 2, "{:?}", watch.progress);
+    assert!(watch.progress.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(watch.progress.last(), Some(&(700, 700)));
+}
