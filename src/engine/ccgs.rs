@@ -57,7 +57,7 @@ impl CcgBuffers {
     pub(super) fn reset(mut self, n: usize, slots: &[u64], national_queue: bool, private_slots: u64) -> CcgBuffers {
         let n_units = slots.len();
         let queues: Vec<u64> = if national_queue {
-            vec![slots.iter().sum()]
+            vec![slots.iter().fold(0u64, |total, &s| total.saturating_add(s))]
         } else {
             slots.to_vec()
         };

@@ -179,7 +179,7 @@ impl<'a> Simulation<'a> {
                 Some(p) if !goes_in_house => p.duration.months(draws.procurement[i]),
                 _ => 0,
             };
-            let at = self.ready[i] + delay;
+            let at = self.ready[i].saturating_add(delay);
             let link = if at < self.cell.params.time.months {
                 self.ccgs.decisions.push((at, i as u32));
                 Link::Deciding { at }
@@ -242,7 +242,7 @@ impl<'a> Simulation<'a> {
         let risk = &self.cell.params.risk;
         if u < risk.p_systemic_annual / 12.0 {
             self.tally.systemic_events += 1;
-            self.disrupted_until = self.disrupted_until.max(m + risk.recovery_months);
+            self.disrupted_until = self.disrupted_until.max(m.saturating_add(risk.recovery_months));
         }
     }
 
@@ -611,7 +611,7 @@ impl<'a> Simulation<'a> {
                 self.desks.population_changed(desk);
             }
             self.ccgs.unit_links[unit] -= serving.count_ones();
-            let at = m + self.redecision_delay(i);
+            let at = m.saturating_add(self.redecision_delay(i));
             self.schedule(i, serving | waiting, at);
         }
     }
