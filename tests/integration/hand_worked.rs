@@ -416,3 +416,89 @@ fn hubs_choose_within_the_radius_and_fall_back_to_the_cheapest() {
     // Equal populations, both in service from month 3 (hub or private queue): half the work.
     close(o.get(Metric::PrivateShare), 0.5, "the far CCG goes private");
 }
+
+/// Ten CCGs of 0.5 m along a line, all ready in month 1 and deciding in month 2 for one hub.
+fn ten_ccgs() -> Register {
+    register(&(0..10).map(|i| (0.5e6, 52.0 + 0.01 * i as f64)).collect::<Vec<_>>())
+}
+
+/// Onboarding slots (section 4): `max(1, round_half_up(per_unit_month + per_million_month x
+/// Qplan / 1e6))`. One hub planned for 5 m: 2 + 0.5 x 5 = 4.5, rounded half up to 5 slots.
+/// The ten CCGs queue in index order: 0-4 onboarded in month 2 (in service from 3), 5-9 in
+/// month 3 (from 4; their expected waits ceil(5/5) .. ceil(9/5) are at most 2, so none
+/// switches). Uncontracted CCG-months from G = 2: 10 + 5 = 15 of 100.
+#[test]
+fn onboarding_slots_round_half_up_and_queues_are_first_come_first_served() {
+    let mut p = quiet(12);
+    p.onboarding.per_unit_month = 2.0;
+    p.onboarding.per_million_month = 0.5;
+    let (o, _) = run(OptionKind::Hubs, 1, &ten_ccgs(), &p);
+    close(o.get(Metric::UnmetUncontracted), 15.0 / 100.0, "slots 5");
+    close(o.get(Metric::UncontractedAtGoLive), 10.0, "none in service at go-live");
+    close(o.get(Metric::PrivateShare), 0.0, "no one switched");
+    // No slots at all still onboard one a month: CCGs 0, 1, 2 wait 0, 1, 2 months and join;
+    // CCGs 3-9 would wait 3-9 > 2 months and go private (50 slots), in service from month 3.
+    // Uncontracted months: 1 + 2 + 3 for the hub's CCGs, 1 each for the seven private ones.
+    p.onboarding.per_unit_month = 0.0;
+    p.onboarding.per_million_month = 0.0;
+    let (o, _) = run(OptionKind::Hubs, 1, &ten_ccgs(), &p);
+    close(o.get(Metric::UnmetUncontracted), 13.0 / 100.0, "one slot");
+    // Private work: 7 CCGs x 9 months, of 10 x 10 - 13 CCG-months served.
+    close(o.get(Metric::PrivateShare), 63.0 / 87.0, "switched to private");
+}
+
+/// The private sector's queue (section 7): with every CCG preferring outside the NHS under
+/// hubs, all ten procure privately in month 2; three are onboarded a month, in CCG order
+/// (0-2 in month 2, 3-5 in 3, 6-8 in 4, 9 in 5), in service a month later. Uncontracted
+/// CCG-months from G = 2: 3 x 1 + 3 x 2 + 3 x 3 + 4 = 22 of 100; months from readiness
+/// (month 1) to all four functions in service: 2, 3, 4, 5 for the four groups, mean 3.2;
+/// ten procurements of GBP 50 k.
+#[test]
+fn the_private_sector_onboards_its_monthly_quota_in_decision_order() {
+    let mut p = quiet(12);
+    p.choice.preferences = [0.0, 0.0, 1.0, 0.0];
+    p.onboarding.private_per_month = 3;
+    let (o, _) = run(OptionKind::Hubs, 1, &ten_ccgs(), &p);
+    close(o.get(Metric::UnmetUncontracted), 22.0 / 100.0, "private queue");
+    close(o.get(Metric::MonthsToContract), 3.2, "months to contract");
+    close(o.get(Metric::PrivateShare), 1.0, "all private");
+    close(
+        o.get(Metric::CostTransactions),
+        10.0 * 0.05 * 12.0 / 10.0,
+        "ten procurements",
+    );
+    close(o.get(Metric::UnitsServingMean), 0.0, "the hub serves no one");
+}
+
+/// A unit that fails the checkpoint never opens, but capacity was planned with it, so its
+/// CCGs crowd the survivor (section 7). Two hubs 111 km apart, each planned for its own CCG
+/// of 1 m; in a replication where exactly one fails, both CCGs are served by the survivor from
+/// month 3, one at 0 km and one at 111 km: the population-weighted distance is half the
+/// distance between them, one unit serves, and its capacity, planned for 1 m, loses work.
+#[test]
+fn a_checkpoint_failure_sends_its_ccgs_to_crowd_the_survivor() {
+    let reg = register(&[(1e6, 52.0), (1e6, 53.0)]);
+    let mut p = quiet(12);
+    p.risk.p_checkpoint = 0.5;
+    let option = build(OptionKind::Hubs);
+    let layout = Layout::new(&reg, option.traits().layout, 2, &p.functions.map(|f| f.efficient_scale));
+    let km = reg.distances().get(0, 1);
+    let mut found = 0;
+    for replication in 0..20 {
+        let (o, mut draws) = run_replication(OptionKind::Hubs, 2, &reg, &p, replication);
+        let failed = layout
+            .units()
+            .iter()
+            .filter(|u| draws.fate(u.site, ALL_FUNCTIONS_KEY).checkpoint < 0.5)
+            .count();
+        close(o.get(Metric::FailuresCheckpoint), failed as f64, "checkpoint failures");
+        if failed != 1 {
+            continue;
+        }
+        found += 1;
+        close(o.get(Metric::DistanceKmMean), km / 2.0, "one CCG at each distance");
+        close(o.get(Metric::UnitsServingMean), 0.9, "one unit, from month 3 of 2-11");
+        assert!(o.get(Metric::UnmetCapacity) > 0.0, "the survivor is crowded");
+    }
+    assert!(found >= 3, "only {found} of 20 replications lose exactly one hub");
+}
