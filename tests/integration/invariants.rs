@@ -157,26 +157,6 @@ fn options_share_ccg_draws_within_a_replication() {
 }
 
 #[test]
-fn results_do_not_depend_on_the_thread_count() {
-    let text = "replications = 30\nunits = [10, 35]\n";
-    let scenario = scenario(text);
-    let register = Register::builtin();
-    let run_with = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        let mut collect = Collect::default();
-        pool.install(|| Experiment::new(&scenario, &register).run(&mut collect).unwrap());
-        // Bit patterns, so that undefined (NaN) metrics compare equal too.
-        let bits = |o: &Outcome| o.values.map(f64::to_bits).to_vec();
-        collect
-            .outcomes
-            .iter()
-            .map(|cells| cells.iter().map(bits).collect::<Vec<_>>())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(run_with(1), run_with(3));
-}
-
-#[test]
 fn raising_onboarding_slots_never_raises_uncontracted_at_go_live() {
     let (results, outcomes) = collect(
         "replications = 20\noptions = [\"national\", \"hubs\"]\nunits = [10]\n[sweep]\n\"onboarding.per_unit_month\" = [1, 4]\n",
