@@ -93,6 +93,76 @@ pub(super) fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) 
     (lo - pad, hi + pad)
 }
 
+/// A chart's cartesian plot in `f64` coordinates.
+pub(super) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// How a plot's axes are described: their descriptions, and where a chart needs them, tick
+/// counts and formats, no vertical grid lines, and a wider label area for long names.
+#[derive(Default)]
+pub(super) struct Axes<'f> {
+    pub x_desc: &'f str,
+    pub y_desc: &'f str,
+    pub x_labels: Option<usize>,
+    pub y_labels: Option<usize>,
+    pub x_format: Option<&'f dyn Fn(&f64) -> String>,
+    pub y_format: Option<&'f dyn Fn(&f64) -> String>,
+    pub no_x_mesh: bool,
+    pub y_area: Option<u32>,
+}
+
+/// Builds the plot most charts share (16 px margin, label areas of 56 and 90 px) over `x` and
+/// `y`, and draws its grid and axes in the house style.
+pub(super) fn cartesian<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: (f64, f64),
+    y: (f64, f64),
+    axes: &Axes,
+) -> Result<Plot<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(axes.y_area.unwrap_or(90))
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(LIGHT_GRID)
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .axis_desc_style((FONT, LABEL_SIZE))
+        .label_style((FONT, TICK_SIZE));
+    if let Some(n) = axes.x_labels {
+        mesh.x_labels(n);
+    }
+    if let Some(n) = axes.y_labels {
+        mesh.y_labels(n);
+    }
+    if let Some(format) = axes.x_format {
+        mesh.x_label_formatter(format);
+    }
+    if let Some(format) = axes.y_format {
+        mesh.y_label_formatter(format);
+    }
+    if axes.no_x_mesh {
+        mesh.disable_x_mesh();
+    }
+    mesh.draw()?;
+    Ok(chart)
+}
+
+/// Returns a tick format naming categories at whole x positions (0, 1, ...), blank elsewhere.
+pub(super) fn category_ticks(labels: &[String]) -> impl Fn(&f64) -> String + '_ {
+    move |x| {
+        let idx = x.round();
+        if (x - idx).abs() < 1e-6 && idx >= 0.0 {
+            labels.get(idx as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
 /// Draws the title, fills the background, and returns the plot and legend areas.
 pub(super) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -259,21 +329,16 @@ where
         [s.ci_low * scale, s.ci_high * scale, s.mean * scale]
     });
     let y_range = padded_range(values);
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)?;
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .x_desc("Number of units N")
-        .y_desc(y_desc)
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| tick(*y, y_range.1 - y_range.0))
-        .draw()?;
+    let whole = |x: &f64| format!("{x:.0}");
+    let ticks = |y: &f64| tick(*y, y_range.1 - y_range.0);
+    let axes = Axes {
+        x_desc: "Number of units N",
+        y_desc,
+        x_format: Some(&whole),
+        y_format: Some(&ticks),
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, x_range, y_range, &axes)?;
     for option in options(results) {
         let colour = option_colour(option);
         let cells = series(results, option);
@@ -354,19 +419,12 @@ where
             .chain([0.0]),
     );
     let y_range = padded_range(cells.iter().flat_map(|c| c.scatter.iter().map(|p| p.1)));
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)?;
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .x_desc("Unmet demand, % (one point per replication)")
-        .y_desc("Net cost, GBP per head per year")
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()?;
+    let axes = Axes {
+        x_desc: "Unmet demand, % (one point per replication)",
+        y_desc: "Net cost, GBP per head per year",
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, x_range, y_range, &axes)?;
     for cell in cells {
         let colour = option_colour(cell.option);
         chart.draw_series(
@@ -396,21 +454,15 @@ where
         .unwrap_or(1)
         .max(1);
     let y_max = results.meta.n_ccgs as f64 * 1.05;
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..(months - 1).max(1) as f64, 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .x_desc("Month (0 = October 2012)")
-        .y_desc("CCGs fully in service (mean, 5-95%)")
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .draw()?;
+    let whole = |x: &f64| format!("{x:.0}");
+    let axes = Axes {
+        x_desc: "Month (0 = October 2012)",
+        y_desc: "CCGs fully in service (mean, 5-95%)",
+        x_format: Some(&whole),
+        y_format: Some(&whole),
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, (0.0, (months - 1).max(1) as f64), (0.0, y_max), &axes)?;
     let go_live = f64::from(results.go_live_month);
     chart.draw_series(LineSeries::new(
         [(go_live, 0.0), (go_live, y_max)],
@@ -499,27 +551,15 @@ where
             .iter()
             .flat_map(|c| [0.05, 0.95].map(|p| c.quantile(Metric::UtilisationMean, p))),
     );
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(90)
-        .build_cartesian_2d(-0.5..cells.len() as f64 - 0.5, y_range.0..y_range.1)?;
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .disable_x_mesh()
-        .x_labels(cells.len())
-        .x_label_formatter(&|x| {
-            labels
-                .get(x.round() as usize)
-                .filter(|_| (x - x.round()).abs() < 1e-6)
-                .cloned()
-                .unwrap_or_default()
-        })
-        .y_desc("Served / effective capacity (per replication)")
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()?;
+    let names = category_ticks(&labels);
+    let axes = Axes {
+        y_desc: "Served / effective capacity (per replication)",
+        x_labels: Some(cells.len()),
+        x_format: Some(&names),
+        no_x_mesh: true,
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, (-0.5, cells.len() as f64 - 0.5), y_range, &axes)?;
     for (idx, cell) in cells.iter().enumerate() {
         let x = idx as f64;
         let q = |p: f64| cell.quantile(Metric::UtilisationMean, p);
@@ -567,29 +607,18 @@ where
             .chain([0.0]),
     )
     .1;
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(90)
-        .build_cartesian_2d(-0.5..cells.len() as f64 - 0.5, 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .disable_x_mesh()
-        .x_labels(cells.len())
-        .x_label_formatter(&|x| {
-            labels
-                .get(x.round() as usize)
-                .filter(|_| (x - x.round()).abs() < 1e-6)
-                .cloned()
-                .unwrap_or_default()
-        })
-        .x_desc("Option and N")
-        .y_desc("GBP m per year (mean)")
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .draw()?;
+    let names = category_ticks(&labels);
+    let whole = |y: &f64| format!("{y:.0}");
+    let axes = Axes {
+        x_desc: "Option and N",
+        y_desc: "GBP m per year (mean)",
+        x_labels: Some(cells.len()),
+        x_format: Some(&names),
+        y_format: Some(&whole),
+        no_x_mesh: true,
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, (-0.5, cells.len() as f64 - 0.5), (0.0, y_max), &axes)?;
     for (idx, cell) in cells.iter().enumerate() {
         let x = idx as f64;
         let segments = COMPONENTS

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::draw::{DrawResult, LIGHT_GRID, frame, legend, padded_range};
+use super::draw::{Axes, DrawResult, LIGHT_GRID, cartesian, category_ticks, frame, legend, padded_range};
 use super::{FONT, LABEL_SIZE, TICK_SIZE, option_colour};
 use crate::experiment::uncertainty::UncertaintyResults;
 use crate::model::OptionKind;
@@ -92,28 +92,15 @@ where
     let groups = results.probability_best();
     let options = options(results);
     let width = 0.8 / options.len() as f64;
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(80)
-        .build_cartesian_2d(-0.5..groups.len() as f64 - 0.5, 0.0..100.0)?;
     let labels: Vec<String> = groups.iter().map(|(n, _)| format!("N = {n}")).collect();
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .x_labels(groups.len())
-        .x_label_formatter(&|x| {
-            let idx = x.round();
-            if (x - idx).abs() < 1e-6 && idx >= 0.0 {
-                labels.get(idx as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .y_desc("Share of parameter sets in which the option is cheapest, %")
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()?;
+    let names = category_ticks(&labels);
+    let axes = Axes {
+        y_desc: "Share of parameter sets in which the option is cheapest, %",
+        x_labels: Some(groups.len()),
+        x_format: Some(&names),
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, (-0.5, groups.len() as f64 - 0.5), (0.0, 100.0), &axes)?;
     for (g, (_, shares)) in groups.iter().enumerate() {
         for (k, (option, share)) in shares.iter().enumerate() {
             let left = g as f64 - 0.4 + k as f64 * width;
@@ -192,19 +179,12 @@ where
             .chain([0.0]),
     );
     let y_range = padded_range(psa.iter().flat_map(|m| columns.iter().map(|&c| m[c].headline)));
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)?;
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .x_desc("Unmet demand, % (one point per parameter set)")
-        .y_desc("Net cost, GBP per head per year")
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()?;
+    let axes = Axes {
+        x_desc: "Unmet demand, % (one point per parameter set)",
+        y_desc: "Net cost, GBP per head per year",
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, x_range, y_range, &axes)?;
     for &c in &columns {
         let colour = option_colour(results.cells[c].0);
         chart.draw_series(
@@ -240,28 +220,21 @@ where
     let bars = tornado_bars(results, units);
     let (lo, hi) = padded_range(bars.iter().flat_map(|b| [b.1, b.2]).chain([default, 0.0]));
     let rows = bars.len().max(1) as f64;
-    let names: Vec<String> = bars.iter().map(|b| results.inputs[b.0].path.to_string()).collect();
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(420)
-        .build_cartesian_2d(lo..hi, -0.5..rows - 0.5)?;
-    chart
-        .configure_mesh()
-        .light_line_style(LIGHT_GRID)
-        .y_labels(bars.len().max(1))
-        .y_label_formatter(&|y| {
-            let idx = y.round();
-            if (y - idx).abs() < 1e-6 && idx >= 0.0 {
-                names.get(bars.len() - 1 - idx as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .x_desc("Margin of the default leader over the runner-up, GBP per head per year")
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()?;
+    // The widest bar at the top: row k from the bottom is the (n - 1 - k)-th widest.
+    let names: Vec<String> = bars
+        .iter()
+        .rev()
+        .map(|b| results.inputs[b.0].path.to_string())
+        .collect();
+    let rows_named = category_ticks(&names);
+    let axes = Axes {
+        x_desc: "Margin of the default leader over the runner-up, GBP per head per year",
+        y_labels: Some(bars.len().max(1)),
+        y_format: Some(&rows_named),
+        y_area: Some(420),
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, (lo, hi), (-0.5, rows - 0.5), &axes)?;
     for (rank, &(_, at_low, at_high)) in bars.iter().enumerate() {
         let y = (bars.len() - 1 - rank) as f64;
         for (end, colour) in [(at_low, LOW_END), (at_high, HIGH_END)] {
