@@ -502,3 +502,47 @@ fn a_checkpoint_failure_sends_its_ccgs_to_crowd_the_survivor() {
     }
     assert!(found >= 3, "only {found} of 20 replications lose exactly one hub");
 }
+
+/// The fine print of section 7: a CCG onboarded in the month its unit fails counts as still
+/// waiting (no TUPE, a new transaction cost, a re-decision at m + d). One hub with one slot a
+/// month and no switching: CCG k of ten is onboarded in month 2 + k. When the hub fails at the
+/// end of month m (read from its drawn uniforms), CCGs 0 .. m - 3 are in service and pay TUPE
+/// (0.5 x 0.5 m heads each), CCG m - 2 was onboarded in m and pays none, and every CCG
+/// re-decides in m + 1 (one-month procurement), paying a second transaction cost.
+#[test]
+fn a_ccg_onboarded_in_the_failure_month_counts_as_waiting() {
+    let reg = ten_ccgs();
+    let mut p = quiet(24);
+    p.onboarding.per_unit_month = 0.0;
+    p.onboarding.per_million_month = 0.0;
+    p.choice.switch_wait_months = 100.0;
+    p.risk.p_fail_annual = 1.0;
+    let option = build(OptionKind::Hubs);
+    let layout = Layout::new(&reg, option.traits().layout, 1, &p.functions.map(|f| f.efficient_scale));
+    let mut found = 0;
+    for replication in 0..40 {
+        let (o, mut draws) = run_replication(OptionKind::Hubs, 1, &reg, &p, replication);
+        let fate = draws.fate(layout.units()[0].site, ALL_FUNCTIONS_KEY);
+        let failures = draws.monthly_failure(fate.slot);
+        let Some(m) = (2..24).find(|&m| failures[m] < 1.0 / 12.0) else {
+            continue;
+        };
+        if !(3..=11).contains(&m) {
+            continue;
+        }
+        found += 1;
+        let in_service = (m - 2) as f64;
+        close(
+            o.get(Metric::CostTransition),
+            0.5 * in_service * 0.5e6 * 12.0 / 22.0 / 1e6,
+            "TUPE",
+        );
+        close(
+            o.get(Metric::CostTransactions),
+            20.0 * 0.05 * 12.0 / 22.0,
+            "second procurements",
+        );
+        close(o.get(Metric::FailuresOperating), 1.0, "one failure");
+    }
+    assert!(found >= 3, "only {found} of 40 replications fail in months 3-11");
+}
