@@ -205,6 +205,8 @@ mod tests {
         }
         assert!(percentile_of_keys(&mut [], 0.5).is_nan());
         assert_eq!(percentile_of_keys(&mut [order_key(3.0)], 0.95), 3.0);
+        // Two values interpolate (h = 0.5 between 1 and 3 gives 2), they are not one value.
+        assert_eq!(percentile_of_keys(&mut [order_key(3.0), order_key(1.0)], 0.5), 2.0);
     }
 
     #[test]
