@@ -546,3 +546,35 @@ fn a_ccg_onboarded_in_the_failure_month_counts_as_waiting() {
     }
     assert!(found >= 3, "only {found} of 40 replications fail in months 3-11");
 }
+
+/// Price paid and `over_budget_share` under national (section 7): every CCG pays the planned
+/// tariff, the planned cost of every site at Qplan (constant (1 - s_f) F_f, v_f Qplan, size
+/// term F_f (Qplan / Q*_f)^2) plus the shared fixed cost sum s_f F_f and the GBP 10 m overhead,
+/// over the total population. Two sites of 1 m and 3 m: a budget a hair above the tariff is
+/// never exceeded, a hair below always is ("more than B_i").
+#[test]
+fn national_ccgs_pay_the_planned_tariff_and_are_over_budget_only_above_it() {
+    let reg = register(&[(1e6, 52.0), (3e6, 55.0)]);
+    let p = quiet(12);
+    let planned: f64 = [1e6, 3e6]
+        .iter()
+        .map(|&q| {
+            p.functions
+                .iter()
+                .map(|f| {
+                    (1.0 - f.shareable) * f.fixed_cost
+                        + f.variable_cost * q
+                        + f.fixed_cost * (q / f.efficient_scale).powi(2)
+                })
+                .sum::<f64>()
+        })
+        .sum();
+    let shared: f64 = p.functions.iter().map(|f| f.shareable * f.fixed_cost).sum();
+    let tariff = (planned + shared + 10e6) / 4e6;
+    for (budget, over) in [(tariff * (1.0 + 1e-9), 0.0), (tariff * (1.0 - 1e-9), 1.0)] {
+        let mut p = p.clone();
+        p.choice.budget_mean = budget;
+        let (o, _) = run(OptionKind::National, 2, &reg, &p);
+        close(o.get(Metric::OverBudgetShare), over, "over budget");
+    }
+}
