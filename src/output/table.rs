@@ -40,10 +40,12 @@ pub fn summary_table(results: &ExperimentResults) -> String {
         let headline = cell.summary(Metric::HEADLINE);
         let mut row = vec![cell.option.to_string(), cell.units.to_string()];
         row.extend(cell.point_values.iter().map(|(_, v)| format!("{v}")));
-        row.push(format!(
-            "{:.2} [{:.2}, {:.2}]",
-            headline.mean, headline.ci_low, headline.ci_high
-        ));
+        row.push(if headline.ci_low.is_finite() {
+            format!("{:.2} [{:.2}, {:.2}]", headline.mean, headline.ci_low, headline.ci_high)
+        } else {
+            // One replication has no spread, so no interval.
+            format!("{:.2} [no CI: n = {}]", headline.mean, headline.n)
+        });
         row.push(format!("{:.2}", mean(Metric::CostPerHead)));
         row.push(format!("{:.1}", mean(Metric::CostTotal)));
         row.push(format!("{:.2}", 100.0 * mean(Metric::UnmetShare)));
@@ -84,9 +86,10 @@ pub fn point_label(results: &ExperimentResults, point: usize) -> String {
 /// `0.42 [0.39, 0.45] vs hubs`.
 pub fn lead_text(leader: &Leader, scale: f64, decimals: usize) -> String {
     match leader.margin(scale) {
-        Some((runner_up, mean, low, high)) => {
+        Some((runner_up, mean, low, high)) if low.is_finite() && high.is_finite() => {
             format!("{mean:.d$} [{low:.d$}, {high:.d$}] vs {runner_up}", d = decimals)
         }
+        Some((runner_up, mean, _, _)) => format!("{mean:.d$} [no CI] vs {runner_up}", d = decimals),
         None => "only option".to_string(),
     }
 }

@@ -28,6 +28,11 @@ pub const MAX_UNITS: u64 = 5_000;
 
 /// Explains the replication limit for a refused count.
 pub fn replications_limit(n: f64) -> String {
+    if n < 1.0 {
+        return format!(
+            "{n} is out of range: allowed is an integer from 1 to {MAX_REPLICATIONS} (at least one replication; 1,000 pin a mean to about 0.01 GBP a head)"
+        );
+    }
     format!(
         "{n} is out of range: allowed is an integer from 1 to {MAX_REPLICATIONS}; beyond that a run takes days \
          (about 20,000 cell-replications a second here), and the confidence intervals are already far \
@@ -532,7 +537,10 @@ impl<'t> Parser<'t> {
             self.problem(
                 Some(item.span()),
                 path,
-                format!("shares sum to {total}, not 1 (missing categories count as 0)"),
+                format!(
+                    "shares sum to {}, not 1 (missing categories count as 0)",
+                    (total * 1e9).round() / 1e9
+                ),
             );
             ok = false;
         }

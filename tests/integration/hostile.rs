@@ -204,3 +204,34 @@ fn r17_an_os_error_is_named_once() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stderr(&output).matches("os error").count(), 1, "{}", stderr(&output));
 }
+
+/// Issue 18's small things: one replication has no interval (not "[NaN, NaN]"),
+/// `--replications 0` asks for at least one (not about runs taking days), and preference
+/// shares are summed as a reader would write them.
+#[test]
+fn r18_one_replication_zero_replications_and_share_sums_read_plainly() {
+    let dir = Dir::new("small-things");
+    let scenario = dir.write("s.toml", "units = [10]\n");
+    let out = dir.join("out");
+    let one = csu_sim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--replications",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(one.status.success(), "{}", stderr(&one));
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(!text.contains("NaN"), "{text}");
+    assert!(text.contains("[no CI: n = 1]") && text.contains("[no CI] vs"), "{text}");
+    let zero = csu_sim(&["run", scenario.to_str().unwrap(), "--replications", "0"]);
+    refused(&zero, &["--replications 0", "at least one replication"]);
+    assert!(!stderr(&zero).contains("days"));
+    let shares = dir.write(
+        "p.toml",
+        "[choice]\npreferences = { csu = 0.5, in_house = 0.32, outside_nhs = 0.13 }\n",
+    );
+    let output = csu_sim(&["validate", shares.to_str().unwrap()]);
+    refused(&output, &["shares sum to 0.95, not 1"]);
+}
