@@ -44,6 +44,21 @@ pub struct RunArgs {
 impl RunArgs {
     fn adjust(&self, scenario: &mut Scenario) -> Result<(), CliError> {
         let input = |e: crate::scenario::ScenarioError| CliError::Input(e.into());
+        // A key given twice on the command line is ambiguous: say so rather than pick one.
+        for (flag, given) in [
+            ("seed", self.seed.is_some()),
+            ("replications", self.replications.is_some()),
+        ] {
+            let set = self
+                .sets
+                .iter()
+                .find(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == flag));
+            if let (true, Some(assignment)) = (given, set) {
+                return Err(CliError::Input(anyhow!(
+                    "--set {assignment} and --{flag} both give the {flag}: give it once"
+                )));
+            }
+        }
         for assignment in &self.sets {
             *scenario = scenario.clone().apply_set(assignment).map_err(input)?;
         }

@@ -235,3 +235,16 @@ fn r18_one_replication_zero_replications_and_share_sums_read_plainly() {
     let output = csu_sim(&["validate", shares.to_str().unwrap()]);
     refused(&output, &["shares sum to 0.95, not 1"]);
 }
+
+/// Issue 18: `--set seed=5 --seed 6` took 6 silently; a key given twice is refused.
+#[test]
+fn r18_a_key_given_twice_on_the_command_line_is_refused() {
+    refused(
+        &csu_sim(&["run", &baseline(), "--set", "seed=5", "--seed", "6"]),
+        &["--set seed=5 and --seed", "give it once"],
+    );
+    refused(
+        &csu_sim(&["run", &baseline(), "--set", "replications=5", "--replications", "6"]),
+        &["--set replications=5 and --replications"],
+    );
+}
