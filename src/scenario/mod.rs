@@ -135,7 +135,8 @@ impl Scenario {
         self.apply_snippet(&label, &snippet)
     }
 
-    /// Applies a command-line sweep `key=v1,v2,v3`, replacing any sweep of the same key.
+    /// Applies a command-line sweep `key=v1,v2,v3`, replacing any sweep of the same key;
+    /// `units=10,15,20` sets the numbers of units N (every N is always run).
     pub fn apply_sweep(self, assignment: &str) -> Result<Scenario, ScenarioError> {
         let label = format!("--sweep {assignment}");
         let Some((key, values)) = assignment.split_once('=') else {
@@ -144,6 +145,10 @@ impl Scenario {
                 "expected key=v1,v2,..., e.g. --sweep risk.p_fail_annual=0.03,0.1",
             ));
         };
+        // N is not a parameter but the list of cells: sweeping it sets the list.
+        if key.trim() == "units" {
+            return self.apply_snippet(&label, &format!("units = [{values}]\n"));
+        }
         let snippet = format!("[sweep]\n\"{}\" = [{values}]\n", key.trim());
         self.apply_snippet(&label, &snippet)
     }

@@ -248,3 +248,29 @@ fn r18_a_key_given_twice_on_the_command_line_is_refused() {
         &["--set replications=5 and --replications"],
     );
 }
+
+/// Issue 18: `--sweep units=10,15,20` was refused as not numeric; it sets the N values.
+#[test]
+fn r18_sweeping_units_sets_the_n_values() {
+    let dir = Dir::new("sweep-units");
+    let scenario = dir.write("s.toml", "replications = 2\noptions = [\"hubs\"]\n");
+    let out = dir.join("out");
+    let output = csu_sim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--sweep",
+        "units=10,15,20",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    for n in ["10", "15", "20"] {
+        assert!(summary.contains(&format!(",hubs,{n},net_cost_per_head,")), "N = {n}");
+    }
+    refused(
+        &csu_sim(&["run", scenario.to_str().unwrap(), "--sweep", "units=10,10"]),
+        &["units", "twice"],
+    );
+}
