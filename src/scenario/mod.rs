@@ -73,6 +73,8 @@ pub struct Scenario {
     /// The decision rule of `[decision]`, if any.
     pub decision: Option<DecisionRule>,
     lines: HashMap<String, usize>,
+    /// The command-line flag that set a key, for keys set that way.
+    set_by: HashMap<String, String>,
 }
 
 impl Scenario {
@@ -92,6 +94,7 @@ impl Scenario {
             uncertain: Vec::new(),
             decision: None,
             lines: HashMap::new(),
+            set_by: HashMap::new(),
         }
     }
 
@@ -178,6 +181,12 @@ impl Scenario {
                 file: label.to_string(),
                 problems,
             });
+        }
+        // A key set on the command line is no longer on its file's line: problems found later
+        // (against the register, say) name the flag.
+        for (key, _) in &parser.changes {
+            self.lines.remove(key);
+            self.set_by.insert(key.clone(), label.to_string());
         }
         self.changes
             .extend(parser.changes.into_iter().map(|(k, v)| (k, format!("{v} ({label})"))));
@@ -278,7 +287,7 @@ impl Scenario {
             Ok(())
         } else {
             Err(ScenarioError {
-                file: self.file.clone(),
+                file: self.set_by.get("units").cloned().unwrap_or_else(|| self.file.clone()),
                 problems,
             })
         }

@@ -478,13 +478,32 @@ impl<'t> Parser<'t> {
         scenario.options = options;
     }
 
+    /// Reads one N: an integer of at least 1 (the register caps it later, at its number of
+    /// CCGs; [`MAX_UNITS`] only bounds it before the register is read).
+    fn units_value(&mut self, element: Item) -> Option<u64> {
+        let n = self.number("units", element, true)?;
+        if (1.0..=MAX_UNITS as f64).contains(&n) {
+            Some(n as u64)
+        } else {
+            self.problem(
+                Some(element.span()),
+                "units",
+                format!(
+                    "N = {} is out of range: allowed is an integer from 1 to the register's number of CCGs (211 in the built-in register)",
+                    shown(n)
+                ),
+            );
+            None
+        }
+    }
+
     fn units(&mut self, item: Item, scenario: &mut Scenario) {
         let Some(array) = self.array("units", item, "integers") else {
             return;
         };
         let mut units = Vec::new();
         for element in array {
-            if let Some(n) = self.integer("units", element, 1, MAX_UNITS) {
+            if let Some(n) = self.units_value(element) {
                 if units.contains(&(n as usize)) {
                     self.problem(Some(element.span()), "units", format!("N = {n} is listed twice"));
                 } else {

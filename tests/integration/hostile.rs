@@ -274,3 +274,15 @@ fn r18_sweeping_units_sets_the_n_values() {
         &["units", "twice"],
     );
 }
+
+/// Issue 18: a `--set` value was blamed on the scenario file's line ("baseline.toml:13" for
+/// `--set 'units=[300]'`), and the limits disagreed (N = 0 was told "from 1 to 5000").
+#[test]
+fn r18_set_values_are_blamed_on_the_flag_with_the_registers_limit() {
+    let too_many = csu_sim(&["run", &baseline(), "--set", "units=[300]"]);
+    refused(&too_many, &["--set units=[300]", "211 CCGs"]);
+    assert!(!stderr(&too_many).contains("baseline.toml"), "{}", stderr(&too_many));
+    let zero = csu_sim(&["run", &baseline(), "--set", "units=[0,10]"]);
+    refused(&zero, &["--set units=[0,10]", "number of CCGs"]);
+    assert!(!stderr(&zero).contains("5000"), "{}", stderr(&zero));
+}
