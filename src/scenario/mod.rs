@@ -131,6 +131,26 @@ impl Scenario {
             return Err(self.override_error(&label, "expected key=value, e.g. --set risk.p_fail_annual=0.05"));
         };
         let key = key.trim();
+        if let Some(param) = keys::find_key(key) {
+            let text = value.trim();
+            if text.replace('_', "").parse::<f64>().is_err() {
+                let hint = if text.ends_with('%') {
+                    format!(
+                        " (a percentage is written as a share: {text} is {})",
+                        percent_as_share(text)
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(self.override_error(
+                    &label,
+                    &format!(
+                        "key '{key}': expected a number, found '{text}'{hint}; allowed is {}",
+                        param.rule.allowed()
+                    ),
+                ));
+            }
+        }
         let snippet = match key.rsplit_once('.') {
             Some((table, leaf)) => format!("[{table}]\n{leaf} = {value}\n"),
             None => format!("{key} = {value}\n"),
@@ -330,6 +350,14 @@ impl Scenario {
             .max()
             .unwrap_or(self.params.time.months)
     }
+}
+
+/// Returns `6%` as `0.06`, or the text unchanged if it is not a percentage.
+fn percent_as_share(text: &str) -> String {
+    text.trim_end_matches('%')
+        .trim()
+        .parse::<f64>()
+        .map_or_else(|_| text.to_string(), |p| keys::shown(p / 100.0))
 }
 
 /// Returns the problems of one set of parameters that involve more than one key.

@@ -286,3 +286,16 @@ fn r18_set_values_are_blamed_on_the_flag_with_the_registers_limit() {
     refused(&zero, &["--set units=[0,10]", "number of CCGs"]);
     assert!(!stderr(&zero).contains("5000"), "{}", stderr(&zero));
 }
+
+/// Issue 18: a non-numeric `--set` value was told "string values must be quoted", which
+/// invites quoting; it is told a number is expected, and a percentage how to write it.
+#[test]
+fn r18_a_word_or_percentage_given_for_a_number_is_told_a_number_is_expected() {
+    refused(
+        &csu_sim(&["run", &baseline(), "--set", "risk.p_fail_annual=high"]),
+        &["risk.p_fail_annual", "expected a number, found 'high'", "from 0 to 1"],
+    );
+    let percent = csu_sim(&["run", &baseline(), "--set", "risk.p_fail_annual=6%"]);
+    refused(&percent, &["6% is 0.06"]);
+    assert!(!stderr(&percent).contains("quoted"), "{}", stderr(&percent));
+}
