@@ -2,11 +2,10 @@
 //! quantile functions: a design point `u` in (0, 1) becomes a parameter value.
 //!
 //! The inverse normal CDF is Wichura's algorithm AS 241 (PPND16, relative accuracy about
-//! 1e-16); the regularised incomplete beta function is Lentz's continued fraction
-//! (Numerical Recipes, section 6.4), inverted by Newton steps kept inside a bisection
-//! bracket; the log-gamma function is Lanczos's approximation (g = 7, nine terms).
+//! 1e-16); the beta quantile inverts the regularised incomplete beta function of
+//! [`super::special`] by Newton steps kept inside a bisection bracket.
 
-use std::f64::consts::PI;
+use super::special::{incomplete_beta, ln_gamma};
 
 /// A distribution of an uncertain input.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -232,87 +231,9 @@ const AS241_F: [f64; 8] = [
     2.044_263_103_389_939_7e-15,
 ];
 
-/// Returns `ln Gamma(x)` for `x > 0` (Lanczos, g = 7, nine coefficients; relative error
-/// about 1e-15).
-pub fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const COEFFICIENTS: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection: Gamma(x) Gamma(1 - x) = pi / sin(pi x).
-        return (PI / (PI * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut sum = COEFFICIENTS[0];
-    for (i, &c) in COEFFICIENTS.iter().enumerate().skip(1) {
-        sum += c / (x + i as f64);
-    }
-    let t = x + G + 0.5;
-    0.5 * (2.0 * PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
-}
-
-/// Returns the regularised incomplete beta function `I_x(a, b)`.
+/// Returns the regularised incomplete beta function `I_x(a, b)`, the beta(a, b) CDF at `x`.
 pub fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
-    // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry
-    // I_x(a, b) = 1 - I_{1-x}(b, a) beyond.
-    if x < (a + 1.0) / (a + b + 2.0) {
-        ln_front.exp() * beta_fraction(a, b, x) / a
-    } else {
-        1.0 - ln_front.exp() * beta_fraction(b, a, 1.0 - x) / b
-    }
-}
-
-/// Evaluates the continued fraction of the incomplete beta function by Lentz's method.
-fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
-    for m in 1..=300 {
-        let m = f64::from(m);
-        let m2 = 2.0 * m;
-        for aa in [
-            m * (b - m) * x / ((qam + m2) * (a + m2)),
-            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
-        ] {
-            d = 1.0 + aa * d;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = 1.0 + aa / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            h *= d * c;
-        }
-        let last = d * c;
-        if (last - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    h
+    incomplete_beta(a, b, x)
 }
 
 /// Returns the beta(a, b) quantile at `p`: Newton steps on `I_x(a, b) - p`, each kept inside

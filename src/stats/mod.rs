@@ -11,6 +11,7 @@ pub mod distribution;
 mod moments;
 mod quantiles;
 pub mod sensitivity;
+mod special;
 mod student;
 pub mod voi;
 
