@@ -9,8 +9,8 @@ use crate::experiment::findings::{self, FactCheck};
 use crate::experiment::{ExperimentResults, Leader};
 use crate::model::Metric;
 
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
+/// Escapes text for HTML (every report's text goes through it).
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::chart::uncertainty::UncertaintyChart;
+use super::report::escape;
 use super::{OutputError, number};
 use crate::experiment::uncertainty::{Output, Switch, UncertaintyResults, output_value};
 use crate::model::OptionKind;
@@ -427,14 +428,6 @@ pub fn uncertainty_charts(results: &UncertaintyResults) -> Vec<(UncertaintyChart
         ));
     }
     charts
-}
-
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222}\
