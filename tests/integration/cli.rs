@@ -1,6 +1,6 @@
 //! The binary end to end: runs, determinism across thread counts, validation, bad input.
 
-use crate::util::{Dir, csu_sim, fixture, root, run_baseline, stderr};
+use crate::util::{Dir, csu_sim, fixture, root, run_baseline, run_into, stderr};
 
 #[test]
 fn the_baseline_runs_end_to_end_with_few_replications() {
@@ -87,13 +87,7 @@ fn a_small_custom_register_runs() {
     dir.write("ccgs.csv", "code,name,population,lat,lon,wave\nA,a,300000,52.0,-1.0,1\nB,b,200000,52.5,-1.5,\nC,c,250000,53.0,-2.0,4\nD,d,150000,51.5,-0.5,2\nE,e,400000,51.0,0.5,3\n");
     let scenario = dir.write("s.toml", "ccgs = \"ccgs.csv\"\nreplications = 5\nunits = [4, 5]\noptions = [\"hubs\", \"network\", \"framework\", \"national\"]\n");
     let out = dir.join("out");
-    let output = csu_sim(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let output = run_into(&scenario, &out, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     // 4 options x 2 N, each with every metric, over the register's 1.3 m people: national's
     // shared fixed cost is the register-independent GBP 3.16 m (docs/model.md section 5).

@@ -11,7 +11,7 @@ use csu_sim::model::params::Triangular;
 use csu_sim::model::{Ccg, Layout, N_FUNCTIONS, Params, Register};
 
 /// A register of CCGs given as (population, latitude), all at longitude -1.
-fn register(ccgs: &[(f64, f64)]) -> Register {
+pub fn register(ccgs: &[(f64, f64)]) -> Register {
     let ccgs = ccgs
         .iter()
         .enumerate()
@@ -31,7 +31,7 @@ fn register(ccgs: &[(f64, f64)]) -> Register {
 /// No noise and no risk, every CCG preferring a CSU with an unlimited budget, every CCG ready
 /// in month 1 (wave 1), a horizon of `months` with go-live in month 2, hubs procuring in
 /// exactly one month, onboarding never binding (50 slots a unit, 50 private a month).
-fn quiet(months: u32) -> Params {
+pub fn quiet(months: u32) -> Params {
     let mut p = Params::default();
     p.time.months = months;
     p.time.go_live_month = 2;

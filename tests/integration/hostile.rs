@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::util::{Dir, csu_sim, root, stderr};
+use crate::util::{Dir, csu_sim, root, run_into, stderr};
 
 fn baseline() -> String {
     root().join("scenarios/baseline.toml").to_str().unwrap().to_string()
@@ -12,16 +12,7 @@ fn baseline() -> String {
 /// Runs `csu-sim run` on a scenario text with extra arguments; returns the output.
 fn run_text(dir: &Dir, text: &str, extra: &[&str]) -> std::process::Output {
     let scenario = dir.write("s.toml", text);
-    let out = dir.join("out");
-    let mut args = vec![
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    csu_sim(&args)
+    run_into(&scenario, &dir.join("out"), extra)
 }
 
 fn refused(output: &std::process::Output, fragments: &[&str]) {
@@ -121,13 +112,7 @@ fn r17_equal_huge_wave_weights_are_equal_weights() {
             format!("name = \"w\"\nreplications = 3\nunits = [10]\n[time]\nwave_weights = {weights}\n"),
         );
         let out = dir.join(name);
-        let output = csu_sim(&[
-            "run",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ]);
+        let output = run_into(&scenario, &out, &[]);
         assert!(output.status.success(), "{}", stderr(&output));
         std::fs::read(out.join("summary.csv")).unwrap()
     };
@@ -255,15 +240,7 @@ fn r18_sweeping_units_sets_the_n_values() {
     let dir = Dir::new("sweep-units");
     let scenario = dir.write("s.toml", "replications = 2\noptions = [\"hubs\"]\n");
     let out = dir.join("out");
-    let output = csu_sim(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--sweep",
-        "units=10,15,20",
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let output = run_into(&scenario, &out, &["--sweep", "units=10,15,20"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     for n in ["10", "15", "20"] {

@@ -2,51 +2,22 @@
 
 use csu_sim::delivery::{OptionKind, build};
 use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};
-use csu_sim::model::params::Triangular;
-use csu_sim::model::{Ccg, Layout, Params, Register};
+use csu_sim::model::{Layout, Params, Register};
+
+use crate::hand_worked::{quiet, register};
 
 /// Five CCGs of one million people, a few km apart.
 fn toy_register() -> Register {
-    let ccgs = (0..5)
-        .map(|i| Ccg {
-            code: format!("C{i}"),
-            name: format!("CCG {i}"),
-            population: 1.0e6,
-            lat: 52.0 + 0.05 * i as f64,
-            lon: -1.0,
-            region: None,
-            wave: Some(1),
-        })
-        .collect();
-    Register::from_ccgs("toy", ccgs)
+    register(&(0..5).map(|i| (1.0e6, 52.0 + 0.05 * i as f64)).collect::<Vec<_>>())
 }
 
-/// No noise, no risk, every CCG prefers a CSU and can pay anything; all ready in month 1;
-/// a 12-month horizon with go-live in month 2; hubs procure in exactly one month.
+/// The hand-worked tests' quiet parameters on a 12-month horizon (go-live in month 2, every
+/// CCG ready in month 1, hubs procuring in one month), with one onboarding slot a unit and
+/// ten private ones a month.
 fn toy_params() -> Params {
-    let mut p = Params::default();
-    p.time.months = 12;
-    p.time.go_live_month = 2;
-    p.time.wave_months = [1, 1, 1, 1];
-    p.costs.cost_cv = 0.0;
-    p.demand.cv_level = 0.0;
-    p.demand.cv_month = 0.0;
-    p.choice.preferences = [1.0, 0.0, 0.0, 0.0];
-    p.choice.budget_mean = 1.0e6;
-    p.choice.budget_cv = 0.0;
-    p.choice.max_distance_km = 1.0e4;
-    p.procurement.hubs = Triangular {
-        min: 1.0,
-        mode: 1.0,
-        max: 1.0,
-    };
+    let mut p = quiet(12);
     p.onboarding.per_unit_month = 1.0;
-    p.onboarding.per_million_month = 0.0;
     p.onboarding.private_per_month = 10;
-    p.risk.p_checkpoint = 0.0;
-    p.risk.p_weak = 0.0;
-    p.risk.p_fail_annual = 0.0;
-    p.risk.p_systemic_annual = 0.0;
     p
 }
 

@@ -10,7 +10,7 @@ use csu_sim::output::chart::{HEIGHT, WIDTH};
 use csu_sim::scenario::Scenario;
 use csu_sim::stats::t_quantile;
 
-use crate::util::{Dir, root, run_baseline};
+use crate::util::{Dir, csv_rows, root, run_baseline};
 
 /// Chart stems every run produces.
 const CHARTS: [&str; 8] = [
@@ -241,23 +241,6 @@ fn the_report_renders_in_headless_chromium() {
     assert!(colours > 50, "the rendered report looks blank ({colours} colours)");
 }
 
-/// Reads a CSV into rows of (header -> value).
-fn read_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .map(String::from)
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 /// docs/model.md section 8b: facts.csv sets seven reported figures beside the hubs cell at N = 23;
 /// its figures are summary.csv's (and 211 over units serving), and a figure is "inside" exactly
 /// when its mean lies in the band the section states.
@@ -265,9 +248,9 @@ fn read_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
 fn the_facts_check_sets_the_2013_configuration_beside_the_reported_figures() {
     let dir = Dir::new("facts");
     let (out, _) = run_baseline(&dir, &["--replications", "60", "--quiet"]);
-    let facts = read_rows(&out.join("facts.csv"));
+    let facts = csv_rows(&out.join("facts.csv"));
     assert_eq!(facts.len(), 7);
-    let summary = read_rows(&out.join("summary.csv"));
+    let summary = csv_rows(&out.join("summary.csv"));
     let mean = |metric: &str| -> f64 {
         summary
             .iter()
@@ -317,7 +300,7 @@ fn the_facts_check_sets_the_2013_configuration_beside_the_reported_figures() {
 fn options_without_serving_units_are_flagged_in_words() {
     let dir = Dir::new("caveats");
     let (out, output) = run_baseline(&dir, &["--replications", "200", "--set", "units=[35]"]);
-    let rows = read_rows(&out.join("replications.csv"));
+    let rows = csv_rows(&out.join("replications.csv"));
     let none = rows
         .iter()
         .filter(|r| r["option"] == "framework" && r["units_serving_mean"].parse::<f64>().unwrap() == 0.0)

@@ -3,15 +3,12 @@
 //! design.csv by an estimator written here, results do not depend on threads, and bad input
 //! exits 2 having written nothing.
 
-use std::collections::HashMap;
-use std::path::Path;
-
 use csu_sim::experiment::uncertainty::{Plan, Quiet, analyse};
 use csu_sim::experiment::{Experiment, Silent};
 use csu_sim::model::Register;
 use csu_sim::scenario::Scenario;
 
-use crate::util::{Dir, csu_sim, fixture, root, stderr};
+use crate::util::{Dir, csu_sim, csv_rows, fixture, root, stderr};
 
 /// A small plan: enough to exercise every stage quickly.
 fn small_plan(replications: u64) -> Plan {
@@ -105,23 +102,6 @@ fn a_switching_value_lands_where_the_known_answers_put_it() {
     );
 }
 
-/// Reads a CSV into rows of (header -> value).
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .map(String::from)
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 /// Writes a small uncertainty scenario and returns its path.
 fn small_scenario(dir: &Dir) -> std::path::PathBuf {
     dir.write(
@@ -163,8 +143,8 @@ fn run_small(dir: &Dir, out: &str, threads: &str) -> std::path::PathBuf {
 fn the_sobol_indices_can_be_recomputed_from_the_design() {
     let dir = Dir::new("uncertainty-design");
     let out = run_small(&dir, "out", "2");
-    let design = rows(&out.join("design.csv"));
-    let sobol = rows(&out.join("sobol.csv"));
+    let design = csv_rows(&out.join("design.csv"));
+    let sobol = csv_rows(&out.join("sobol.csv"));
     let inputs = [
         "costs.national_overhead",
         "risk.p_fail_annual",
@@ -204,7 +184,7 @@ fn the_sobol_indices_can_be_recomputed_from_the_design() {
     let report = std::fs::read_to_string(out.join("uncertainty.html")).unwrap();
     assert!(report.contains("<h2>What drives the verdict</h2>"));
     assert!(report.contains("id=\"tornado_23\""));
-    assert_eq!(rows(&out.join("psa.csv")).len(), 48);
+    assert_eq!(csv_rows(&out.join("psa.csv")).len(), 48);
 }
 
 /// Every table is byte-identical on one thread and on two.

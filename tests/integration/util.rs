@@ -67,3 +67,33 @@ pub fn run_baseline(dir: &Dir, extra: &[&str]) -> (PathBuf, Output) {
     assert!(output.status.success(), "{}", stderr(&output));
     (out, output)
 }
+
+/// Reads a CSV into rows of (header -> value).
+pub fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs `csu-sim run SCENARIO --out OUT --quiet` with extra arguments.
+pub fn run_into(scenario: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    csu_sim(&args)
+}
