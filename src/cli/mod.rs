@@ -6,6 +6,7 @@ mod keys;
 mod load;
 mod progress;
 mod run;
+mod shared;
 mod uncertainty;
 mod validate;
 

@@ -8,6 +8,7 @@ use clap::Args;
 use rayon::prelude::*;
 
 use super::progress::{RunObserver, interrupt_flag};
+use super::shared::SharedArgs;
 use super::{CliError, load::load, print_out, worker_pool};
 use crate::experiment::{Experiment, ExperimentResults};
 use crate::output::{self, OutputDir, ReplicationLog, RunInfo};
@@ -21,47 +22,22 @@ pub struct RunArgs {
     /// Replications per cell, overriding the scenario's
     #[arg(long)]
     replications: Option<u64>,
-    /// Master seed, overriding the scenario's
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads [default: one per core]
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Output folder [default: output/<scenario name>]
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Set a key for this run, as in TOML: --set risk.p_fail_annual=0.05 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    sets: Vec<String>,
     /// Sweep a numeric key: --sweep onboarding.per_unit_month=1,2,4 (repeatable)
     #[arg(long = "sweep", value_name = "KEY=V1,V2,...")]
     sweeps: Vec<String>,
-    /// Print nothing but errors, and no progress bar
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    shared: SharedArgs,
 }
 
 impl RunArgs {
     fn adjust(&self, scenario: &mut Scenario) -> Result<(), CliError> {
         let input = |e: crate::scenario::ScenarioError| CliError::Input(e.into());
         // A key given twice on the command line is ambiguous: say so rather than pick one.
-        for (flag, given) in [
-            ("seed", self.seed.is_some()),
+        self.shared.check_given_once(&[
+            ("seed", self.shared.seed.is_some()),
             ("replications", self.replications.is_some()),
-        ] {
-            let set = self
-                .sets
-                .iter()
-                .find(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == flag));
-            if let (true, Some(assignment)) = (given, set) {
-                return Err(CliError::Input(anyhow!(
-                    "--set {assignment} and --{flag} both give the {flag}: give it once"
-                )));
-            }
-        }
-        for assignment in &self.sets {
-            *scenario = scenario.clone().apply_set(assignment).map_err(input)?;
-        }
+        ])?;
+        self.shared.apply(scenario)?;
         for assignment in &self.sweeps {
             *scenario = scenario.clone().apply_sweep(assignment).map_err(input)?;
         }
@@ -76,9 +52,6 @@ impl RunArgs {
             if let Some(message) = scenario.workload_problem() {
                 return Err(CliError::Input(anyhow!("--replications {replications}: {message}")));
             }
-        }
-        if let Some(seed) = self.seed {
-            scenario.seed = seed;
         }
         Ok(())
     }
@@ -106,9 +79,10 @@ pub(super) fn folder_name(name: &str) -> String {
 /// Runs a scenario end to end.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let loaded = load(&args.scenario, |s| args.adjust(s))?;
-    let pool = worker_pool(args.threads)?;
+    let pool = worker_pool(args.shared.threads)?;
     let experiment = Experiment::new(&loaded.scenario, &loaded.register);
     let dir_path = args
+        .shared
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(folder_name(&loaded.scenario.name)));
@@ -116,7 +90,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
     let log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
     let stop = interrupt_flag();
-    let mut observer = RunObserver::new(log, loaded.scenario.replications, args.quiet, stop.clone());
+    let mut observer = RunObserver::new(log, loaded.scenario.replications, args.shared.quiet, stop.clone());
     let started = Instant::now();
     let outcome = pool.install(|| experiment.run(&mut observer));
     observer.finish();
@@ -157,7 +131,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         return Err(interrupted("interrupted while writing the results".to_string()));
     }
     let written = dir.commit().map_err(internal)?;
-    if !args.quiet {
+    if !args.shared.quiet {
         print_out(&format!(
             "{}\n{}{}\n{} cells x {} replications in {:.2} s; wrote {} files to {}\n",
             output::summary_table(&results),

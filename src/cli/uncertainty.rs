@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::progress::interrupt_flag;
 use super::run::folder_name;
+use super::shared::SharedArgs;
 use super::{CliError, load::load, print_out, worker_pool};
 use crate::experiment::uncertainty::{Plan, Progress, UncertaintyError, analyse};
 use crate::output::uncertainty::{
@@ -39,21 +40,8 @@ pub struct UncertaintyArgs {
     /// Bootstrap resamples of the Sobol' indices
     #[arg(long, default_value_t = Plan::default().bootstrap)]
     bootstrap: usize,
-    /// Master seed, overriding the scenario's
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads [default: one per core]
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Output folder [default: output/<scenario name>-uncertainty]
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Set a key for this run, as in TOML: --set risk.p_fail_annual=0.05 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    sets: Vec<String>,
-    /// Print nothing but errors, and no progress bar
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    shared: SharedArgs,
 }
 
 /// Largest design accepted: rows of A and B, and Morris trajectories.
@@ -139,18 +127,10 @@ impl Progress for StageBar {
 pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     let plan = args.plan()?;
     let loaded = load(&args.scenario, |scenario| {
-        for assignment in &args.sets {
-            *scenario = scenario
-                .clone()
-                .apply_set(assignment)
-                .map_err(|e| CliError::Input(e.into()))?;
-        }
-        if let Some(seed) = args.seed {
-            scenario.seed = seed;
-        }
-        Ok(())
+        args.shared.check_given_once(&[("seed", args.shared.seed.is_some())])?;
+        args.shared.apply(scenario)
     })?;
-    let pool = worker_pool(args.threads)?;
+    let pool = worker_pool(args.shared.threads)?;
     // Refused before the output folder is touched.
     if loaded.scenario.uncertain.is_empty() {
         return Err(CliError::Input(anyhow!(
@@ -166,14 +146,14 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
             UncertaintyError::Sweep
         )));
     }
-    let dir_path = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-uncertainty", folder_name(&loaded.scenario.name))));
+    let dir_path =
+        args.shared.out.clone().unwrap_or_else(|| {
+            PathBuf::from("output").join(format!("{}-uncertainty", folder_name(&loaded.scenario.name)))
+        });
     let internal = CliError::from_output;
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
     let stop = interrupt_flag();
-    let bar = if args.quiet {
+    let bar = if args.shared.quiet {
         ProgressBar::hidden()
     } else {
         ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
@@ -240,7 +220,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
         )));
     }
     let written = dir.commit().map_err(internal)?;
-    if !args.quiet {
+    if !args.shared.quiet {
         print_out(&format!(
             "{}\n{} parameter sets in {:.1} s; wrote {} files to {}\n",
             uncertainty_summary(&results),
