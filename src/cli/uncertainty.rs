@@ -14,7 +14,7 @@ use super::progress::interrupt_flag;
 use super::run::folder_name;
 use super::shared::SharedArgs;
 use super::{CliError, load::load, print_out, worker_pool};
-use crate::experiment::uncertainty::{Plan, Progress, UncertaintyError, analyse};
+use crate::experiment::uncertainty::{self, Plan, Progress, UncertaintyError, analyse};
 use crate::output::uncertainty::{
     UncertaintyRunInfo, uncertainty_charts, uncertainty_report, uncertainty_summary, uncertainty_tables,
 };
@@ -132,20 +132,8 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     })?;
     let pool = worker_pool(args.shared.threads)?;
     // Refused before the output folder is touched.
-    if loaded.scenario.uncertain.is_empty() {
-        return Err(CliError::Input(anyhow!(
-            "{}: {}",
-            args.scenario.display(),
-            UncertaintyError::NoInputs
-        )));
-    }
-    if !loaded.scenario.sweep.is_empty() {
-        return Err(CliError::Input(anyhow!(
-            "{}: {}",
-            args.scenario.display(),
-            UncertaintyError::Sweep
-        )));
-    }
+    uncertainty::check(&loaded.scenario)
+        .map_err(|err| CliError::Input(anyhow!("{}: {err}", args.scenario.display())))?;
     let dir_path =
         args.shared.out.clone().unwrap_or_else(|| {
             PathBuf::from("output").join(format!("{}-uncertainty", folder_name(&loaded.scenario.name)))

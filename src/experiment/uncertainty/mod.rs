@@ -254,6 +254,18 @@ pub enum UncertaintyError {
     Interrupted,
 }
 
+/// Returns why a scenario cannot be analysed, if it cannot: it has no uncertain inputs, or it
+/// sweeps keys (the analysis varies them itself).
+pub fn check(scenario: &Scenario) -> Result<(), UncertaintyError> {
+    if scenario.uncertain.is_empty() {
+        return Err(UncertaintyError::NoInputs);
+    }
+    if !scenario.sweep.is_empty() {
+        return Err(UncertaintyError::Sweep);
+    }
+    Ok(())
+}
+
 /// Runs the whole analysis.
 pub fn analyse(
     scenario: &Scenario,
@@ -261,12 +273,7 @@ pub fn analyse(
     plan: Plan,
     progress: &dyn Progress,
 ) -> Result<UncertaintyResults, UncertaintyError> {
-    if scenario.uncertain.is_empty() {
-        return Err(UncertaintyError::NoInputs);
-    }
-    if !scenario.sweep.is_empty() {
-        return Err(UncertaintyError::Sweep);
-    }
+    check(scenario)?;
     let d = scenario.uncertain.len();
     let design_stream = |stage: u64, entity: usize| stream(scenario.seed, 0, Purpose::Design, (stage, entity as u64));
     let mut a_streams: Vec<_> = (0..d).map(|j| design_stream(1, j)).collect();
