@@ -5,6 +5,7 @@ use criterion::criterion_main;
 mod benchmarks;
 
 criterion_main! {
+    benchmarks::kernels::benches,
     benchmarks::replication::benches,
     benchmarks::statistics::benches,
     benchmarks::experiment::benches,

@@ -27,8 +27,10 @@
 //!   `[decision]`.
 //! - `delivery`: the [`delivery::DeliveryOption`] trait and its four implementations, one
 //!   file each; `delivery::build` is the only place that maps an option to its code.
-//! - `engine`: one replication of one cell. `rng` (keyed streams), `ziggurat` (standard
-//!   normals, `rand_distr`'s algorithm inlined where they are drawn), `draws` (what a
+//! - `engine`: one replication of one cell. `rng` (keyed streams), `kernels` (the
+//!   speed kernels in quarantine: standard normals by `rand_distr`'s ziggurat inlined, the
+//!   exponential and the demand rows, each portable and, in `kernels/x86.rs`, the only
+//!   `unsafe` SIMD code, with one dispatch point), `draws` (what a
 //!   replication shares across cells), `units` (drawn costs, fate, capacity, prices),
 //!   `simulation` (the monthly loop: decisions, onboarding, failures), `ccgs` (each CCG's
 //!   providers and links, and its per-cell buffers), `routes` (where each CCG-function's

@@ -1,4 +1,5 @@
 pub mod experiment;
+pub mod kernels;
 pub mod replication;
 pub mod statistics;
 pub mod uncertainty;

@@ -22,6 +22,7 @@
 //! reused from one replication to the next ([`ReplicationDraws::redraw`]), so a worker
 //! allocates them once.
 
+use super::kernels;
 use super::rng::{
     LANES, MeanOneLogNormal, Purpose, SimRng, fill_normal, fill_normal_lane_rows, fill_uniform, stream, uniform,
 };
@@ -274,7 +275,7 @@ impl ReplicationDraws {
             fill_normal_lane_rows(&mut lanes[..rows], pair);
             month_dist.transform_in_place(pair);
         }
-        scale_rows(true, work, row_totals, base, noise, months, go_live);
+        kernels::scale_rows(work, row_totals, base, noise, months, go_live);
         self.demand.key = key;
         self.demand.function_totals = std::array::from_fn(|f| self.demand.added_up(f, months));
     }
@@ -420,118 +421,6 @@ impl ReplicationDraws {
     }
 }
 
-/// Writes each CCG-function's demand row: `base` (its mean monthly demand) times the month's
-/// noise factor from month `go_live` on, 0 before, and its total, added month by month.
-///
-/// The noise is month by month (`noise[m * cells + cf]`) and the rows CCG-function by
-/// CCG-function, so this is a transposition, made a CCG (four rows) at a time. With AVX2 four
-/// months of a CCG are one 4 x 4 transposition in registers and each row gets four months a
-/// store: a replication's draws 49.8 -> 46.5 us against a store a value (and 41 us without
-/// writing the rows at all); checking the tiles' bounds once per CCG instead of at every load
-/// and store took 82,000 instructions off a replication's draws. The tiles are used when
-/// `tiles` is set and the processor has AVX2 (a test compares both ways).
-fn scale_rows(
-    tiles: bool,
-    work: &mut [f64],
-    totals: &mut [f64],
-    base: &[f64],
-    noise: &[f64],
-    months: usize,
-    go_live: usize,
-) {
-    let cells = base.len();
-    let row_len = months.max(1);
-    #[cfg(target_arch = "x86_64")]
-    let avx2 = tiles && std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = tiles;
-    for (ccg, rows) in work.chunks_exact_mut(N_FUNCTIONS * row_len).enumerate() {
-        let first = ccg * N_FUNCTIONS;
-        let Some(&level) = base[first..].first_chunk::<N_FUNCTIONS>() else {
-            continue;
-        };
-        let mut sums = [0.0; N_FUNCTIONS];
-        for row in rows.chunks_exact_mut(row_len) {
-            row[..go_live].fill(0.0);
-        }
-        let month = |m: usize| &noise[m * cells + first..m * cells + first + N_FUNCTIONS];
-        let mut m = go_live;
-        #[cfg(target_arch = "x86_64")]
-        if avx2 {
-            // SAFETY: the processor has AVX2, as checked above.
-            m = unsafe { transpose::tiles_avx2(rows, months, level, &noise[first..], cells, m, &mut sums) };
-        }
-        for m in m..months {
-            for (f, (&factor, sum)) in month(m).iter().zip(&mut sums).enumerate() {
-                let work = level[f] * factor;
-                rows[f * months + m] = work;
-                *sum += work;
-            }
-        }
-        totals[first..first + N_FUNCTIONS].copy_from_slice(&sums);
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-mod transpose {
-    //! [`super::scale_rows`]'s 4 x 4 tiles on AVX2.
-
-    use std::arch::x86_64::*;
-
-    use crate::model::N_FUNCTIONS;
-
-    /// Writes the months from `from` on of one CCG's four rows (`rows`, `months` each) in whole
-    /// tiles of four, `level[f] * noise[m * cells + f]`, adding each to `sums` in month order;
-    /// returns the first month left. The bounds are checked once, before the tiles.
-    #[target_feature(enable = "avx2")]
-    pub(super) fn tiles_avx2(
-        rows: &mut [f64],
-        months: usize,
-        level: [f64; N_FUNCTIONS],
-        noise: &[f64],
-        cells: usize,
-        from: usize,
-        sums: &mut [f64; N_FUNCTIONS],
-    ) -> usize {
-        let tiles = months.saturating_sub(from) / 4;
-        let to = from + 4 * tiles;
-        if tiles == 0 || rows.len() < N_FUNCTIONS * months || noise.len() < (to - 1) * cells + N_FUNCTIONS {
-            return from;
-        }
-        // SAFETY: `level` holds four doubles.
-        let level = unsafe { _mm256_loadu_pd(level.as_ptr()) };
-        // SAFETY: `sums` holds four doubles.
-        let mut sum = unsafe { _mm256_loadu_pd(sums.as_ptr()) };
-        let (noise, rows) = (noise.as_ptr(), rows.as_mut_ptr());
-        for m in (from..to).step_by(4) {
-            let [r0, r1, r2, r3] = std::array::from_fn(|t| {
-                // SAFETY: month `m + t < to` starts at `(m + t) * cells`, and its four values
-                // end within `noise`, as checked above.
-                let work = _mm256_mul_pd(level, unsafe { _mm256_loadu_pd(noise.add((m + t) * cells)) });
-                sum = _mm256_add_pd(sum, work);
-                work
-            });
-            // Row f of the tile is month m + f; column f becomes function f's four months.
-            let (t0, t1) = (_mm256_unpacklo_pd(r0, r1), _mm256_unpackhi_pd(r0, r1));
-            let (t2, t3) = (_mm256_unpacklo_pd(r2, r3), _mm256_unpackhi_pd(r2, r3));
-            let columns = [
-                _mm256_permute2f128_pd::<0x20>(t0, t2),
-                _mm256_permute2f128_pd::<0x20>(t1, t3),
-                _mm256_permute2f128_pd::<0x31>(t0, t2),
-                _mm256_permute2f128_pd::<0x31>(t1, t3),
-            ];
-            for (f, column) in columns.into_iter().enumerate() {
-                // SAFETY: row f's months `m..m + 4` end at `f * months + m + 4 <= 4 * months`,
-                // within `rows`, as checked above.
-                unsafe { _mm256_storeu_pd(rows.add(f * months + m), column) };
-            }
-        }
-        // SAFETY: `sums` holds four doubles.
-        unsafe { _mm256_storeu_pd(sums.as_mut_ptr(), sum) };
-        to
-    }
-}
-
 /// Category weights, set up once to pick a category for each of many uniforms.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Categories {
@@ -578,43 +467,6 @@ impl Categories {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rows_are_the_same_with_and_without_avx2_tiles() {
-        // Three CCGs: 11 months from go-live, two whole tiles of four and three months left
-        // over; 12 months, whole tiles only; 3 months, too few for a tile.
-        for (months, go_live) in [(13, 2), (14, 2), (13, 10)] {
-            rows_match_with_and_without_tiles(3, months, go_live);
-        }
-    }
-
-    fn rows_match_with_and_without_tiles(ccgs: usize, months: usize, go_live: usize) {
-        let cells = ccgs * N_FUNCTIONS;
-        let mut rng = stream(5, 0, Purpose::DemandMonth, (0, 0));
-        let base: Vec<f64> = (0..cells).map(|_| 1.0 + uniform(&mut rng)).collect();
-        let noise: Vec<f64> = (0..cells * months).map(|_| 0.5 + uniform(&mut rng)).collect();
-        let run = |tiles| {
-            let (mut work, mut totals) = (vec![f64::NAN; cells * months], vec![0.0; cells]);
-            scale_rows(tiles, &mut work, &mut totals, &base, &noise, months, go_live);
-            (work, totals)
-        };
-        let (work, totals) = run(false);
-        for cf in 0..cells {
-            let row = &work[cf * months..(cf + 1) * months];
-            assert!(row[..go_live].iter().all(|&w| w == 0.0));
-            for m in go_live..months {
-                assert_eq!(row[m], base[cf] * noise[m * cells + cf]);
-            }
-            assert_eq!(totals[cf], row[go_live..].iter().fold(0.0, |sum, w| sum + w));
-        }
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            let bits = |values: &[f64]| values.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            let (tiled, tiled_totals) = run(true);
-            assert_eq!(bits(&tiled), bits(&work));
-            assert_eq!(bits(&tiled_totals), bits(&totals));
-        }
-    }
 
     #[test]
     fn choices_follow_their_parameters_and_the_register_waves() {

@@ -6,6 +6,7 @@
 mod buffers;
 mod ccgs;
 pub mod draws;
+pub mod kernels;
 pub mod queue;
 pub mod rng;
 mod routes;
@@ -14,7 +15,6 @@ mod simulation;
 mod tally;
 pub mod units;
 mod workspace;
-mod ziggurat;
 
 pub use crate::model::metrics::{Metric, N_METRICS, Outcome, WorkLedger};
 pub use draws::ReplicationDraws;

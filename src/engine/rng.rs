@@ -13,7 +13,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::ziggurat::{self, standard_normal};
+use super::kernels::{self, standard_normal};
 
 /// The simulator's generator: Xoshiro256++ (256 bits of state, period 2^256 - 1), which
 /// passes the BigCrush and PractRand batteries, named and portable.
@@ -97,15 +97,14 @@ pub fn fill_normal(rng: &mut SimRng, values: &mut [f64]) {
 }
 
 /// Number of streams in a row of [`fill_normal_lane_rows`].
-pub const LANES: usize = ziggurat::LANES;
+pub const LANES: usize = kernels::LANES;
 
 /// Fills `values`, one row of equal length per set of four streams, with standard normal
 /// draws: in row `r`, `values[r * n + 4 * k + l]` is the `k`-th draw [`fill_normal`] would make
-/// from `lanes[r][l]` (`n` the row length). The streams are drawn side by side where the
-/// processor allows: four at once with AVX2 (a replication's 20,000 noise normals took 29 us
-/// so, against 35 us one stream after another), eight with AVX-512.
+/// from `lanes[r][l]` (`n` the row length), the streams drawn side by side where the processor
+/// allows ([`kernels::fill_lane_rows`]).
 pub fn fill_normal_lane_rows(lanes: &mut [[SimRng; LANES]], values: &mut [f64]) {
-    ziggurat::fill_lane_rows(lanes, values);
+    kernels::fill_lane_rows(lanes, values);
 }
 
 /// Returns a standard normal draw, as [`fill_normal`] draws them.
@@ -142,7 +141,7 @@ impl MeanOneLogNormal {
 
     /// Transforms standard normal draws `zs` into draws of this distribution in `out`: the same
     /// as [`MeanOneLogNormal::at`] for each, to within 2 units in the last place, several
-    /// times as fast for long slices (see [`exp_affine_into`]).
+    /// times as fast for long slices (see [`kernels::exp_affine_into`]).
     pub fn transform(&self, zs: &[f64], out: &mut [f64]) {
         out[..zs.len()].copy_from_slice(zs);
         self.transform_in_place(&mut out[..zs.len()]);
@@ -151,128 +150,8 @@ impl MeanOneLogNormal {
     /// Replaces every standard normal draw in `values` by a draw of this distribution, as
     /// [`MeanOneLogNormal::transform`] does.
     pub fn transform_in_place(&self, values: &mut [f64]) {
-        exp_affine_into(values, self.mu, self.sigma);
+        kernels::exp_affine_into(values, self.mu, self.sigma);
     }
-}
-
-/// Replaces every `x` in `values` by `exp(mu + sigma * x)`, to within 2 units in the last
-/// place of the exponential of `mu + sigma * x` (a product, then a sum, each rounded).
-///
-/// The monthly demand noise needs about 20,000 exponentials per replication, which `f64::exp`
-/// makes one at a time. The kernel here (Cody-Waite reduction and a polynomial) has no branch
-/// or table, so over a slice the compiler runs two values per instruction, four where the
-/// processor has AVX2 and eight where it has AVX-512 (20,000 values: 29 us with AVX2, 19 with
-/// AVX-512; making the product and sum in the range check's pass saved a replication's draws
-/// 2 us against a pass of their own). Exponents outside `[-700, 700]` and NaN go to
-/// `f64::exp`. Every path does the same IEEE operations in the same order (no fused
-/// multiply-add), so the results are the same bits on every x86-64 processor; a test compares
-/// the compiled forms.
-pub fn exp_affine_into(values: &mut [f64], mu: f64, sigma: f64) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the processor has AVX-512F, as checked just above.
-        unsafe { exp_into_avx512(values, mu, sigma) };
-        return;
-    }
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor has AVX2, as checked just above.
-        unsafe { exp_into_avx2(values, mu, sigma) };
-        return;
-    }
-    exp_into_portable(values, mu, sigma);
-}
-
-/// [`exp_affine_into`] compiled for AVX-512F: the portable kernel, eight values wide.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn exp_into_avx512(values: &mut [f64], mu: f64, sigma: f64) {
-    exp_into_portable(values, mu, sigma);
-}
-
-/// [`exp_affine_into`] compiled for AVX2: the portable kernel, four values wide.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn exp_into_avx2(values: &mut [f64], mu: f64, sigma: f64) {
-    exp_into_portable(values, mu, sigma);
-}
-
-/// [`exp_affine_into`] without processor-specific instructions; inlined into each dispatch
-/// target.
-#[inline(always)]
-fn exp_into_portable(values: &mut [f64], mu: f64, sigma: f64) {
-    // Chunks short enough to stay in the first-level cache between the check and the kernel.
-    for chunk in values.chunks_mut(256) {
-        // The exponents, and the largest magnitude as bits: ordered like the magnitudes, NaN
-        // above infinity, and, unlike `all`, which stops at the first value out of range,
-        // checked several at a time.
-        let largest = chunk
-            .iter_mut()
-            .map(|x| {
-                *x = mu + sigma * *x;
-                x.to_bits() & !SIGN_BIT
-            })
-            .max()
-            .unwrap_or(0);
-        if largest <= EXP_LIMIT.to_bits() {
-            for x in chunk.iter_mut() {
-                *x = exp_in_range(*x);
-            }
-        } else {
-            for x in chunk.iter_mut() {
-                *x = if x.abs() <= EXP_LIMIT {
-                    exp_in_range(*x)
-                } else {
-                    x.exp()
-                };
-            }
-        }
-    }
-}
-
-/// Largest `|x|` that [`exp_in_range`] takes: `2^k` stays a normal number.
-const EXP_LIMIT: f64 = 700.0;
-
-/// The sign bit of an `f64`.
-const SIGN_BIT: u64 = 1 << 63;
-
-/// Returns `exp(x)` for `|x| <= 700`: `exp(x) = 2^k exp(r)` with `k = round(x / ln 2)` and
-/// `|r| <= ln 2 / 2` (Cody-Waite reduction: `ln 2` is split in two so that `k ln 2` is exact),
-/// and `exp(r)` its Taylor polynomial of degree 13 (truncation error below 5e-18 relative),
-/// evaluated by Estrin's scheme to keep the dependency chains short.
-#[inline(always)]
-fn exp_in_range(x: f64) -> f64 {
-    // 1.5 * 2^52: adding it rounds to an integer, which then sits in the low mantissa bits.
-    const ROUND: f64 = 6_755_399_441_055_744.0;
-    const LN2_HI: f64 = 0.693_147_182_464_599_6;
-    const LN2_LO: f64 = -1.904_654_299_957_768e-9;
-    // 1 / k! for k = 2..=13.
-    const C: [f64; 12] = [
-        1.0 / 2.0,
-        1.0 / 6.0,
-        1.0 / 24.0,
-        1.0 / 120.0,
-        1.0 / 720.0,
-        1.0 / 5_040.0,
-        1.0 / 40_320.0,
-        1.0 / 362_880.0,
-        1.0 / 3_628_800.0,
-        1.0 / 39_916_800.0,
-        1.0 / 479_001_600.0,
-        1.0 / 6_227_020_800.0,
-    ];
-    let shifted = x * std::f64::consts::LOG2_E + ROUND;
-    let k = shifted - ROUND;
-    let r = (x - k * LN2_HI) - k * LN2_LO;
-    let r2 = r * r;
-    let r4 = r2 * r2;
-    let r8 = r4 * r4;
-    let low = (1.0 + r) + (C[0] + C[1] * r) * r2 + ((C[2] + C[3] * r) + (C[4] + C[5] * r) * r2) * r4;
-    let high = (C[6] + C[7] * r) + (C[8] + C[9] * r) * r2 + (C[10] + C[11] * r) * r4;
-    // The low bits of `shifted` hold k (two's complement); moved into the exponent field with
-    // the bias they make 2^k.
-    let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
-    (low + high * r8) * scale
 }
 
 #[cfg(test)]
@@ -329,74 +208,6 @@ mod tests {
         assert_eq!(MeanOneLogNormal::new(0.0).at(1.7), 1.0);
     }
 
-    /// Distance between two finite doubles of the same sign in units in the last place.
-    fn ulps(a: f64, b: f64) -> u64 {
-        a.to_bits().abs_diff(b.to_bits())
-    }
-
-    #[test]
-    fn the_fast_exponential_is_within_two_ulps_of_the_library_one() {
-        let mut rng = stream(3, 0, Purpose::DemandMonth, (0, 0));
-        let mut xs: Vec<f64> = (0..200_000).map(|_| (uniform(&mut rng) - 0.5) * 1400.0).collect();
-        xs.extend((0..200_000).map(|_| normal(&mut rng)));
-        xs.extend([
-            0.0,
-            -0.0,
-            1e-300,
-            -1e-300,
-            1.0,
-            -1.0,
-            700.0,
-            -700.0,
-            0.5 * std::f64::consts::LN_2,
-        ]);
-        let mut fast = xs.clone();
-        exp_affine_into(&mut fast, 0.0, 1.0);
-        for (&x, &e) in xs.iter().zip(&fast) {
-            assert!(ulps(e, x.exp()) <= 2, "exp({x}) = {e}, library {}", x.exp());
-        }
-        assert_eq!(fast[400_000], 1.0);
-    }
-
-    #[test]
-    fn every_compiled_form_of_the_fast_exponential_gives_the_same_bits() {
-        let mut rng = stream(4, 0, Purpose::DemandMonth, (0, 0));
-        let mut xs: Vec<f64> = (0..100_000).map(|_| (uniform(&mut rng) - 0.5) * 1400.0).collect();
-        xs.extend((0..100_000).map(|_| normal(&mut rng)));
-        xs.extend([710.0, -745.0, f64::NAN, f64::INFINITY]);
-        let bits = |values: &[f64]| values.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        let mut portable = xs.clone();
-        exp_into_portable(&mut portable, -0.3, 1.7);
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                let mut avx2 = xs.clone();
-                // SAFETY: the processor has AVX2, as checked just above.
-                unsafe { exp_into_avx2(&mut avx2, -0.3, 1.7) };
-                assert_eq!(bits(&avx2), bits(&portable));
-            }
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                let mut avx512 = xs.clone();
-                // SAFETY: the processor has AVX-512F, as checked just above.
-                unsafe { exp_into_avx512(&mut avx512, -0.3, 1.7) };
-                assert_eq!(bits(&avx512), bits(&portable));
-            }
-        }
-    }
-
-    #[test]
-    fn the_fast_exponential_hands_extreme_values_to_the_library() {
-        let mut values = [0.5, 710.0, -745.0, -800.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
-        exp_affine_into(&mut values, 0.0, 1.0);
-        assert!(ulps(values[0], 0.5f64.exp()) <= 2);
-        assert_eq!(values[1], 710.0f64.exp());
-        assert_eq!(values[2], (-745.0f64).exp());
-        assert_eq!(values[3], 0.0);
-        assert!(values[4].is_nan());
-        assert_eq!(values[5], f64::INFINITY);
-        assert_eq!(values[6], 0.0);
-    }
-
     #[test]
     fn a_transformed_slice_matches_draw_by_draw_transforms() {
         let dist = MeanOneLogNormal::new(0.3);
@@ -405,7 +216,7 @@ mod tests {
         let mut out = vec![0.0; zs.len()];
         dist.transform(&zs, &mut out);
         for (&z, &x) in zs.iter().zip(&out) {
-            assert!(ulps(x, dist.at(z)) <= 2);
+            assert!(x.to_bits().abs_diff(dist.at(z).to_bits()) <= 2, "{x} {}", dist.at(z));
         }
         let mut ones = vec![0.0; 3];
         MeanOneLogNormal::new(0.0).transform(&[1.7, -3.0, 0.0], &mut ones);
