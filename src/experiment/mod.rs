@@ -72,6 +72,8 @@ pub struct Experiment<'a> {
     points: Vec<SweepPoint>,
     options: Vec<Box<dyn DeliveryOption>>,
     cells: Vec<CellSpec>,
+    /// Each cell's option, as an index into `options`.
+    cell_options: Vec<usize>,
     layouts: Vec<Arc<Layout>>,
 }
 
@@ -84,9 +86,10 @@ impl<'a> Experiment<'a> {
         let options: Vec<Box<dyn DeliveryOption>> = scenario.options.iter().map(|&k| delivery::build(k)).collect();
         let mut cache: HashMap<(LayoutKind, usize, [u64; N_FUNCTIONS]), Arc<Layout>> = HashMap::new();
         let mut cells = Vec::new();
+        let mut cell_options = Vec::new();
         let mut layouts = Vec::new();
         for (point_idx, point) in points.iter().enumerate() {
-            for option in &options {
+            for (option_idx, option) in options.iter().enumerate() {
                 for &units in &scenario.units {
                     let kind = option.traits().layout;
                     let scales = point.params.functions.map(|f| f.efficient_scale);
@@ -105,6 +108,7 @@ impl<'a> Experiment<'a> {
                         units,
                         point: point_idx,
                     });
+                    cell_options.push(option_idx);
                     layouts.push(layout);
                 }
             }
@@ -115,6 +119,7 @@ impl<'a> Experiment<'a> {
             points,
             options,
             cells,
+            cell_options,
             layouts,
         }
     }
@@ -137,14 +142,11 @@ impl<'a> Experiment<'a> {
     fn engine_cells(&self) -> Vec<Cell<'_>> {
         self.cells
             .iter()
+            .zip(&self.cell_options)
             .zip(&self.layouts)
-            .map(|(spec, layout)| {
-                let option = self
-                    .options
-                    .iter()
-                    .find(|o| o.kind() == spec.option)
-                    .unwrap_or_else(|| unreachable!("every cell's option was built"));
-                Cell::new(option.as_ref(), layout, &self.points[spec.point].params, self.register)
+            .map(|((spec, &option), layout)| {
+                let option = self.options[option].as_ref();
+                Cell::new(option, layout, &self.points[spec.point].params, self.register)
             })
             .collect()
     }

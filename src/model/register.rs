@@ -245,25 +245,24 @@ impl<'a> RowParser<'a> {
             ));
         }
         let find = |name: &str| names.iter().position(|n| n == name);
-        let missing: Vec<&str> = REQUIRED_COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
-        if !missing.is_empty() {
+        let [Some(code), Some(name), Some(population), Some(lat), Some(lon)] = REQUIRED_COLUMNS.map(find) else {
+            let missing: Vec<&str> = REQUIRED_COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
             return Err(self.error(
                 1,
-                Some(missing[0]),
+                missing.first().copied(),
                 format!(
                     "missing required column(s) {}: the header must name {} (optional: region, wave)",
                     missing.join(", "),
                     REQUIRED_COLUMNS.join(", ")
                 ),
             ));
-        }
-        let required = |name: &str| find(name).unwrap_or_else(|| unreachable!("checked above"));
+        };
         Ok(Columns {
-            code: required("code"),
-            name: required("name"),
-            population: required("population"),
-            lat: required("lat"),
-            lon: required("lon"),
+            code,
+            name,
+            population,
+            lat,
+            lon,
             region: find("region"),
             wave: find("wave"),
         })
