@@ -8,7 +8,8 @@ use csu_sim::delivery::{OptionKind, build};
 use csu_sim::engine::draws::ALL_FUNCTIONS_KEY;
 use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};
 use csu_sim::model::params::Triangular;
-use csu_sim::model::{Ccg, Layout, N_FUNCTIONS, Params, Register};
+use csu_sim::model::placement::apportion_teams;
+use csu_sim::model::{Ccg, Function, Layout, LayoutKind, N_FUNCTIONS, Params, Register};
 
 /// A register of CCGs given as (population, latitude), all at longitude -1.
 pub fn register(ccgs: &[(f64, f64)]) -> Register {
@@ -577,4 +578,85 @@ fn national_ccgs_pay_the_planned_tariff_and_are_over_budget_only_above_it() {
         let (o, _) = run(OptionKind::National, 2, &reg, &p);
         close(o.get(Metric::OverBudgetShare), over, "over budget");
     }
+}
+
+/// A register of CCGs given as (population, latitude, longitude).
+fn located(ccgs: &[(f64, f64, f64)]) -> Register {
+    let ccgs = ccgs
+        .iter()
+        .enumerate()
+        .map(|(i, &(population, lat, lon))| Ccg {
+            code: format!("C{i}"),
+            name: format!("CCG {i}"),
+            population,
+            lat,
+            lon,
+            region: None,
+            wave: Some(1),
+        })
+        .collect();
+    Register::from_ccgs("hand", ccgs)
+}
+
+/// Placement ties (section 4), on the equator, where a point at `(0.5, 0)` is exactly as far
+/// from `(0, -1)` as from `(0, 1)` (the haversine sees only the squares of the half
+/// differences), and two CCGs one each side of a site are equally far from it.
+///
+/// - Greedy tie: two CCGs of 500 at `(0, -1)` and `(0, 1)`. A site at either costs
+///   `0 + 500 d = 500 d + 0`: an exact tie, which goes to the lower CCG index, so N = 1 puts
+///   unit 0 on CCG 0 (and N = 2 adds CCG 1).
+/// - Catchment tie: CCG 0 of 1 at `(0.5, 0)`, CCG 1 of 1,000 at `(0, -1)`, CCG 2 of 2,000 at
+///   `(0, 1)`; `b` = d(CCG 0, CCG 1) = d(CCG 0, CCG 2), about 124 km, and d(1, 2) about 222 km.
+///   First pick: site 2 costs `b + 1000 x 222` (about 222,124), site 1 `b + 2000 x 222`, site 0
+///   `3000 b` (about 372,700): unit 0 on CCG 2. Second pick: site 1 leaves only CCG 0, at `b`
+///   (cost about 124), site 0 leaves CCG 1 at `b` (about 124,000): unit 1 on CCG 1. CCG 0 is
+///   then `b` from both units: the tie goes to the lower unit number, unit 0 (on CCG 2, the
+///   higher CCG index), so `Qplan(0) = 2000 + 1` and `Qplan(1) = 1000` for every function.
+/// - Teams: with equal `Q*_f`, N = 6 gives each function one team and quotas of `2 x 1/4 =
+///   0.5` for the other two: equal remainders, so the first two functions listed get them,
+///   (2, 2, 1, 1). Placement takes the function with the lowest `placed / n`, ties to the one
+///   listed first: BI (0/2), procurement (0/2), support (0/1), communications (0/1), then BI
+///   (1/2 against 1/2, 1/1, 1/1) and procurement: teams numbered in that order. The first
+///   team (BI) takes the p-median site, CCG 3, where 10,000 of 10,005 people live.
+#[test]
+fn placement_ties_go_to_the_lower_ccg_index_and_catchment_ties_to_the_lower_unit() {
+    let scales = Params::default().functions.map(|f| f.efficient_scale);
+    let pair = located(&[(500.0, 0.0, -1.0), (500.0, 0.0, 1.0)]);
+    let sites = |layout: &Layout| layout.units().iter().map(|u| u.site).collect::<Vec<_>>();
+    assert_eq!(sites(&Layout::new(&pair, LayoutKind::Sites, 1, &scales)), [0]);
+    assert_eq!(sites(&Layout::new(&pair, LayoutKind::Sites, 2, &scales)), [0, 1]);
+
+    let three = located(&[(1.0, 0.5, 0.0), (1000.0, 0.0, -1.0), (2000.0, 0.0, 1.0)]);
+    let layout = Layout::new(&three, LayoutKind::Sites, 2, &scales);
+    assert_eq!(sites(&layout), [2, 1]);
+    assert_eq!(
+        three.distances().get(0, 1),
+        three.distances().get(0, 2),
+        "CCG 0 is equidistant"
+    );
+    for f in Function::ALL {
+        assert_eq!(layout.planned_unit(0, f), 0, "{f:?}: the tie goes to unit 0");
+        assert_eq!(layout.qplan(0, f), 2001.0);
+        assert_eq!(layout.qplan(1, f), 1000.0);
+    }
+
+    let six = located(&[
+        (1.0, 50.0, -1.0),
+        (1.0, 51.0, -1.0),
+        (1.0, 52.0, -1.0),
+        (10_000.0, 53.0, -1.0),
+        (1.0, 54.0, -1.0),
+        (1.0, 55.0, -1.0),
+    ]);
+    let equal = [100_000.0; N_FUNCTIONS];
+    assert_eq!(apportion_teams(&six, 6, &equal), [2, 2, 1, 1]);
+    let teams = Layout::new(&six, LayoutKind::Teams, 6, &equal);
+    let [bi, cp, bs, comms] = Function::ALL;
+    let functions: Vec<_> = teams.units().iter().map(|u| u.function).collect();
+    assert_eq!(functions, [bi, cp, bs, comms, bi, cp].map(Some));
+    assert_eq!(teams.units()[0].site, 3);
+    let mut used = sites(&teams);
+    used.sort_unstable();
+    used.dedup();
+    assert_eq!(used.len(), 6, "teams sit on distinct CCG locations");
 }
