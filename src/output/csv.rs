@@ -7,7 +7,7 @@ use crate::experiment::findings;
 use crate::model::Metric;
 use crate::model::OptionKind;
 
-/// The summary table: `scenario, seed, option, units, param_<key>..., metric, n, undefined,
+/// The summary table: `seed, option, units, param_<key>..., metric, n, undefined,
 /// mean, sd, ci95_low, ci95_high, p5, p50, p95`.
 pub struct SummaryCsv;
 
@@ -23,7 +23,7 @@ impl Exporter for SummaryCsv {
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["scenario", "seed", "option", "units"].map(String::from).to_vec();
+        let mut header: Vec<String> = ["seed", "option", "units"].map(String::from).to_vec();
         header.extend(param_columns(results));
         header.extend(
             [
@@ -45,7 +45,6 @@ impl Exporter for SummaryCsv {
             for &metric in Metric::ALL {
                 let s = cell.summary(metric);
                 let mut row = vec![
-                    results.meta.scenario.clone(),
                     results.meta.seed.to_string(),
                     cell.option.to_string(),
                     cell.units.to_string(),
@@ -62,7 +61,7 @@ impl Exporter for SummaryCsv {
     }
 }
 
-/// Paired comparisons: `scenario, seed, units, param_<key>..., option_a, option_b, metric, n,
+/// Paired comparisons: `seed, units, param_<key>..., option_a, option_b, metric, n,
 /// mean_diff, sd, ci95_low, ci95_high, significant` (difference = a - b).
 pub struct ComparisonsCsv;
 
@@ -73,7 +72,7 @@ impl Exporter for ComparisonsCsv {
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["scenario", "seed", "units"].map(String::from).to_vec();
+        let mut header: Vec<String> = ["seed", "units"].map(String::from).to_vec();
         header.extend(param_columns(results));
         header.extend(
             [
@@ -92,11 +91,7 @@ impl Exporter for ComparisonsCsv {
         writer.write_record(&header)?;
         for item in &results.comparisons.items {
             let s = item.summary();
-            let mut row = vec![
-                results.meta.scenario.clone(),
-                results.meta.seed.to_string(),
-                item.units.to_string(),
-            ];
+            let mut row = vec![results.meta.seed.to_string(), item.units.to_string()];
             let point = results.groups.iter().find(|g| g.1 == item.point).map(|g| g.2[0].1);
             if let Some(cell) = point.map(|c| &results.cells[c]) {
                 row.extend(cell.point_values.iter().map(|(_, v)| number(*v)));
@@ -115,7 +110,7 @@ impl Exporter for ComparisonsCsv {
     }
 }
 
-/// The facts check of docs/model.md section 8b: `scenario, seed, option, units, param_<key>...,
+/// The facts check of docs/model.md section 8b: `seed, option, units, param_<key>...,
 /// fact, source, model_figure, mean, ci95_low, ci95_high, band_low, band_high, band, inside`
 /// (an open end of a band is empty; `inside` says whether the mean falls in the band).
 pub struct FactsCsv;
@@ -127,7 +122,7 @@ impl Exporter for FactsCsv {
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["scenario", "seed", "option", "units"].map(String::from).to_vec();
+        let mut header: Vec<String> = ["seed", "option", "units"].map(String::from).to_vec();
         header.extend(param_columns(results));
         header.extend(
             [
@@ -152,7 +147,6 @@ impl Exporter for FactsCsv {
             };
             for line in &check.lines {
                 let mut row = vec![
-                    results.meta.scenario.clone(),
                     results.meta.seed.to_string(),
                     OptionKind::Hubs.to_string(),
                     check.units.to_string(),

@@ -17,13 +17,13 @@ pub struct ReplicationLog {
 
 impl ReplicationLog {
     /// Opens `replications.csv` as a staged temporary in `dir` and writes its header:
-    /// `scenario, seed, option, units, param_<key>..., replication, <metrics>`.
+    /// `seed, option, units, param_<key>..., replication, <metrics>`.
     pub fn create(dir: &mut OutputDir, experiment: &Experiment) -> Result<ReplicationLog, OutputError> {
         let path: PathBuf = dir.stage_path("replications.csv")?;
         let file = File::create(&path).map_err(|source| OutputError::Io { path, source })?;
         let mut writer = ::csv::Writer::from_writer(BufWriter::new(file));
         let scenario = experiment.scenario();
-        let mut header: Vec<String> = ["scenario", "seed", "option", "units"].map(String::from).to_vec();
+        let mut header: Vec<String> = ["seed", "option", "units"].map(String::from).to_vec();
         header.extend(scenario.sweep.iter().map(|axis| format!("param_{}", axis.key.path)));
         header.push("replication".to_string());
         header.extend(Metric::ALL.iter().map(|m| m.name().to_string()));
@@ -33,7 +33,6 @@ impl ReplicationLog {
             .iter()
             .map(|spec| {
                 let mut prefix = vec![
-                    scenario.name.clone(),
                     scenario.seed.to_string(),
                     spec.option.to_string(),
                     spec.units.to_string(),

@@ -97,7 +97,7 @@ fn a_small_custom_register_runs() {
         .lines()
         .find(|l| l.contains(",national,4,cost_shared_fixed_m,"))
         .unwrap();
-    let mean = |line: &str| line.split(',').nth(7).unwrap().parse::<f64>().unwrap();
+    let mean = |line: &str| line.split(',').nth(6).unwrap().parse::<f64>().unwrap();
     assert!((mean(shared) - 3.16).abs() < 1e-12, "{shared}");
     let per_head = summary.lines().find(|l| l.contains(",hubs,5,cost_per_head,")).unwrap();
     let total = summary.lines().find(|l| l.contains(",hubs,5,cost_total_m,")).unwrap();

@@ -63,6 +63,12 @@ fn r17_names_are_short_plain_text_and_escaped_when_written_back() {
     let run: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("out/run.json")).unwrap()).unwrap();
     let again = csu_sim::scenario::Scenario::parse(run["resolved_scenario"].as_str().unwrap(), "r", "r").unwrap();
     assert_eq!(again.name, "quote\" and back\\\\slash");
+    // The name is written once, in the run's metadata, never on the tables' rows.
+    assert_eq!(run["scenario"], "quote\" and back\\\\slash");
+    for table in ["summary.csv", "comparisons.csv", "facts.csv", "replications.csv"] {
+        let text = std::fs::read_to_string(dir.join("out").join(table)).unwrap();
+        assert!(!text.contains("slash"), "{table} repeats the name");
+    }
 }
 
 #[test]
