@@ -39,7 +39,7 @@ pub enum OutputError {
         source: std::io::Error,
     },
     /// A CSV row could not be written.
-    #[error("could not write CSV: {0}")]
+    #[error("could not write CSV")]
     Csv(#[from] ::csv::Error),
     /// JSON could not be produced.
     #[error("could not produce JSON: {0}")]

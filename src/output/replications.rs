@@ -27,7 +27,7 @@ impl ReplicationLog {
         header.extend(scenario.sweep.iter().map(|axis| format!("param_{}", axis.key.path)));
         header.push("replication".to_string());
         header.extend(Metric::ALL.iter().map(|m| m.name().to_string()));
-        writer.write_record(&header)?;
+        writer.write_record(&header).map_err(located)?;
         let prefixes = experiment
             .cells()
             .iter()
@@ -64,9 +64,26 @@ impl ReplicationLog {
             let mut row = prefix.clone();
             row.push(replication.to_string());
             row.extend(outcome.values.iter().map(|&v| number(v)));
-            self.writer.write_record(&row)?;
+            self.writer.write_record(&row).map_err(located)?;
         }
         Ok(())
+    }
+}
+
+/// A CSV error of `replications.csv`: an I/O error (a full disk, say) names the file.
+fn located(err: ::csv::Error) -> OutputError {
+    if !err.is_io_error() {
+        return OutputError::Csv(err);
+    }
+    match err.into_kind() {
+        ::csv::ErrorKind::Io(source) => OutputError::Io {
+            path: PathBuf::from("replications.csv"),
+            source,
+        },
+        kind => OutputError::Io {
+            path: PathBuf::from("replications.csv"),
+            source: std::io::Error::other(format!("{kind:?}")),
+        },
     }
 }
 

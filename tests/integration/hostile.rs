@@ -282,3 +282,100 @@ fn r18_a_word_or_percentage_given_for_a_number_is_told_a_number_is_expected() {
     refused(&percent, &["6% is 0.06"]);
     assert!(!stderr(&percent).contains("quoted"), "{}", stderr(&percent));
 }
+
+/// A write that fails mid-run names its cause, not just that the run stopped. A file size
+/// limit (with SIGXFSZ ignored, so the write fails with EFBIG instead of killing the process)
+/// stands in for a full disk: `replications.csv` outgrows 1 MB in the first replications.
+#[test]
+fn r17_a_write_that_fails_mid_run_names_its_cause() {
+    use std::os::unix::process::CommandExt;
+    let dir = Dir::new("hostile-full");
+    let out = dir.join("out");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_csu-sim"));
+    command
+        .args(["run", &baseline(), "--replications", "2000", "--quiet", "--out"])
+        .arg(&out);
+    // SAFETY: the closure runs in the child between fork and exec and calls only
+    // async-signal-safe functions (signal, setrlimit).
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 1 << 20,
+                rlim_max: 1 << 20,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(message.contains("File too large"), "the cause is named: {message}");
+    assert!(message.contains("replications.csv"), "the file is named: {message}");
+    assert!(message.contains("nothing was written"), "{message}");
+    assert!(!message.contains("interrupted after"), "{message}");
+    assert!(!out.exists(), "a failed run leaves no folder");
+}
+
+/// SIGTERM at start-up stops the run cleanly (exit 130, nothing written): the handler is in
+/// place before the thread pool starts. A register of 3,000 CCGs makes loading (its distances)
+/// long enough to watch: once `/proc` shows SIGTERM caught, the process must still be on its
+/// two threads (main and the signal handler's), with the 16 workers yet to start.
+#[test]
+fn r17_sigterm_while_starting_stops_cleanly() {
+    let dir = Dir::new("hostile-start");
+    let mut csv = String::from("code,name,population,lat,lon\n");
+    for i in 0..3000 {
+        csv.push_str(&format!(
+            "C{i},CCG {i},{},{},{}\n",
+            100_000 + i,
+            50.0 + (i % 60) as f64 * 0.1,
+            -3.0 + (i / 60) as f64 * 0.08
+        ));
+    }
+    dir.write("big.csv", csv);
+    let scenario = dir.write(
+        "s.toml",
+        "ccgs = \"big.csv\"\nreplications = 100000\nunits = [10]\noptions = [\"hubs\"]\n",
+    );
+    let out = dir.join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_csu-sim"))
+        .args(["run", scenario.to_str().unwrap(), "--threads", "16", "--quiet", "--out"])
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let field = |status: &str, name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap()
+    };
+    let started = std::time::Instant::now();
+    let threads = loop {
+        let status = std::fs::read_to_string(&status_path).unwrap();
+        let caught = u64::from_str_radix(&field(&status, "SigCgt:"), 16).unwrap();
+        if caught & (1 << (libc::SIGTERM - 1)) != 0 {
+            break field(&status, "Threads:").parse::<u32>().unwrap();
+        }
+        assert!(started.elapsed().as_secs() < 30, "no handler was installed");
+    };
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        threads <= 2,
+        "the handler came after the workers started ({threads} threads)"
+    );
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert!(stderr(&output).contains("nothing was written"), "{}", stderr(&output));
+    assert!(!out.exists());
+}
