@@ -4,6 +4,7 @@
 
 mod keys;
 mod load;
+mod merge;
 mod progress;
 mod run;
 mod shared;
@@ -44,6 +45,9 @@ enum Command {
     Uncertainty(uncertainty::UncertaintyArgs),
     /// List every scenario key with its default, unit, allowed range and source
     Keys(keys::KeysArgs),
+    /// Join the shards of a study (run or uncertainty with --shard K/N) into the outputs one
+    /// unsharded run would have written
+    Merge(merge::MergeArgs),
 }
 
 /// An error with the exit code it maps to.
@@ -135,5 +139,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Validate(args) => validate::validate(&args),
         Command::Keys(args) => keys::keys(&args),
         Command::Uncertainty(args) => uncertainty::uncertainty(&args),
+        Command::Merge(args) => merge::merge(&args),
     }
 }

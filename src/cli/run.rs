@@ -1,16 +1,18 @@
 //! `csu-sim run`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::anyhow;
 use clap::Args;
 use rayon::prelude::*;
 
+use super::load::{LoadedScenario, load};
 use super::progress::{RunObserver, interrupt_flag};
 use super::shared::SharedArgs;
-use super::{CliError, load::load, print_out, worker_pool};
-use crate::experiment::{Experiment, ExperimentResults};
+use super::{CliError, print_out, worker_pool};
+use crate::experiment::{Experiment, ExperimentResults, Observer, shard_range};
+use crate::output::shard::{Invocation, Part, ShardHeader, ShardWriter, study_hash};
 use crate::output::{self, OutputDir, ReplicationLog, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario, replications_limit};
 
@@ -30,7 +32,25 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    fn adjust(&self, scenario: &mut Scenario) -> Result<(), CliError> {
+    /// The arguments that shape the study, as a shard records them for merge to rebuild it.
+    fn study_args(&self) -> Vec<String> {
+        let mut args = vec![self.scenario.display().to_string()];
+        if let Some(replications) = self.replications {
+            args.extend(["--replications".to_string(), replications.to_string()]);
+        }
+        for sweep in &self.sweeps {
+            args.extend(["--sweep".to_string(), sweep.clone()]);
+        }
+        args.extend(self.shared.study_args());
+        args
+    }
+
+    /// The scenario file.
+    pub(super) fn scenario(&self) -> &Path {
+        &self.scenario
+    }
+
+    pub(super) fn adjust(&self, scenario: &mut Scenario) -> Result<(), CliError> {
         let input = |e: crate::scenario::ScenarioError| CliError::Input(e.into());
         // A key given twice on the command line is ambiguous: say so rather than pick one.
         self.shared.check_given_once(&[
@@ -76,11 +96,15 @@ pub(super) fn folder_name(name: &str) -> String {
     }
 }
 
-/// Runs a scenario end to end.
+/// Runs a scenario end to end, or one shard of it.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    let shard = args.shared.shard()?;
     let loaded = load(&args.scenario, |s| args.adjust(s))?;
     let pool = worker_pool(args.shared.threads)?;
     let experiment = Experiment::new(&loaded.scenario, &loaded.register);
+    if let Some((k, n)) = shard {
+        return run_shard(args, &loaded, &experiment, &pool, k, n);
+    }
     let dir_path = args
         .shared
         .out
@@ -94,15 +118,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let outcome = pool.install(|| experiment.run(&mut observer));
     observer.finish();
-    let interrupted = |what: String| {
-        CliError::Interrupted(anyhow!(
-            "{what}; nothing was written, and the files of any earlier run in {} are as they were",
-            dir_path.display()
-        ))
-    };
     let results = match outcome {
         Ok(results) => results,
-        Err(stop) if observer.interrupted() => return Err(interrupted(stop.to_string())),
+        Err(stop) if observer.interrupted() => return Err(interrupted(&dir_path, stop.to_string())),
         Err(stop) => {
             // The run stopped because replications.csv could not be written: say why.
             let cause = observer
@@ -116,35 +134,165 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         }
     };
     observer.log.finish().map_err(internal)?;
-    if let Some(cell) = crate::experiment::findings::non_finite_headline(&results) {
-        return Err(CliError::Input(anyhow!("{cell}; nothing was written")));
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let run = RunInfo {
+    let finished = Finished {
         scenario: &loaded.scenario,
-        threads: pool.current_num_threads(),
-        elapsed_seconds: elapsed,
+        dir_path: &dir_path,
+        pool: &pool,
+        started,
+        quiet: args.shared.quiet,
     };
-    pool.install(|| write_outputs(&mut dir, &results, &run))
-        .map_err(internal)?;
-    if stop.load(std::sync::atomic::Ordering::SeqCst) {
-        return Err(interrupted("interrupted while writing the results".to_string()));
+    finished.write(dir, &results)
+}
+
+/// The message of a run stopped by a signal.
+pub(super) fn interrupted(dir_path: &Path, what: String) -> CliError {
+    CliError::Interrupted(anyhow!(
+        "{what}; nothing was written, and the files of any earlier run in {} are as they were",
+        dir_path.display()
+    ))
+}
+
+/// A run whose replications are done (in this process, or merged from shards), and what
+/// writing its outputs needs.
+pub(super) struct Finished<'a> {
+    pub scenario: &'a Scenario,
+    pub dir_path: &'a Path,
+    pub pool: &'a rayon::ThreadPool,
+    pub started: Instant,
+    pub quiet: bool,
+}
+
+impl Finished<'_> {
+    /// Checks the results, writes every output into `dir`, swaps it into place and prints
+    /// the summary.
+    pub fn write(&self, mut dir: OutputDir, results: &ExperimentResults) -> Result<(), CliError> {
+        let internal = CliError::from_output;
+        if let Some(cell) = crate::experiment::findings::non_finite_headline(results) {
+            return Err(CliError::Input(anyhow!("{cell}; nothing was written")));
+        }
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let run = RunInfo {
+            scenario: self.scenario,
+            threads: self.pool.current_num_threads(),
+            elapsed_seconds: elapsed,
+        };
+        self.pool
+            .install(|| write_outputs(&mut dir, results, &run))
+            .map_err(internal)?;
+        if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(interrupted(
+                self.dir_path,
+                "interrupted while writing the results".to_string(),
+            ));
+        }
+        let written = dir.commit().map_err(internal)?;
+        if !self.quiet {
+            print_out(&format!(
+                "{}\n{}{}\n{} cells x {} replications in {:.2} s; wrote {} files to {}\n",
+                output::summary_table(results),
+                output::verdict_table(results),
+                output::notes(results),
+                results.cells.len(),
+                results.meta.replications,
+                elapsed,
+                written.len(),
+                self.dir_path.display()
+            ))?;
+        }
+        Ok(())
     }
-    let written = dir.commit().map_err(internal)?;
+}
+
+/// Runs shard `k` of `n`: its block of replications, written to `shard-K-of-N.csu`.
+fn run_shard(
+    args: &RunArgs,
+    loaded: &LoadedScenario,
+    experiment: &Experiment,
+    pool: &rayon::ThreadPool,
+    k: u64,
+    n: u64,
+) -> Result<(), CliError> {
+    let total = loaded.scenario.replications;
+    let range = shard_range(k, n, total);
+    let header = ShardHeader {
+        program: "csu-sim".to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        command: "run".to_string(),
+        study: run_study_hash(loaded),
+        shard: k,
+        of: n,
+        parts: vec![Part {
+            list: "replications".to_string(),
+            start: range.start,
+            end: range.end,
+            total,
+        }],
+        invocation: Invocation {
+            args: args.study_args(),
+            files: loaded.files.clone(),
+        },
+    };
+    let dir_path = shard_folder(&args.shared, &loaded.scenario.name, "shards");
+    let started = Instant::now();
+    let writer = ShardWriter::create(&dir_path, &header).map_err(CliError::from_output)?;
+    let mut observer = ShardObserver {
+        writer,
+        stop: interrupt_flag(),
+    };
+    let outcome = pool.install(|| experiment.run_range(range.clone(), &mut observer));
+    if let Err(stop) = outcome
+        && observer.stop.load(std::sync::atomic::Ordering::SeqCst)
+    {
+        return Err(interrupted(&dir_path, stop.to_string()));
+    }
+    let path = observer.writer.finish().map_err(CliError::from_output)?;
     if !args.shared.quiet {
         print_out(&format!(
-            "{}\n{}{}\n{} cells x {} replications in {:.2} s; wrote {} files to {}\n",
-            output::summary_table(&results),
-            output::verdict_table(&results),
-            output::notes(&results),
-            results.cells.len(),
-            results.meta.replications,
-            elapsed,
-            written.len(),
+            "shard {k} of {n}: replications {} to {} of {total} ({} cells) in {:.2} s; wrote {}\n\
+             merge the {n} shards with: csu-sim merge {}\n",
+            range.start + 1,
+            range.end,
+            experiment.cells().len(),
+            started.elapsed().as_secs_f64(),
+            path.display(),
             dir_path.display()
         ))?;
     }
     Ok(())
+}
+
+/// The study a run's shards belong to: the version, the resolved scenario and the register.
+pub(super) fn run_study_hash(loaded: &LoadedScenario) -> String {
+    study_hash(&[
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        b"run",
+        loaded.scenario.to_toml().as_bytes(),
+        loaded.register_text().as_bytes(),
+    ])
+}
+
+/// The folder shards go to: `--out`, or `output/<name>-<suffix>`.
+pub(super) fn shard_folder(shared: &SharedArgs, name: &str, suffix: &str) -> PathBuf {
+    shared
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-{suffix}", folder_name(name))))
+}
+
+/// Streams a shard's replications to its file, and stops on a signal or a write error.
+struct ShardObserver {
+    writer: ShardWriter,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Observer for ShardObserver {
+    fn on_replication(&mut self, replication: u64, outcomes: &[crate::model::Outcome]) {
+        self.writer.on_replication(replication, outcomes);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.writer.cancelled() || self.stop.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 fn write_outputs(dir: &mut OutputDir, results: &ExperimentResults, run: &RunInfo) -> Result<(), output::OutputError> {

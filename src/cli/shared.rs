@@ -26,9 +26,52 @@ pub struct SharedArgs {
     /// Print nothing but errors, and no progress bar
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only shard K of N (1 <= K <= N) and write it to shard-K-of-N.csu in the output
+    /// folder [default: output/<name>-shards]; `csu-sim merge` joins the N shards
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
+/// Most shards a study may be split into.
+pub const MAX_SHARDS: u64 = 100_000;
+
 impl SharedArgs {
+    /// The shard asked for, as `(K, N)`, or a message naming the flag and what is allowed.
+    pub fn shard(&self) -> Result<Option<(u64, u64)>, CliError> {
+        let Some(given) = &self.shard else {
+            return Ok(None);
+        };
+        let bad = |why: String| CliError::Input(anyhow!("--shard {given}: {why}"));
+        let (k, n) = given
+            .split_once('/')
+            .ok_or_else(|| bad("write it as K/N, shard K of N, for example 2/4".to_string()))?;
+        let number = |text: &str, what: &str| {
+            text.trim()
+                .parse::<u64>()
+                .map_err(|_| bad(format!("{what} must be a whole number, not '{text}'")))
+        };
+        let (k, n) = (number(k, "K")?, number(n, "N")?);
+        if !(1..=MAX_SHARDS).contains(&n) {
+            return Err(bad(format!("N must be from 1 to {MAX_SHARDS}")));
+        }
+        if !(1..=n).contains(&k) {
+            return Err(bad(format!("K must be from 1 to N ({n}); shards are numbered from 1")));
+        }
+        Ok(Some((k, n)))
+    }
+
+    /// The flags that shape the study (`--seed`, `--set`), as arguments.
+    pub fn study_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if let Some(seed) = self.seed {
+            args.extend(["--seed".to_string(), seed.to_string()]);
+        }
+        for set in &self.sets {
+            args.extend(["--set".to_string(), set.clone()]);
+        }
+        args
+    }
+
     /// Refuses a key given both by `--set` and by its own flag (`flags` names the flags given:
     /// `seed`, and `replications` for `run`).
     pub fn check_given_once(&self, flags: &[(&str, bool)]) -> Result<(), CliError> {

@@ -1,6 +1,6 @@
 //! `csu-sim uncertainty`: what drives the verdict when the assumptions are uncertain.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -10,11 +10,17 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use super::load::{Files, LoadedScenario, load, load_from};
 use super::progress::interrupt_flag;
 use super::run::folder_name;
 use super::shared::SharedArgs;
-use super::{CliError, load::load, print_out, worker_pool};
-use crate::experiment::uncertainty::{self, Plan, Progress, UncertaintyError, analyse};
+use super::{CliError, print_out, worker_pool};
+use crate::experiment::shard_range;
+use crate::experiment::uncertainty::{
+    self, CellMeans, Plan, Progress, Study, UncertaintyError, UncertaintyResults, analyse, planned_sets,
+};
+use crate::model::OptionKind;
+use crate::output::shard::{Invocation, Part, ShardError, ShardFile, ShardHeader, ShardWriter, study_hash};
 use crate::output::uncertainty::{
     UncertaintyRunInfo, uncertainty_charts, uncertainty_report, uncertainty_summary, uncertainty_tables,
 };
@@ -123,66 +129,296 @@ impl Progress for StageBar {
     }
 }
 
-/// Runs the analysis end to end.
+/// Runs the analysis end to end, or one shard of it.
 pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     let plan = args.plan()?;
-    let loaded = load(&args.scenario, |scenario| {
-        args.shared.check_given_once(&[("seed", args.shared.seed.is_some())])?;
-        args.shared.apply(scenario)
-    })?;
+    let shard = args.shared.shard()?;
+    let loaded = load(&args.scenario, |scenario| args.adjust(scenario))?;
     let pool = worker_pool(args.shared.threads)?;
     // Refused before the output folder is touched.
     uncertainty::check(&loaded.scenario)
         .map_err(|err| CliError::Input(anyhow!("{}: {err}", args.scenario.display())))?;
-    let dir_path =
-        args.shared.out.clone().unwrap_or_else(|| {
-            PathBuf::from("output").join(format!("{}-uncertainty", folder_name(&loaded.scenario.name)))
-        });
-    let internal = CliError::from_output;
-    let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
-    let stop = interrupt_flag();
-    let bar = if args.shared.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
-    };
-    let style = ProgressStyle::with_template("{msg:28} {bar:30} {pos}/{len} parameter sets, ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    let progress = StageBar {
-        bar,
-        done: Default::default(),
-        stop: stop.clone(),
-    };
+    let progress = StageBar::new(args.shared.quiet);
     let started = Instant::now();
+    if let Some((k, n)) = shard {
+        return run_shard(args, &loaded, plan, &pool, &progress, (k, n));
+    }
+    let dir_path = output_folder(args.shared.out.as_deref(), &loaded.scenario.name);
+    let dir = OutputDir::create(&dir_path).map_err(CliError::from_output)?;
     let analysed = pool.install(|| analyse(&loaded.scenario, &loaded.register, plan, &progress));
     progress.bar.finish_and_clear();
-    let results = match analysed {
-        Ok(results) => results,
-        Err(UncertaintyError::Interrupted) => {
-            return Err(CliError::Interrupted(anyhow!(
-                "the analysis was interrupted; nothing was written"
-            )));
+    let results = analysed.map_err(|err| analysis_error(&args.scenario, err))?;
+    let sets = progress.done.load(Ordering::Relaxed);
+    write_analysis(
+        dir,
+        &dir_path,
+        &results,
+        &loaded,
+        &pool,
+        started,
+        sets,
+        args.shared.quiet,
+    )
+}
+
+/// The folder an analysis writes to: `--out`, or `output/<name>-uncertainty`.
+fn output_folder(out: Option<&Path>, name: &str) -> PathBuf {
+    out.map_or_else(
+        || PathBuf::from("output").join(format!("{}-uncertainty", folder_name(name))),
+        Path::to_path_buf,
+    )
+}
+
+/// Maps an analysis error: an interruption exits 130, anything else names the scenario.
+fn analysis_error(scenario: &Path, err: UncertaintyError) -> CliError {
+    match err {
+        UncertaintyError::Interrupted => {
+            CliError::Interrupted(anyhow!("the analysis was interrupted; nothing was written"))
         }
-        Err(err) => return Err(CliError::Input(anyhow!("{}: {err}", args.scenario.display()))),
+        err => CliError::Input(anyhow!("{}: {err}", scenario.display())),
+    }
+}
+
+impl UncertaintyArgs {
+    /// Applies `--set` and `--seed`, once each.
+    fn adjust(&self, scenario: &mut crate::scenario::Scenario) -> Result<(), CliError> {
+        self.shared.check_given_once(&[("seed", self.shared.seed.is_some())])?;
+        self.shared.apply(scenario)
+    }
+
+    /// The arguments that shape the study, as a shard records them for merge to rebuild it.
+    fn study_args(&self) -> Vec<String> {
+        let mut args = vec![self.scenario.display().to_string()];
+        for (flag, value) in [
+            ("--samples", self.samples.to_string()),
+            ("--replications", self.replications.to_string()),
+            ("--trajectories", self.trajectories.to_string()),
+            ("--oat-replications", self.oat_replications.to_string()),
+            ("--bootstrap", self.bootstrap.to_string()),
+        ] {
+            args.extend([flag.to_string(), value]);
+        }
+        args.extend(self.shared.study_args());
+        args
+    }
+}
+
+impl StageBar {
+    fn new(quiet: bool) -> StageBar {
+        let bar = if quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
+        };
+        let style = ProgressStyle::with_template("{msg:28} {bar:30} {pos}/{len} parameter sets, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        StageBar {
+            bar,
+            done: Default::default(),
+            stop: interrupt_flag(),
+        }
+    }
+}
+
+/// The study an analysis's shards belong to: the version, the resolved scenario, the register
+/// and the plan.
+fn study_of(loaded: &LoadedScenario, plan: Plan) -> String {
+    study_hash(&[
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        b"uncertainty",
+        loaded.scenario.to_toml().as_bytes(),
+        loaded.register_text().as_bytes(),
+        format!("{plan:?}").as_bytes(),
+    ])
+}
+
+/// Runs shard `k` of `n`: its block of the fixed parameter sets and its block of the
+/// switching-value searches, written to `shard-K-of-N.csu`.
+fn run_shard(
+    args: &UncertaintyArgs,
+    loaded: &LoadedScenario,
+    plan: Plan,
+    pool: &rayon::ThreadPool,
+    progress: &StageBar,
+    (k, n): (u64, u64),
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let study = Study::new(&loaded.scenario, &loaded.register, plan).map_err(|e| analysis_error(&args.scenario, e))?;
+    let sets = shard_range(k, n, study.set_count());
+    let searches = shard_range(k, n, study.search_count());
+    let part = |list: &str, range: &std::ops::Range<u64>, total| Part {
+        list: list.to_string(),
+        start: range.start,
+        end: range.end,
+        total,
     };
+    let header = ShardHeader {
+        program: "csu-sim".to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        command: "uncertainty".to_string(),
+        study: study_of(loaded, plan),
+        shard: k,
+        of: n,
+        parts: vec![
+            part("sets", &sets, study.set_count()),
+            part("searches", &searches, study.search_count()),
+        ],
+        invocation: Invocation {
+            args: args.study_args(),
+            files: loaded.files.clone(),
+        },
+    };
+    let computed = pool.install(|| -> Result<_, UncertaintyError> {
+        let outputs = study.evaluate_sets(sets.clone(), progress)?;
+        let found = if searches.is_empty() {
+            Vec::new()
+        } else {
+            // The searches need the verdict at the scenario's values: the first set.
+            let defaults = match (sets.start, outputs.first()) {
+                (0, Some(defaults)) => defaults.clone(),
+                _ => study.evaluate_sets(0..1, progress)?.remove(0),
+            };
+            study.search(searches.clone(), &study.verdicts(&defaults), progress)?
+        };
+        Ok((outputs, found))
+    });
+    progress.bar.finish_and_clear();
+    let (outputs, found) = computed.map_err(|e| analysis_error(&args.scenario, e))?;
+    let dir_path = super::run::shard_folder(&args.shared, &loaded.scenario.name, "uncertainty-shards");
+    let mut writer = ShardWriter::create(&dir_path, &header).map_err(CliError::from_output)?;
+    for means in &outputs {
+        for m in means {
+            writer.put_f64s(&[m.headline, m.unmet]);
+        }
+    }
+    for answer in &found {
+        let (tag, value, option) = match answer {
+            Some((value, option)) => (
+                1u8,
+                *value,
+                OptionKind::ALL.iter().position(|o| o == option).unwrap_or(0) as u8,
+            ),
+            None => (0, 0.0, 0),
+        };
+        writer.put(&[tag]);
+        writer.put_f64s(&[value]);
+        writer.put(&[option]);
+    }
+    let path = writer.finish().map_err(CliError::from_output)?;
+    if !args.shared.quiet {
+        print_out(&format!(
+            "shard {k} of {n}: parameter sets {} to {} of {} and searches {} to {} of {} in {:.1} s; wrote {}\n\
+             merge the {n} shards with: csu-sim merge {}\n",
+            sets.start + 1,
+            sets.end,
+            study.set_count(),
+            searches.start + 1,
+            searches.end,
+            study.search_count(),
+            started.elapsed().as_secs_f64(),
+            path.display(),
+            dir_path.display()
+        ))?;
+    }
+    Ok(())
+}
+
+/// Merges the shards of an analysis into the outputs one unsharded analysis would have written.
+pub(super) fn merge(
+    shards: &[ShardFile],
+    args: &UncertaintyArgs,
+    out: Option<&Path>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let first = &shards[0];
+    let plan = args.plan()?;
+    let loaded = load_from(&Files::Embedded(&first.header.invocation.files), &args.scenario, |s| {
+        args.adjust(s)
+    })?;
+    if study_of(&loaded, plan) != first.header.study {
+        return Err(CliError::Input(anyhow!(
+            "{}: its recorded scenario does not rebuild the study it names",
+            first.path.display()
+        )));
+    }
+    let pool = worker_pool(threads)?;
+    let study = Study::new(&loaded.scenario, &loaded.register, plan).map_err(|e| analysis_error(&args.scenario, e))?;
+    let cells = study.cells().len();
+    let shard_error = |e: ShardError| CliError::Input(e.into());
+    let (mut outputs, mut found) = (Vec::new(), Vec::new());
+    for shard in shards {
+        let count = |list: usize| shard.header.parts.get(list).map_or(0, |p| p.end - p.start);
+        let mut payload = shard.payload().map_err(shard_error)?;
+        for _ in 0..count(0) {
+            let means = (0..cells)
+                .map(|_| {
+                    Ok(CellMeans {
+                        headline: payload.f64()?,
+                        unmet: payload.f64()?,
+                    })
+                })
+                .collect::<Result<Vec<_>, ShardError>>()
+                .map_err(shard_error)?;
+            outputs.push(means);
+        }
+        for _ in 0..count(1) {
+            let tag = payload.u8().map_err(shard_error)?;
+            let value = payload.f64().map_err(shard_error)?;
+            let option = payload.u8().map_err(shard_error)?;
+            found.push(match (tag, OptionKind::ALL.get(usize::from(option))) {
+                (1, Some(&option)) => Some((value, option)),
+                (0, _) => None,
+                _ => {
+                    return Err(CliError::Input(anyhow!(
+                        "{}: its payload holds a search answer that is neither found nor not found",
+                        shard.path.display()
+                    )));
+                }
+            });
+        }
+        payload.end().map_err(shard_error)?;
+    }
+    let results = study.finish(outputs, found);
+    let dir_path = output_folder(out, &loaded.scenario.name);
+    let dir = OutputDir::create(&dir_path).map_err(CliError::from_output)?;
+    let sets = planned_sets(plan, loaded.scenario.uncertain.len(), loaded.scenario.units.len());
+    write_analysis(dir, &dir_path, &results, &loaded, &pool, started, sets, quiet)
+}
+
+/// Writes an analysis's tables, charts and report, swaps the folder into place and prints
+/// the summary.
+#[allow(clippy::too_many_arguments)]
+fn write_analysis(
+    mut dir: OutputDir,
+    dir_path: &Path,
+    results: &UncertaintyResults,
+    loaded: &LoadedScenario,
+    pool: &rayon::ThreadPool,
+    started: Instant,
+    sets: u64,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let internal = CliError::from_output;
     let elapsed = started.elapsed().as_secs_f64();
     let run = UncertaintyRunInfo {
         scenario: loaded.scenario.name.clone(),
         seed: loaded.scenario.seed,
         threads: pool.current_num_threads(),
         elapsed_seconds: elapsed,
-        sets: progress.done.load(Ordering::Relaxed),
+        sets,
     };
-    for (name, bytes) in uncertainty_tables(&results).map_err(internal)? {
+    for (name, bytes) in uncertainty_tables(results).map_err(internal)? {
         dir.stage(name, &bytes).map_err(internal)?;
     }
-    let charts = uncertainty_charts(&results);
+    let charts = uncertainty_charts(results);
     let rendered: Vec<Result<_, output::OutputError>> = pool.install(|| {
         charts
             .par_iter()
             .map(|(kind, stem, title)| {
-                output::chart::uncertainty_chart(&results, *kind, stem, title)
+                output::chart::uncertainty_chart(results, *kind, stem, title)
                     .map(|(svg, png)| (stem.clone(), title.clone(), svg, png))
             })
             .collect()
@@ -197,21 +433,21 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     }
     dir.stage(
         "uncertainty.html",
-        uncertainty_report(&results, &inline, &run).as_bytes(),
+        uncertainty_report(results, &inline, &run).as_bytes(),
     )
     .map_err(internal)?;
     dir.stage("scenario.toml", loaded.scenario.to_toml().as_bytes())
         .map_err(internal)?;
-    if stop.load(Ordering::SeqCst) {
+    if interrupt_flag().load(Ordering::SeqCst) {
         return Err(CliError::Interrupted(anyhow!(
             "interrupted while writing the results; nothing was written"
         )));
     }
     let written = dir.commit().map_err(internal)?;
-    if !args.shared.quiet {
+    if !quiet {
         print_out(&format!(
             "{}\n{} parameter sets in {:.1} s; wrote {} files to {}\n",
-            uncertainty_summary(&results),
+            uncertainty_summary(results),
             run.sets,
             elapsed,
             written.len(),

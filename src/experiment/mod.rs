@@ -55,6 +55,15 @@ pub struct Silent;
 
 impl Observer for Silent {}
 
+/// The part of `0..total` that shard `k` of `n` (1-based) takes: contiguous blocks in order,
+/// `floor((k - 1) total / n)` up to `floor(k total / n)`, so the split depends on the study and
+/// `n` alone, the shards' sizes differ by at most one, and shards 1 to n in turn cover every
+/// item once.
+pub fn shard_range(k: u64, n: u64, total: u64) -> std::ops::Range<u64> {
+    let edge = |i: u64| (u128::from(i) * u128::from(total) / u128::from(n.max(1))) as u64;
+    edge(k.saturating_sub(1))..edge(k.min(n))
+}
+
 /// The run was stopped by its observer before every replication was merged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the run was interrupted after {done} of {total} replications")]
@@ -152,12 +161,23 @@ impl<'a> Experiment<'a> {
     }
 
     /// Runs every replication of every cell, in the current rayon thread pool.
+    pub fn run(&self, observer: &mut (dyn Observer + Send)) -> Result<ExperimentResults, Interrupted> {
+        self.run_range(0..self.scenario.replications, observer)
+    }
+
+    /// Runs replications `range` of every cell (a shard of the study, [`shard_range`]): the
+    /// same outcomes as in a whole run, since every draw is keyed by its replication. The
+    /// results hold those replications only.
     ///
     /// Chunks are pipelined: while the pool computes chunk k + 1, chunk k's outcomes are merged
     /// and handed to the observer, in replication order.
-    pub fn run(&self, observer: &mut (dyn Observer + Send)) -> Result<ExperimentResults, Interrupted> {
+    pub fn run_range(
+        &self,
+        range: std::ops::Range<u64>,
+        observer: &mut (dyn Observer + Send),
+    ) -> Result<ExperimentResults, Interrupted> {
         let cells = self.engine_cells();
-        let total = self.scenario.replications;
+        let total = range.end.saturating_sub(range.start);
         let months = self.scenario.max_months() as usize;
         let mut results = ExperimentResults::new(self, months);
         let chunk = (CHUNK_BUDGET / cells.len().max(1))
@@ -176,13 +196,13 @@ impl<'a> Experiment<'a> {
                 )
                 .collect()
         };
-        let (mut next, mut done) = (0, 0);
+        let (mut next, mut done) = (range.start, 0);
         let mut pending: Option<(u64, Vec<Vec<Outcome>>)> = None;
-        while next < total || pending.is_some() {
+        while next < range.end || pending.is_some() {
             if observer.cancelled() {
                 return Err(Interrupted { done, total });
             }
-            let (start, end) = (next, (next + chunk).min(total));
+            let (start, end) = (next, (next + chunk).min(range.end));
             let to_merge = pending.take();
             let merge = |results: &mut ExperimentResults, observer: &mut (dyn Observer + Send)| {
                 to_merge.map(|(first, outcomes)| {
@@ -198,13 +218,32 @@ impl<'a> Experiment<'a> {
                 || merge(&mut results, &mut *observer),
             );
             if let Some(merged) = merged {
-                done = merged;
+                done = merged - range.start;
                 observer.on_progress(done, total);
             }
             if let Some(outcomes) = computed {
                 pending = Some((start, outcomes));
                 next = end;
             }
+        }
+        Ok(results)
+    }
+
+    /// Builds the results of a whole run from its replications' outcomes, given in
+    /// replication order (from shards, say), handing each to `observer` as a run does: the
+    /// same results, to the bit, as [`Experiment::run`]'s. `replications` yields each
+    /// replication's outcomes, one per cell in [`Experiment::cells`] order, or an error that
+    /// stops the replay.
+    pub fn replay<E>(
+        &self,
+        replications: impl Iterator<Item = Result<Vec<Outcome>, E>>,
+        observer: &mut dyn Observer,
+    ) -> Result<ExperimentResults, E> {
+        let mut results = ExperimentResults::new(self, self.scenario.max_months() as usize);
+        for (replication, outcomes) in replications.enumerate() {
+            let outcomes = outcomes?;
+            results.add_replication(&outcomes);
+            observer.on_replication(replication as u64, &outcomes);
         }
         Ok(results)
     }

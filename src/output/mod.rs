@@ -11,6 +11,7 @@ mod folder;
 mod json;
 mod replications;
 mod report;
+pub mod shard;
 mod table;
 pub mod uncertainty;
 

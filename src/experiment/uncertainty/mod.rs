@@ -273,198 +273,328 @@ pub fn analyse(
     plan: Plan,
     progress: &dyn Progress,
 ) -> Result<UncertaintyResults, UncertaintyError> {
-    check(scenario)?;
-    let d = scenario.uncertain.len();
-    let design_stream = |stage: u64, entity: usize| stream(scenario.seed, 0, Purpose::Design, (stage, entity as u64));
-    let mut a_streams: Vec<_> = (0..d).map(|j| design_stream(1, j)).collect();
-    let a = latin_hypercube(plan.samples, d, |j| uniform(&mut a_streams[j]));
-    let mut b_streams: Vec<_> = (0..d).map(|j| design_stream(2, j)).collect();
-    let b = latin_hypercube(plan.samples, d, |j| uniform(&mut b_streams[j]));
-    let mut morris_streams: Vec<_> = (0..plan.trajectories).map(|t| design_stream(3, t)).collect();
-    let trajectories = morris_trajectories(plan.trajectories, d, MORRIS_LEVELS, |t| uniform(&mut morris_streams[t]));
-    let inputs = input_info(scenario);
+    let study = Study::new(scenario, register, plan)?;
+    let outputs = study.evaluate_sets(0..study.set_count(), progress)?;
+    let verdicts = study.verdicts(&outputs[0]);
+    let searches = study.search(0..study.search_count(), &verdicts, progress)?;
+    Ok(study.finish(outputs, searches))
+}
 
-    // Every parameter set of the design, checked before anything runs.
-    let mut saltelli: Vec<Vec<f64>> = a.iter().chain(&b).cloned().collect();
-    for i in 0..d {
-        saltelli.extend(a.iter().zip(&b).map(|(pa, pb)| {
-            let mut p = pa.clone();
-            p[i] = pb[i];
-            p
-        }));
-    }
-    let morris_points: Vec<Vec<f64>> = trajectories.iter().flat_map(|t| t.points.iter().cloned()).collect();
-    let params_of = |points: &[Vec<f64>]| -> Result<Vec<Params>, UncertaintyError> {
-        points
-            .iter()
-            .map(|p| {
-                let params = scenario.params_at(p);
-                match scenario.drawn_problems(&params).into_iter().next() {
-                    Some(problem) => Err(UncertaintyError::Drawn(problem)),
-                    None => Ok(params),
-                }
-            })
-            .collect()
-    };
-    let saltelli_params = params_of(&saltelli)?;
-    let morris_params = params_of(&morris_points)?;
-    let tornado_params: Vec<Params> = (0..d)
-        .flat_map(|i| [inputs[i].tornado.0, inputs[i].tornado.1].map(|v| one_at(scenario, i, v)))
-        .collect();
-    for params in &tornado_params {
-        if let Some(problem) = scenario.drawn_problems(params).into_iter().next() {
-            return Err(UncertaintyError::Drawn(problem));
-        }
-    }
-    let months = saltelli_params
-        .iter()
-        .chain(&morris_params)
-        .chain(&tornado_params)
-        .map(|p| p.time.months)
-        .max()
-        .unwrap_or(scenario.params.time.months)
-        .max(scenario.params.time.months) as usize;
-    let evaluator = Evaluator::new(register, scenario.seed, &scenario.options, &scenario.units, months);
-    let cells = evaluator.cells();
-    let interrupted = |o: Option<_>| o.ok_or(UncertaintyError::Interrupted);
+/// A switching-value search's answer: the value where the leader changes and the option that
+/// takes over, or none within the input's range.
+pub type Found = Option<(f64, OptionKind)>;
 
-    // 1. Defaults.
-    progress.stage("the scenario's values", 1);
-    let defaults = interrupted(evaluator.evaluate_all(
-        std::slice::from_ref(&scenario.params),
-        plan.oat_replications,
-        None,
-        progress,
-    ))?
-    .remove(0);
-    let verdicts: Vec<DefaultVerdict> = scenario
-        .units
-        .iter()
-        .map(|&n| verdict_at(&cells, &defaults, n))
-        .collect();
+/// A planned analysis: its design and every parameter set, checked, ready to evaluate whole
+/// or in shards. Its work is two lists: the fixed parameter sets (the defaults, the Saltelli
+/// design, the Morris trajectories and the tornado, in that order), each a set of cell means
+/// that does not depend on any other; and the switching-value searches (per N, per input,
+/// below then above the scenario's value), each a bisection that needs only the defaults.
+pub struct Study<'a> {
+    scenario: &'a Scenario,
+    plan: Plan,
+    a: Vec<Vec<f64>>,
+    b: Vec<Vec<f64>>,
+    trajectories: Vec<crate::stats::design::Trajectory>,
+    inputs: Vec<InputInfo>,
+    /// Every fixed parameter set, in evaluation order.
+    sets: Vec<Params>,
+    /// Where the defaults, Saltelli, Morris and tornado sets start in `sets`, and its end.
+    stages: [usize; 5],
+    evaluator: Evaluator<'a>,
+    cells: Vec<(OptionKind, usize)>,
+    population: f64,
+}
 
-    // 2. Saltelli (and PSA).
-    progress.stage("PSA and Sobol' design", saltelli_params.len() as u64);
-    let outputs = interrupted(evaluator.evaluate_all(&saltelli_params, plan.replications, None, progress))?;
-    let n = plan.samples;
-    let mut chunks = outputs.chunks(n).map(<[Vec<CellMeans>]>::to_vec);
-    let f_a = chunks.next().unwrap_or_default();
-    let f_b = chunks.next().unwrap_or_default();
-    let f_ab: Vec<Vec<Vec<CellMeans>>> = chunks.collect();
-    let design = Design { a, b, f_a, f_b, f_ab };
-    let targets = output_targets(&cells, &verdicts);
-    let mut bootstrap_stream = design_stream(4, 0);
-    let sobol = targets
-        .iter()
-        .map(|&target| {
-            let value = |means: &Vec<CellMeans>| output_value(target, &cells, means, &verdicts);
-            let f_a: Vec<f64> = design.f_a.iter().map(value).collect();
-            let f_b: Vec<f64> = design.f_b.iter().map(value).collect();
-            let f_ab: Vec<Vec<f64>> = design
-                .f_ab
-                .iter()
-                .map(|rows| rows.iter().map(value).collect())
-                .collect();
-            (
-                target,
-                sobol_indices(&f_a, &f_b, &f_ab, plan.bootstrap, || uniform(&mut bootstrap_stream)),
-            )
-        })
-        .collect();
+/// The stages of the fixed sets, for progress: name, and whether they use the one-at-a-time
+/// replications.
+const STAGES: [(&str, bool); 4] = [
+    ("the scenario's values", true),
+    ("PSA and Sobol' design", false),
+    ("Morris trajectories", false),
+    ("tornado", true),
+];
 
-    // 3. Morris.
-    progress.stage("Morris trajectories", morris_params.len() as u64);
-    let morris_outputs = interrupted(evaluator.evaluate_all(&morris_params, plan.replications, None, progress))?;
-    let morris = targets
-        .iter()
-        .map(|&target| {
-            let mut effects = vec![Vec::new(); d];
-            let mut offset = 0;
-            for trajectory in &trajectories {
-                let values: Vec<f64> = morris_outputs[offset..offset + trajectory.points.len()]
-                    .iter()
-                    .map(|means| output_value(target, &cells, means, &verdicts))
-                    .collect();
-                for (s, pair) in values.windows(2).enumerate() {
-                    effects[trajectory.changed[s]].push((pair[1] - pair[0]) / trajectory.step[s]);
-                }
-                offset += trajectory.points.len();
-            }
-            (target, morris_effects(&effects))
-        })
-        .collect();
-
-    // 4. Tornado.
-    progress.stage("tornado", tornado_params.len() as u64);
-    let tornado_outputs = interrupted(evaluator.evaluate_all(&tornado_params, plan.oat_replications, None, progress))?;
-    let mut tornado = Vec::new();
-    for verdict in &verdicts {
+impl<'a> Study<'a> {
+    /// Draws the designs and builds every fixed parameter set, each checked against the rules
+    /// between keys before anything runs.
+    pub fn new(scenario: &'a Scenario, register: &'a Register, plan: Plan) -> Result<Study<'a>, UncertaintyError> {
+        check(scenario)?;
+        let d = scenario.uncertain.len();
+        let design_stream =
+            |stage: u64, entity: usize| stream(scenario.seed, 0, Purpose::Design, (stage, entity as u64));
+        let mut a_streams: Vec<_> = (0..d).map(|j| design_stream(1, j)).collect();
+        let a = latin_hypercube(plan.samples, d, |j| uniform(&mut a_streams[j]));
+        let mut b_streams: Vec<_> = (0..d).map(|j| design_stream(2, j)).collect();
+        let b = latin_hypercube(plan.samples, d, |j| uniform(&mut b_streams[j]));
+        let mut morris_streams: Vec<_> = (0..plan.trajectories).map(|t| design_stream(3, t)).collect();
+        let trajectories =
+            morris_trajectories(plan.trajectories, d, MORRIS_LEVELS, |t| uniform(&mut morris_streams[t]));
+        let inputs = input_info(scenario);
+        let mut saltelli: Vec<Vec<f64>> = a.iter().chain(&b).cloned().collect();
         for i in 0..d {
-            let margin = |means: &Vec<CellMeans>| output_value(Output::Margin(verdict.units), &cells, means, &verdicts);
-            tornado.push(TornadoBar {
-                units: verdict.units,
-                input: i,
-                at_low: margin(&tornado_outputs[2 * i]),
-                at_high: margin(&tornado_outputs[2 * i + 1]),
-            });
+            saltelli.extend(a.iter().zip(&b).map(|(pa, pb)| {
+                let mut p = pa.clone();
+                p[i] = pb[i];
+                p
+            }));
         }
+        let morris_points = trajectories.iter().flat_map(|t| t.points.iter());
+        let tornado = (0..d).flat_map(|i| [inputs[i].tornado.0, inputs[i].tornado.1].map(|v| one_at(scenario, i, v)));
+        let mut sets = vec![scenario.params.clone()];
+        let mut stages = [0; 5];
+        stages[1] = sets.len();
+        sets.extend(saltelli.iter().map(|p| scenario.params_at(p)));
+        stages[2] = sets.len();
+        sets.extend(morris_points.map(|p| scenario.params_at(p)));
+        stages[3] = sets.len();
+        sets.extend(tornado);
+        stages[4] = sets.len();
+        for params in &sets {
+            if let Some(problem) = scenario.drawn_problems(params).into_iter().next() {
+                return Err(UncertaintyError::Drawn(problem));
+            }
+        }
+        let months = sets
+            .iter()
+            .map(|p| p.time.months)
+            .max()
+            .unwrap_or(scenario.params.time.months)
+            .max(scenario.params.time.months) as usize;
+        let evaluator = Evaluator::new(register, scenario.seed, &scenario.options, &scenario.units, months);
+        let cells = evaluator.cells();
+        Ok(Study {
+            scenario,
+            plan,
+            a,
+            b,
+            trajectories,
+            inputs,
+            sets,
+            stages,
+            evaluator,
+            cells,
+            population: register.total_population(),
+        })
     }
 
-    // 5. Switching values.
-    progress.stage("switching values", (2 * d * verdicts.len()) as u64);
-    let mut switching = Vec::new();
-    for verdict in &verdicts {
-        for (i, input) in inputs.iter().enumerate() {
-            let search = |end: f64| {
+    /// Number of fixed parameter sets.
+    pub fn set_count(&self) -> u64 {
+        self.sets.len() as u64
+    }
+
+    /// Number of switching-value searches: below and above each input's value, at each N.
+    pub fn search_count(&self) -> u64 {
+        (2 * self.inputs.len() * self.scenario.units.len()) as u64
+    }
+
+    /// The cells, option then N.
+    pub fn cells(&self) -> &[(OptionKind, usize)] {
+        &self.cells
+    }
+
+    /// Evaluates the fixed sets `range`, in order, each stage with its own replications: the
+    /// same means whatever the range, since every set uses the same replication streams.
+    pub fn evaluate_sets(
+        &self,
+        range: std::ops::Range<u64>,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Vec<CellMeans>>, UncertaintyError> {
+        let (start, end) = (range.start as usize, (range.end as usize).min(self.sets.len()));
+        let mut outputs = Vec::with_capacity(end.saturating_sub(start));
+        for (stage, &(name, one_at_a_time)) in STAGES.iter().enumerate() {
+            let from = self.stages[stage].max(start);
+            let to = self.stages[stage + 1].min(end);
+            if from >= to {
+                continue;
+            }
+            let replications = if one_at_a_time {
+                self.plan.oat_replications
+            } else {
+                self.plan.replications
+            };
+            progress.stage(name, (to - from) as u64);
+            let means = self
+                .evaluator
+                .evaluate_all(&self.sets[from..to], replications, None, progress)
+                .ok_or(UncertaintyError::Interrupted)?;
+            outputs.extend(means);
+        }
+        Ok(outputs)
+    }
+
+    /// The verdict at the scenario's values, per N, from the defaults' cell means.
+    pub fn verdicts(&self, defaults: &[CellMeans]) -> Vec<DefaultVerdict> {
+        self.scenario
+            .units
+            .iter()
+            .map(|&n| verdict_at(&self.cells, defaults, n))
+            .collect()
+    }
+
+    /// Runs the switching-value searches `range`, in order: search `s` is at N number
+    /// `s / (2 d)`, for input `(s / 2) mod d`, below the scenario's value when `s` is even and
+    /// above it when odd.
+    pub fn search(
+        &self,
+        range: std::ops::Range<u64>,
+        verdicts: &[DefaultVerdict],
+        progress: &dyn Progress,
+    ) -> Result<Vec<Found>, UncertaintyError> {
+        let d = self.inputs.len();
+        let end = range.end.min(self.search_count());
+        progress.stage("switching values", end.saturating_sub(range.start));
+        (range.start..end)
+            .map(|s| {
+                let s = s as usize;
+                let (verdict, i) = (&verdicts[s / (2 * d)], (s / 2) % d);
+                let input = &self.inputs[i];
+                let end = if s.is_multiple_of(2) { input.range.0 } else { input.range.1 };
                 find_switch(
-                    scenario,
-                    &evaluator,
-                    &cells,
+                    self.scenario,
+                    &self.evaluator,
+                    &self.cells,
                     verdict,
                     i,
                     input.default,
                     end,
-                    plan,
+                    self.plan,
                     progress,
                 )
-            };
-            let below = search(input.range.0)?;
-            let above = search(input.range.1)?;
-            switching.push(Switch {
-                units: verdict.units,
-                input: i,
-                leader: verdict.leader,
-                below,
-                above,
-            });
-        }
+            })
+            .collect()
     }
 
-    // 6. Value of information, best N and the decision rule, over the PSA sample (A and B).
-    let psa: Vec<&Vec<CellMeans>> = design.f_a.iter().chain(&design.f_b).collect();
-    let psa_points: Vec<&Vec<f64>> = design.a.iter().chain(&design.b).collect();
-    let value_of_information = value_of_information(&cells, &scenario.units, &psa, &psa_points, d);
-    let best_units = best_units(&cells, &scenario.options, &scenario.units, &psa);
-    let rule = scenario
-        .decision
-        .map(|rule| (rule, rule_answers(rule, &cells, &scenario.units, &psa)));
-    Ok(UncertaintyResults {
-        inputs,
-        cells,
-        units: scenario.units.clone(),
-        population: register.total_population(),
-        plan,
-        defaults,
-        verdicts,
-        design,
-        sobol,
-        morris,
-        tornado,
-        switching,
-        value_of_information,
-        best_units,
-        rule,
-    })
+    /// Completes the analysis from every fixed set's cell means and every search's answer,
+    /// both in order.
+    pub fn finish(self, outputs: Vec<Vec<CellMeans>>, searches: Vec<Found>) -> UncertaintyResults {
+        let Study {
+            scenario,
+            plan,
+            a,
+            b,
+            trajectories,
+            inputs,
+            stages,
+            cells,
+            population,
+            ..
+        } = self;
+        let d = inputs.len();
+        let set = |stage: usize| &outputs[stages[stage]..stages[stage + 1]];
+        let defaults = set(0).first().cloned().unwrap_or_default();
+        let verdicts: Vec<DefaultVerdict> = scenario
+            .units
+            .iter()
+            .map(|&n| verdict_at(&cells, &defaults, n))
+            .collect();
+
+        // Saltelli (and PSA).
+        let n = plan.samples;
+        let mut chunks = set(1).chunks(n).map(<[Vec<CellMeans>]>::to_vec);
+        let f_a = chunks.next().unwrap_or_default();
+        let f_b = chunks.next().unwrap_or_default();
+        let f_ab: Vec<Vec<Vec<CellMeans>>> = chunks.collect();
+        let design = Design { a, b, f_a, f_b, f_ab };
+        let targets = output_targets(&cells, &verdicts);
+        let mut bootstrap_stream = stream(scenario.seed, 0, Purpose::Design, (4, 0));
+        let sobol = targets
+            .iter()
+            .map(|&target| {
+                let value = |means: &Vec<CellMeans>| output_value(target, &cells, means, &verdicts);
+                let f_a: Vec<f64> = design.f_a.iter().map(value).collect();
+                let f_b: Vec<f64> = design.f_b.iter().map(value).collect();
+                let f_ab: Vec<Vec<f64>> = design
+                    .f_ab
+                    .iter()
+                    .map(|rows| rows.iter().map(value).collect())
+                    .collect();
+                (
+                    target,
+                    sobol_indices(&f_a, &f_b, &f_ab, plan.bootstrap, || uniform(&mut bootstrap_stream)),
+                )
+            })
+            .collect();
+
+        // Morris.
+        let morris_outputs = set(2);
+        let morris = targets
+            .iter()
+            .map(|&target| {
+                let mut effects = vec![Vec::new(); d];
+                let mut offset = 0;
+                for trajectory in &trajectories {
+                    let values: Vec<f64> = morris_outputs[offset..offset + trajectory.points.len()]
+                        .iter()
+                        .map(|means| output_value(target, &cells, means, &verdicts))
+                        .collect();
+                    for (s, pair) in values.windows(2).enumerate() {
+                        effects[trajectory.changed[s]].push((pair[1] - pair[0]) / trajectory.step[s]);
+                    }
+                    offset += trajectory.points.len();
+                }
+                (target, morris_effects(&effects))
+            })
+            .collect();
+
+        // Tornado.
+        let tornado_outputs = set(3);
+        let mut tornado = Vec::new();
+        for verdict in &verdicts {
+            for i in 0..d {
+                let margin =
+                    |means: &Vec<CellMeans>| output_value(Output::Margin(verdict.units), &cells, means, &verdicts);
+                tornado.push(TornadoBar {
+                    units: verdict.units,
+                    input: i,
+                    at_low: margin(&tornado_outputs[2 * i]),
+                    at_high: margin(&tornado_outputs[2 * i + 1]),
+                });
+            }
+        }
+
+        // Switching values, below then above each input's value.
+        let mut found = searches.into_iter();
+        let mut switching = Vec::new();
+        for verdict in &verdicts {
+            for i in 0..d {
+                let below = found.next().flatten();
+                let above = found.next().flatten();
+                switching.push(Switch {
+                    units: verdict.units,
+                    input: i,
+                    leader: verdict.leader,
+                    below,
+                    above,
+                });
+            }
+        }
+
+        // Value of information, best N and the decision rule, over the PSA sample (A and B).
+        let psa: Vec<&Vec<CellMeans>> = design.f_a.iter().chain(&design.f_b).collect();
+        let psa_points: Vec<&Vec<f64>> = design.a.iter().chain(&design.b).collect();
+        let value_of_information = value_of_information(&cells, &scenario.units, &psa, &psa_points, d);
+        let best_units = best_units(&cells, &scenario.options, &scenario.units, &psa);
+        let rule = scenario
+            .decision
+            .map(|rule| (rule, rule_answers(rule, &cells, &scenario.units, &psa)));
+        UncertaintyResults {
+            inputs,
+            cells: cells.clone(),
+            units: scenario.units.clone(),
+            population,
+            plan,
+            defaults,
+            verdicts,
+            design,
+            sobol,
+            morris,
+            tornado,
+            switching,
+            value_of_information,
+            best_units,
+            rule,
+        }
+    }
 }
 
 /// Returns the number of parameter sets the analysis evaluates before the switching values
