@@ -281,3 +281,34 @@ impl<'a> Experiment<'a> {
         self.register
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shard_range;
+
+    #[test]
+    fn shards_are_contiguous_blocks_of_floor_k_t_over_n() {
+        // 10 items in 3 shards: floor(10/3) = 3, floor(20/3) = 6, 10.
+        assert_eq!([1, 2, 3].map(|k| shard_range(k, 3, 10)), [0..3, 3..6, 6..10]);
+        // More shards than items: some are empty, in a fixed place.
+        assert_eq!([1, 2, 3, 4].map(|k| shard_range(k, 4, 2)), [0..0, 0..1, 1..1, 1..2]);
+        assert_eq!(shard_range(1, 1, 7), 0..7);
+        for n in 1..=9 {
+            for total in [0, 1, 5, 100, 1001] {
+                let ranges: Vec<_> = (1..=n).map(|k| shard_range(k, n, total)).collect();
+                assert_eq!(ranges[0].start, 0);
+                assert_eq!(ranges[n as usize - 1].end, total);
+                for pair in ranges.windows(2) {
+                    assert_eq!(pair[0].end, pair[1].start);
+                }
+                let sizes: Vec<u64> = ranges.iter().map(|r| r.end - r.start).collect();
+                assert!(
+                    sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+                    "{sizes:?}"
+                );
+            }
+        }
+        // No overflow at the largest counts.
+        assert_eq!(shard_range(2, 2, u64::MAX), u64::MAX / 2..u64::MAX);
+    }
+}

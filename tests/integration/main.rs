@@ -11,5 +11,6 @@ mod mechanics;
 mod properties;
 mod reference;
 mod report;
+mod shards;
 mod uncertainty;
 mod util;

@@ -448,7 +448,11 @@ impl<'a> Study<'a> {
                 let s = s as usize;
                 let (verdict, i) = (&verdicts[s / (2 * d)], (s / 2) % d);
                 let input = &self.inputs[i];
-                let end = if s.is_multiple_of(2) { input.range.0 } else { input.range.1 };
+                let end = if s.is_multiple_of(2) {
+                    input.range.0
+                } else {
+                    input.range.1
+                };
                 find_switch(
                     self.scenario,
                     &self.evaluator,
