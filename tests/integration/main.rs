@@ -12,5 +12,6 @@ mod properties;
 mod reference;
 mod report;
 mod shards;
+mod slurm;
 mod uncertainty;
 mod util;
