@@ -353,3 +353,103 @@ fn r14_more_failure_never_lowers_the_headline() {
         );
     }
 }
+
+/// A text of an SVG chart: its box, estimated from its anchor, size and length (a sans-serif
+/// glyph is at most about 0.62 of the font size wide), and its content.
+struct Label {
+    x: (f64, f64),
+    y: (f64, f64),
+    text: String,
+}
+
+/// The horizontal texts of an SVG written by plotters (rotated ones are left out).
+fn labels(svg: &str) -> Vec<Label> {
+    svg.split("<text ")
+        .skip(1)
+        .filter(|t| !t.split('>').next().unwrap().contains("transform"))
+        .map(|t| {
+            let (tag, rest) = t.split_once('>').unwrap();
+            let tag = format!(" {tag}");
+            let attr = |name: &str| {
+                let start = tag.find(&format!(" {name}=\"")).map(|i| i + name.len() + 3);
+                start.map(|s| tag[s..s + tag[s..].find('"').unwrap()].to_string())
+            };
+            let number = |name: &str| attr(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            let text = rest.split("</text>").next().unwrap().trim().to_string();
+            let (x, size) = (number("x"), number("font-size"));
+            let width = 0.62 * size * text.chars().count() as f64;
+            let left = match attr("text-anchor").as_deref() {
+                Some("middle") => x - width / 2.0,
+                Some("end") => x - width,
+                _ => x,
+            };
+            Label {
+                x: (left, left + width),
+                y: (number("y"), number("y") + size),
+                text,
+            }
+        })
+        .collect()
+}
+
+/// Issue 18: the cost breakdown's labels stay apart with a dozen N values, the count axes do
+/// not run below 0, a cost axis that does not start at 0 says so, and a sweep over two keys says
+/// where the other is held.
+#[test]
+fn r18_chart_labels_stay_apart_and_axes_say_where_they_start() {
+    let dir = Dir::new("charts-readable");
+    let (out, _) = run_baseline(
+        &dir,
+        &[
+            "--replications",
+            "8",
+            "--set",
+            "units=[5,10,15,20,25,30,35,40,45,50,55,60]",
+            "--quiet",
+        ],
+    );
+    for stem in [
+        "cost_breakdown",
+        "unmet_by_cause",
+        "cost_per_head",
+        "uncontracted_at_go_live",
+    ] {
+        let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
+        let labels: Vec<Label> = labels(&svg).into_iter().filter(|l| !l.text.is_empty()).collect();
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                let apart = a.x.1 <= b.x.0 || b.x.1 <= a.x.0 || a.y.1 <= b.y.0 || b.y.1 <= a.y.0;
+                assert!(apart, "{stem}: '{}' overlaps '{}'", a.text, b.text);
+            }
+        }
+    }
+    let go_live = std::fs::read_to_string(out.join("charts/uncontracted_at_go_live.svg")).unwrap();
+    assert!(
+        !labels(&go_live).iter().any(|l| l.text.starts_with('-')),
+        "the go-live axis runs below 0"
+    );
+    let cost = std::fs::read_to_string(out.join("charts/cost_per_head.svg")).unwrap();
+    assert!(
+        cost.contains("axis from"),
+        "the cost axis does not start at 0 and must say so"
+    );
+
+    let sweep_dir = Dir::new("charts-two-keys");
+    let (two, _) = run_baseline(
+        &sweep_dir,
+        &[
+            "--replications",
+            "4",
+            "--sweep",
+            "risk.p_weak=0.1,0.3",
+            "--sweep",
+            "risk.p_fail_annual=0.01,0.05",
+            "--quiet",
+        ],
+    );
+    let weak = std::fs::read_to_string(two.join("charts/sweep_risk_p_weak.svg")).unwrap();
+    assert!(
+        weak.contains("risk.p_fail_annual = 0.01 held"),
+        "the other key's value is not named"
+    );
+}

@@ -208,13 +208,7 @@ where
     match chart.kind {
         ChartKind::CostPerHead => {
             legend(&side, &option_entries)?;
-            line_by_units(
-                &plot,
-                results,
-                Metric::HEADLINE,
-                1.0,
-                "GBP per head per year (mean, 95% CI)",
-            )
+            line_by_units(&plot, results, Metric::HEADLINE, 1.0, "GBP/head/year (mean, 95% CI)")
         }
         ChartKind::UncontractedAtGoLive => {
             legend(&side, &option_entries)?;
@@ -328,12 +322,22 @@ where
         let s = c.summary(metric);
         [s.ci_low * scale, s.ci_high * scale, s.mean * scale]
     });
-    let y_range = padded_range(values);
+    let values: Vec<f64> = values.collect();
+    let mut y_range = padded_range(values.iter().copied());
+    // A count or cost that cannot be negative gets no axis below 0.
+    if values.iter().all(|v| *v >= 0.0) {
+        y_range.0 = y_range.0.max(0.0);
+    }
     let whole = |x: &f64| format!("{x:.0}");
     let ticks = |y: &f64| tick(*y, y_range.1 - y_range.0);
+    let y_desc = if y_range.0 > 0.0 {
+        format!("{y_desc}, axis from {}", tick(y_range.0, y_range.1 - y_range.0))
+    } else {
+        y_desc.to_string()
+    };
     let axes = Axes {
         x_desc: "Number of units N",
-        y_desc,
+        y_desc: &y_desc,
         x_format: Some(&whole),
         y_format: Some(&ticks),
         ..Axes::default()
@@ -359,12 +363,31 @@ fn unmet_by_cause<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &E
 where
     DB::ErrorType: 'static,
 {
+    let parts: Vec<(Metric, RGBColor)> = CAUSES.iter().map(|(m, _)| *m).zip(CAUSE_COLOURS).collect();
+    stacked_panels(area, results, &parts, 100.0, "unmet, % of demand")
+}
+
+/// Stacked bars of `parts` (each metric's mean times `scale`) against N, one panel per option,
+/// all panels on one y axis from 0; each panel names only the N values, so the labels stay
+/// apart however many N there are.
+fn stacked_panels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &ExperimentResults,
+    parts: &[(Metric, RGBColor)],
+    scale: f64,
+    y_desc: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let opts = options(results);
     let units = unit_counts(results);
-    let total = |c: &CellResult| CAUSES.iter().map(|(m, _)| c.summary(*m).mean * 100.0).sum::<f64>();
+    let total = |c: &CellResult| parts.iter().map(|(m, _)| c.summary(*m).mean * scale).sum::<f64>();
     let y_max = padded_range(results.cells.iter().filter(|c| c.point == 0).map(total).chain([0.0]))
         .1
         .max(1.0);
+    // Every other N named when a panel has too little room for all of them.
+    let step = units.len().div_ceil(10).max(1);
     let panels = area.split_evenly((1, opts.len()));
     for (panel, &option) in panels.iter().zip(&opts) {
         let mut chart = ChartBuilder::on(panel)
@@ -379,23 +402,23 @@ where
             .disable_x_mesh()
             .x_labels(units.len())
             .x_desc("N")
-            .y_desc("unmet, % of demand")
+            .y_desc(y_desc)
             .axis_desc_style((FONT, LABEL_SIZE))
             .label_style((FONT, TICK_SIZE))
             .y_label_formatter(&|y| tick(*y, y_max))
             .x_label_formatter(&|x| {
+                let idx = x.round();
                 units
-                    .get(x.round() as usize)
-                    .filter(|_| (x - x.round()).abs() < 1e-6)
+                    .get(idx as usize)
+                    .filter(|_| (x - idx).abs() < 1e-6 && (idx as usize).is_multiple_of(step))
                     .map_or(String::new(), |n| n.to_string())
             })
             .draw()?;
         for cell in series(results, option) {
             let x = units.iter().position(|&n| n == cell.units).unwrap_or(0) as f64;
-            let segments = CAUSES
+            let segments = parts
                 .iter()
-                .zip(CAUSE_COLOURS)
-                .map(|((metric, _), colour)| (cell.summary(*metric).mean * 100.0, colour));
+                .map(|(metric, colour)| (cell.summary(*metric).mean * scale, *colour));
             stacked_bar(&mut chart, x, 0.3, segments)?;
         }
     }
@@ -589,45 +612,8 @@ fn cost_breakdown<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &E
 where
     DB::ErrorType: 'static,
 {
-    let cells: Vec<&CellResult> = options(results).into_iter().flat_map(|o| series(results, o)).collect();
-    let short = |o: OptionKind| match o {
-        OptionKind::National => "Nat",
-        OptionKind::Network => "Net",
-        OptionKind::Hubs => "Hub",
-        OptionKind::Framework => "Fw",
-    };
-    let labels: Vec<String> = cells
-        .iter()
-        .map(|c| format!("{} {}", short(c.option), c.units))
-        .collect();
-    let y_max = padded_range(
-        cells
-            .iter()
-            .map(|c| COMPONENTS.iter().map(|(m, _)| c.summary(*m).mean).sum::<f64>())
-            .chain([0.0]),
-    )
-    .1;
-    let names = category_ticks(&labels);
-    let whole = |y: &f64| format!("{y:.0}");
-    let axes = Axes {
-        x_desc: "Option and N",
-        y_desc: "GBP m per year (mean)",
-        x_labels: Some(cells.len()),
-        x_format: Some(&names),
-        y_format: Some(&whole),
-        no_x_mesh: true,
-        ..Axes::default()
-    };
-    let mut chart = cartesian(area, (-0.5, cells.len() as f64 - 0.5), (0.0, y_max), &axes)?;
-    for (idx, cell) in cells.iter().enumerate() {
-        let x = idx as f64;
-        let segments = COMPONENTS
-            .iter()
-            .zip(PALETTE)
-            .map(|((metric, _), colour)| (cell.summary(*metric).mean, colour));
-        stacked_bar(&mut chart, x, 0.35, segments)?;
-    }
-    Ok(())
+    let parts: Vec<(Metric, RGBColor)> = COMPONENTS.iter().map(|(m, _)| *m).zip(PALETTE).collect();
+    stacked_panels(area, results, &parts, 1.0, "GBP m per year (mean)")
 }
 
 /// A swept key against the headline cost (left) and unmet share (right), at one N, with the

@@ -151,11 +151,29 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
             ChartKind::CostBreakdown,
         ),
     ];
+    // A sweep over several keys is drawn one key at a time, the others at their first values.
+    let first: Vec<(String, f64)> = results
+        .cells
+        .iter()
+        .find(|c| c.point == 0)
+        .map(|c| c.point_values.clone())
+        .unwrap_or_default();
     for (axis, key) in results.meta.sweep_keys.iter().enumerate() {
         let stem = format!("sweep_{}", key.replace('.', "_"));
+        let held: Vec<String> = first
+            .iter()
+            .enumerate()
+            .filter(|(a, _)| *a != axis)
+            .map(|(_, (k, v))| format!("{k} = {}", super::number(*v)))
+            .collect();
+        let held = if held.is_empty() {
+            String::new()
+        } else {
+            format!("; {} held", held.join(", "))
+        };
         charts.push(chart(
             &stem,
-            format!("Sweep of {key}, N = {mid}"),
+            format!("Sweep of {key}, N = {mid}{held}"),
             ChartKind::Sweep(axis, mid),
         ));
     }
