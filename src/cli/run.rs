@@ -69,6 +69,11 @@ impl RunArgs {
                 )));
             }
             scenario.replications = replications;
+            scenario.note_change(
+                "replications",
+                replications.to_string(),
+                format!("--replications {replications}"),
+            );
             if let Some(message) = scenario.workload_problem() {
                 return Err(CliError::Input(anyhow!("--replications {replications}: {message}")));
             }

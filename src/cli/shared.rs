@@ -99,6 +99,7 @@ impl SharedArgs {
         }
         if let Some(seed) = self.seed {
             scenario.seed = seed;
+            scenario.note_change("seed", seed.to_string(), format!("--seed {seed}"));
         }
         Ok(())
     }

@@ -24,8 +24,8 @@ pub struct RunMeta {
     pub n_ccgs: usize,
     /// Total population of the register \[people\].
     pub population: f64,
-    /// Keys the scenario sets, with their values as written.
-    pub changes: Vec<(String, String)>,
+    /// Keys the scenario sets, with their values as written and where.
+    pub changes: Vec<crate::scenario::Change>,
     /// Swept key paths, in axis order.
     pub sweep_keys: Vec<String>,
 }

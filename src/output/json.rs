@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{Exporter, OutputError};
 use crate::experiment::ExperimentResults;
 use crate::model::Metric;
+use crate::scenario::Change;
 use crate::stats::Summary;
 
 /// `{ "meta": {...}, "results": [...] }`.
@@ -28,8 +29,37 @@ struct Meta<'a> {
     register: &'a str,
     n_ccgs: usize,
     sweep_keys: &'a [String],
-    changes: BTreeMap<&'a str, &'a str>,
+    changes: BTreeMap<&'a str, ChangeJson<'a>>,
     metrics: BTreeMap<&'static str, &'static str>,
+}
+
+/// A key the scenario sets: its value (as JSON where the TOML reads as a value) and where it
+/// was set (`file:line`, or the flag).
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    value: serde_json::Value,
+    from: &'a str,
+}
+
+/// The changes as a map from key to value and source, the same in `summary.json` and `run.json`.
+fn changes_json(changes: &[Change]) -> BTreeMap<&str, ChangeJson<'_>> {
+    changes
+        .iter()
+        .map(|c| {
+            let value = toml::from_str::<toml::Table>(&format!("v = {}", c.value))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .and_then(|v| serde_json::to_value(v).ok())
+                .unwrap_or_else(|| serde_json::Value::String(c.value.clone()));
+            (
+                c.key.as_str(),
+                ChangeJson {
+                    value,
+                    from: c.from.as_str(),
+                },
+            )
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -64,7 +94,7 @@ impl Exporter for SummaryJson {
                 register: &meta.register,
                 n_ccgs: meta.n_ccgs,
                 sweep_keys: &meta.sweep_keys,
-                changes: meta.changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                changes: changes_json(&meta.changes),
                 metrics: Metric::ALL.iter().map(|m| (m.name(), m.description())).collect(),
             },
             results: results
@@ -115,7 +145,7 @@ struct RunDocument<'a> {
     register: &'a str,
     threads: usize,
     elapsed_seconds: f64,
-    changes: Vec<(&'a str, &'a str)>,
+    changes: BTreeMap<&'a str, ChangeJson<'a>>,
     resolved_scenario: String,
     reproduce: String,
 }
@@ -132,7 +162,7 @@ pub fn run_json(results: &ExperimentResults, run: &RunInfo) -> Result<Vec<u8>, O
         register: &meta.register,
         threads: run.threads,
         elapsed_seconds: run.elapsed_seconds,
-        changes: meta.changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+        changes: changes_json(&meta.changes),
         resolved_scenario: run.scenario.to_toml(),
         reproduce: "save resolved_scenario as a .toml file beside the original and run: csu-sim run FILE".to_string(),
     };

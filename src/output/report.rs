@@ -257,9 +257,15 @@ fn metadata(results: &ExperimentResults, run: &RunInfo) -> String {
     if meta.changes.is_empty() {
         out.push_str("<p>None: every parameter takes its default.</p>");
     } else {
-        out.push_str("<table class=\"meta\"><tr><th>key</th><th>value</th></tr>");
-        for (key, value) in &meta.changes {
-            let _ = write!(out, "<tr><td>{}</td><td>{}</td></tr>", escape(key), escape(value));
+        out.push_str("<table class=\"meta\"><tr><th>key</th><th>value</th><th>set by</th></tr>");
+        for change in &meta.changes {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&change.key),
+                escape(&change.value),
+                escape(&change.from)
+            );
         }
         out.push_str("</table>");
     }

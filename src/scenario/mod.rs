@@ -12,6 +12,7 @@ mod resolved;
 pub mod uncertain;
 
 pub use error::{Problem, ScenarioError};
+
 pub use keys::{ParamKey, Rule};
 pub use parse::{MAX_CELLS, MAX_NAME, MAX_REPLICATIONS, replications_limit};
 
@@ -66,8 +67,9 @@ pub struct Scenario {
     pub params: Params,
     /// Sweep axes, in file order.
     pub sweep: Vec<SweepAxis>,
-    /// Keys the file sets, with their values as written, in file order.
-    pub changes: Vec<(String, String)>,
+    /// Keys the scenario sets (sweeps as `sweep.<key>`), with their values as written and
+    /// where they were set, in order; a key set again (by `--set`, say) replaces its entry.
+    pub changes: Vec<Change>,
     /// Uncertain inputs (`[uncertain]`), in file order; used by the uncertainty analysis.
     pub uncertain: Vec<UncertainInput>,
     /// The decision rule of `[decision]`, if any.
@@ -77,7 +79,28 @@ pub struct Scenario {
     set_by: HashMap<String, String>,
 }
 
+/// A key the scenario sets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// The key, `sweep.<key>` for a sweep.
+    pub key: String,
+    /// Its value as written (TOML).
+    pub value: String,
+    /// Where: `file:line`, or the command-line flag.
+    pub from: String,
+}
+
 impl Scenario {
+    /// Records that `key` is set to `value` (as TOML) by `from`, replacing an earlier setting.
+    pub fn note_change(&mut self, key: &str, value: String, from: String) {
+        self.changes.retain(|c| c.key != key);
+        self.changes.push(Change {
+            key: key.to_string(),
+            value,
+            from,
+        });
+    }
+
     /// Returns the defaults of docs/model.md section 9 under the given file name and label.
     pub fn defaults(file: &str, name: &str) -> Scenario {
         Scenario {
@@ -104,7 +127,14 @@ impl Scenario {
         let mut parser = parse::Parser::new(text);
         parser.parse(&mut scenario);
         scenario.lines = std::mem::take(&mut parser.lines);
-        scenario.changes = std::mem::take(&mut parser.changes);
+        scenario.changes = std::mem::take(&mut parser.changes)
+            .into_iter()
+            .map(|(key, value, line)| Change {
+                key,
+                value,
+                from: format!("{file}:{line}"),
+            })
+            .collect();
         let mut problems = parser.problems;
         if problems.is_empty() {
             problems.extend(scenario.problems());
@@ -204,12 +234,11 @@ impl Scenario {
         }
         // A key set on the command line is no longer on its file's line: problems found later
         // (against the register, say) name the flag.
-        for (key, _) in &parser.changes {
-            self.lines.remove(key);
+        for (key, value, _) in parser.changes {
+            self.lines.remove(&key);
             self.set_by.insert(key.clone(), label.to_string());
+            self.note_change(&key, value, label.to_string());
         }
-        self.changes
-            .extend(parser.changes.into_iter().map(|(k, v)| (k, format!("{v} ({label})"))));
         let problems = self.problems();
         if problems.is_empty() {
             Ok(self)

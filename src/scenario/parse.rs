@@ -88,7 +88,8 @@ pub(super) struct Parser<'t> {
     line_starts: Vec<usize>,
     pub problems: Vec<Problem>,
     pub lines: HashMap<String, usize>,
-    pub changes: Vec<(String, String)>,
+    /// Keys set, with their values as written and their lines, in file order.
+    pub changes: Vec<(String, String, usize)>,
 }
 
 impl<'t> Parser<'t> {
@@ -123,7 +124,7 @@ impl<'t> Parser<'t> {
         let line = self.line_of(item.span());
         self.lines.insert(key.to_string(), line);
         let raw = self.text.get(item.span()).unwrap_or("").trim().replace('\n', " ");
-        self.changes.push((key.to_string(), raw));
+        self.changes.push((key.to_string(), raw, line));
     }
 
     /// Parses the whole text into `scenario`, which starts from the defaults.
@@ -618,6 +619,8 @@ impl<'t> Parser<'t> {
             if values.iter().all(Option::is_some) {
                 let line = self.line_of(key.span());
                 self.lines.insert(sweep_path.clone(), line);
+                let raw = self.text.get(value.span()).unwrap_or("").trim().replace('\n', " ");
+                self.changes.push((sweep_path.clone(), raw, line));
                 // Keyed by position in the file, not by line: an inline table holds several
                 // axes on one line.
                 axes.insert(

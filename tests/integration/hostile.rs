@@ -379,3 +379,45 @@ fn r17_sigterm_while_starting_stops_cleanly() {
     assert!(stderr(&output).contains("nothing was written"), "{}", stderr(&output));
     assert!(!out.exists());
 }
+
+/// Issue 18, defect 6: `run.json` lists each change once (a `--set` replaces the file's
+/// value), with command-line and `[sweep]` sweeps and the `--seed` and `--replications` flags,
+/// as a map of key to value and source, the same map `summary.json` holds.
+#[test]
+fn r18_run_json_changes_are_one_map_of_every_change_and_its_source() {
+    let dir = Dir::new("changes");
+    let scenario = dir.write(
+        "s.toml",
+        "units = [10]\noptions = [\"hubs\", \"national\"]\nreplications = 2\n[sweep]\n\"risk.p_weak\" = [0.1, 0.3]\n",
+    );
+    let output = run_into(
+        &scenario,
+        &dir.join("out"),
+        &[
+            "--set",
+            "options=[\"hubs\"]",
+            "--sweep",
+            "risk.p_fail_annual=0.01,0.02",
+            "--seed",
+            "9",
+            "--replications",
+            "3",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let read = |file: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("out").join(file)).unwrap()).unwrap()
+    };
+    let changes = read("run.json")["changes"].clone();
+    assert_eq!(changes, read("summary.json")["meta"]["changes"]);
+    let file = scenario.to_str().unwrap();
+    let expected = serde_json::json!({
+        "units": {"value": [10], "from": format!("{file}:1")},
+        "options": {"value": ["hubs"], "from": "--set options=[\"hubs\"]"},
+        "replications": {"value": 3, "from": "--replications 3"},
+        "seed": {"value": 9, "from": "--seed 9"},
+        "sweep.risk.p_weak": {"value": [0.1, 0.3], "from": format!("{file}:5")},
+        "sweep.risk.p_fail_annual": {"value": [0.01, 0.02], "from": "--sweep risk.p_fail_annual=0.01,0.02"},
+    });
+    assert_eq!(changes, expected);
+}
