@@ -24,7 +24,9 @@ th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f2f2
 .caveat{background:#fdf3e7;border-left:6px solid #D55E00;padding:0.6em 1.2em;margin:1em 0}.outside{color:#B00020;font-weight:bold}table.facts td{text-align:left}\
 figure{margin:2em 0}figure svg{max-width:100%;height:auto;border:1px solid #ddd}.meta td{text-align:left}";
 
-fn leader_sentence(leader: &Leader, what: &str, unit: &str, scale: f64) -> String {
+/// One leader in words: `level` is the unit of its value, `lead` that of its margin over the
+/// runner-up (a difference of shares is in percentage points, not per cent).
+fn leader_sentence(leader: &Leader, what: &str, (level, lead): (&str, &str), scale: f64) -> String {
     let sure = if leader.significant {
         "a lead significant at 95%"
     } else {
@@ -32,21 +34,95 @@ fn leader_sentence(leader: &Leader, what: &str, unit: &str, scale: f64) -> Strin
     };
     let margin = match leader.margin(scale) {
         Some((runner_up, mean, low, high)) => {
-            format!(", {mean:.2} {unit} better than {runner_up} (95% CI {low:.2} to {high:.2}), {sure}")
+            format!(", {mean:.2} {lead} better than {runner_up} (95% CI {low:.2} to {high:.2}), {sure}")
         }
         None => String::new(),
     };
     format!(
-        "<b>{}</b> {what} at {:.2} {unit}{}",
+        "<b>{}</b> {what} at {:.2} {level}{}",
         leader.option,
         leader.mean * scale,
         escape(&margin)
     )
 }
 
+/// Units of the cost and unmet leaders: level, and lead over the runner-up.
+const COST_UNITS: (&str, &str) = ("GBP/head", "GBP/head");
+const UNMET_UNITS: (&str, &str) = ("% of demand", "percentage points");
+
 fn verdict(results: &ExperimentResults) -> String {
-    let mut out = String::from("<div class=\"verdict\"><h2>Verdict</h2><ul>");
-    for v in results.verdicts() {
+    let verdicts = results.verdicts();
+    let mut out = String::from("<div class=\"verdict\"><h2>Verdict</h2>");
+    // A sweep, or many N values, reads better as a table than as near-identical sentences.
+    if results.meta.sweep_keys.is_empty() && verdicts.len() <= 4 {
+        out.push_str(&verdict_sentences(results, &verdicts));
+    } else {
+        out.push_str(&verdict_grid(results, &verdicts));
+    }
+    let _ = write!(
+        out,
+        "<p>The headline is the net cost per head: what the NHS pays, plus work left undone at its private price \
+         (unmet work with a penalty on top), less negotiating savings, plus the shadow cost of overridden choice. \
+         Every option sees the same CCGs in each replication, so differences are paired. {}</p></div>",
+        escape(PRECISION_NOTE)
+    );
+    out
+}
+
+/// The verdict as a table: a row per N and sweep point, the cheapest option and the one that
+/// leaves least demand unmet, each with its value and its lead over the runner-up.
+fn verdict_grid(results: &ExperimentResults, verdicts: &[crate::experiment::Verdict]) -> String {
+    let mut out = String::from("<table class=\"verdicts\"><tr><th>N</th>");
+    for key in &results.meta.sweep_keys {
+        let _ = write!(out, "<th>{}</th>", escape(key));
+    }
+    out.push_str(
+        "<th>cheapest</th><th>net GBP/head</th><th>lead, GBP/head (95% CI)</th><th>over</th>\
+         <th>least unmet</th><th>unmet, % of demand</th><th>lead, percentage points (95% CI)</th><th>over</th></tr>",
+    );
+    let cells = |leader: &Option<Leader>, scale: f64| match leader {
+        None => "<td>-</td><td>-</td><td>-</td><td>-</td>".to_string(),
+        Some(l) => {
+            let (lead, over) = match l.margin(scale) {
+                Some((runner_up, mean, low, high)) => (
+                    format!(
+                        "{mean:.2} ({low:.2} to {high:.2}){}",
+                        if l.significant { "" } else { ", not significant" }
+                    ),
+                    runner_up.to_string(),
+                ),
+                None => ("-".to_string(), "-".to_string()),
+            };
+            format!(
+                "<td><b>{}</b></td><td>{:.2}</td><td>{}</td><td>{}</td>",
+                l.option,
+                l.mean * scale,
+                escape(&lead),
+                escape(&over)
+            )
+        }
+    };
+    for v in verdicts {
+        let _ = write!(out, "<tr><td>{}</td>", v.units);
+        let values = results
+            .cells
+            .iter()
+            .find(|c| c.point == v.point)
+            .map(|c| c.point_values.clone())
+            .unwrap_or_default();
+        for (_, value) in &values {
+            let _ = write!(out, "<td>{}</td>", super::number(*value));
+        }
+        let _ = write!(out, "{}{}</tr>", cells(&v.cheapest, 1.0), cells(&v.least_unmet, 100.0));
+    }
+    out.push_str("</table>");
+    out
+}
+
+/// The verdict in sentences, one per N.
+fn verdict_sentences(results: &ExperimentResults, verdicts: &[crate::experiment::Verdict]) -> String {
+    let mut out = String::from("<ul>");
+    for v in verdicts {
         let point = point_label(results, v.point);
         let at = if point.is_empty() {
             format!("N = {}", v.units)
@@ -58,25 +134,19 @@ fn verdict(results: &ExperimentResults) -> String {
             let _ = write!(
                 out,
                 "{}",
-                leader_sentence(l, "is cheapest on the net headline", "GBP/head", 1.0)
+                leader_sentence(l, "is cheapest on the net headline", COST_UNITS, 1.0)
             );
         }
         if let Some(l) = &v.least_unmet {
             let _ = write!(
                 out,
                 "; {}",
-                leader_sentence(l, "leaves least demand unmet", "percentage points of demand", 100.0)
+                leader_sentence(l, "leaves least demand unmet", UNMET_UNITS, 100.0)
             );
         }
         out.push_str(".</li>");
     }
-    let _ = write!(
-        out,
-        "</ul><p>The headline is the net cost per head: what the NHS pays, plus work left undone at its private price \
-         (unmet work with a penalty on top), less negotiating savings, plus the shadow cost of overridden choice. \
-         Every option sees the same CCGs in each replication, so differences are paired. {}</p></div>",
-        escape(PRECISION_NOTE)
-    );
+    out.push_str("</ul>");
     out
 }
 

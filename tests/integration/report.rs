@@ -71,7 +71,7 @@ fn every_chart_is_a_valid_non_blank_svg_and_png_and_the_report_holds_them() {
             "{stem} missing from the report"
         );
     }
-    assert!(report.contains("<h2>Verdict</h2>") && report.contains("is cheapest on the net headline"));
+    assert!(report.contains("<h2>Verdict</h2>") && report.contains("<th>cheapest</th>"));
     assert!(
         report.contains("onboarding.per_unit_month"),
         "scenario changes are listed"
@@ -451,5 +451,65 @@ fn r18_chart_labels_stay_apart_and_axes_say_where_they_start() {
     assert!(
         weak.contains("risk.p_fail_annual = 0.01 held"),
         "the other key's value is not named"
+    );
+}
+
+/// Issue 18, defect 8: a sweep's verdict is a table, a row per N and sweep point, whose values
+/// match summary.csv; a lead in unmet share is in percentage points.
+#[test]
+fn r18_a_sweeps_verdict_is_a_table_and_unmet_leads_are_percentage_points() {
+    let dir = Dir::new("verdict-table");
+    let out = run_sweep(&dir);
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let verdict = &report[report.find("<h2>Verdict</h2>").unwrap()..];
+    let verdict = &verdict[..verdict.find("</div>").unwrap()];
+    assert!(verdict.contains("<table class=\"verdicts\">"), "{verdict}");
+    assert!(
+        !verdict.contains("<li>"),
+        "a sweep's verdict is not a list of sentences"
+    );
+    // Two N values at two sweep points: four rows, each with the key's value.
+    let rows: Vec<&str> = verdict.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 4);
+    assert!(verdict.contains("<th>onboarding.per_unit_month</th>"));
+    assert!(verdict.contains("lead, percentage points (95% CI)"));
+    // Each row's cheapest option and its headline are summary.csv's lowest mean at that cell.
+    let summary = csv_rows(&out.join("summary.csv"));
+    for row in rows {
+        let cells: Vec<String> = row
+            .split("<td>")
+            .skip(1)
+            .map(|c| c.split("</td>").next().unwrap().replace("<b>", "").replace("</b>", ""))
+            .collect();
+        let (units, value, cheapest, mean) = (&cells[0], &cells[1], &cells[2], &cells[3]);
+        let best = summary
+            .iter()
+            .filter(|r| {
+                r["metric"] == "net_cost_per_head"
+                    && &r["units"] == units
+                    && &r["param_onboarding.per_unit_month"] == value
+            })
+            .min_by(|a, b| {
+                a["mean"]
+                    .parse::<f64>()
+                    .unwrap()
+                    .total_cmp(&b["mean"].parse::<f64>().unwrap())
+            })
+            .unwrap();
+        assert_eq!(&best["option"], cheapest, "N = {units}, {value}");
+        assert_eq!(format!("{:.2}", best["mean"].parse::<f64>().unwrap()), *mean);
+    }
+    // Without a sweep, sentences: the unmet level in % of demand, its lead in points.
+    let plain = Dir::new("verdict-sentences");
+    let (out, _) = run_baseline(&plain, &["--replications", "12", "--quiet"]);
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("leaves least demand unmet at"));
+    assert!(
+        report.contains("% of demand, ") || report.contains("% of demand."),
+        "the level is a share"
+    );
+    assert!(
+        report.contains("percentage points better than"),
+        "the lead is in points"
     );
 }
