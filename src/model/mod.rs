@@ -18,7 +18,7 @@ pub use metrics::{Metric, N_METRICS, Outcome, WorkLedger};
 pub use option::OptionKind;
 pub use params::Params;
 pub use placement::{Layout, LayoutKind, Unit};
-pub use register::{Ccg, Register, RegisterError};
+pub use register::{Ccg, Register, RegisterError, RegisterErrors};
 
 /// Number of scale services (docs/model.md section 1).
 pub const N_FUNCTIONS: usize = 4;

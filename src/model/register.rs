@@ -63,6 +63,46 @@ pub struct RegisterError {
     pub message: String,
 }
 
+/// Every problem found in a register file, in line order: at least one, at most
+/// [`MAX_REGISTER_PROBLEMS`] (a file with more has more wrong than its rows).
+#[derive(Debug, Error, Clone, PartialEq)]
+pub struct RegisterErrors(pub Vec<RegisterError>);
+
+/// Most row problems collected from one register file.
+pub const MAX_REGISTER_PROBLEMS: usize = 1000;
+
+impl std::fmt::Display for RegisterErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_slice() {
+            [one] => write!(f, "{one}"),
+            all => {
+                let name = all.first().map_or("the register", |e| e.source_name.as_str());
+                write!(f, "{name} has {} problems", all.len())?;
+                for problem in all.iter().take(20) {
+                    write!(f, "\n  {problem}")?;
+                }
+                if all.len() > 20 {
+                    write!(f, "\n  and {} more", all.len() - 20)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl RegisterErrors {
+    /// The first problem.
+    pub fn first(&self) -> Option<&RegisterError> {
+        self.0.first()
+    }
+}
+
+impl From<RegisterError> for RegisterErrors {
+    fn from(err: RegisterError) -> RegisterErrors {
+        RegisterErrors(vec![err])
+    }
+}
+
 /// A validated CCG register: non-empty, unique codes, valid populations and coordinates.
 #[derive(Clone, Debug)]
 pub struct Register {
@@ -82,7 +122,7 @@ impl Register {
     }
 
     /// Parses a register from CSV bytes; `source_name` labels errors.
-    pub fn parse(bytes: &[u8], source_name: &str) -> Result<Register, RegisterError> {
+    pub fn parse(bytes: &[u8], source_name: &str) -> Result<Register, RegisterErrors> {
         let ccgs = RowParser::new(source_name).parse(bytes)?;
         Ok(Register::from_ccgs(source_name, ccgs))
     }
@@ -165,7 +205,7 @@ impl<'a> RowParser<'a> {
         }
     }
 
-    fn parse(&self, bytes: &[u8]) -> Result<Vec<Ccg>, RegisterError> {
+    fn parse(&self, bytes: &[u8]) -> Result<Vec<Ccg>, RegisterErrors> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
         let header = reader
@@ -173,20 +213,59 @@ impl<'a> RowParser<'a> {
             .map_err(|e| self.error(1, None, format!("cannot read the header row: {e}")))?
             .clone();
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-            return Err(self.error(
-                1,
-                None,
-                format!(
-                    "the file is empty: a header row with the columns {} is required",
-                    REQUIRED_COLUMNS.join(", ")
-                ),
-            ));
+            return Err(self
+                .error(
+                    1,
+                    None,
+                    format!(
+                        "the file is empty: a header row with the columns {} is required",
+                        REQUIRED_COLUMNS.join(", ")
+                    ),
+                )
+                .into());
         }
         let columns = self.columns(&header)?;
         let mut ccgs = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
+        // Every bad row is reported, not just the first: a row with a problem is set aside and
+        // the next one read.
+        let mut problems = Vec::new();
         for (row_idx, record) in reader.byte_records().enumerate() {
             let line = row_idx + 2;
+            if problems.len() >= MAX_REGISTER_PROBLEMS {
+                break;
+            }
+            match self.checked_row(&columns, &header, record, line, ccgs.len(), &mut seen) {
+                Ok(ccg) => ccgs.push(ccg),
+                Err(err) if err.message.starts_with("more than") => {
+                    problems.push(err);
+                    break;
+                }
+                Err(err) => problems.push(err),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(RegisterErrors(problems));
+        }
+        if ccgs.is_empty() {
+            return Err(self
+                .error(1, None, "the register has a header but no CCG rows".to_string())
+                .into());
+        }
+        Ok(ccgs)
+    }
+
+    /// Reads one row and checks it alone and against the codes seen so far.
+    fn checked_row(
+        &self,
+        columns: &Columns,
+        header: &csv::ByteRecord,
+        record: Result<csv::ByteRecord, csv::Error>,
+        line: usize,
+        rows: usize,
+        seen: &mut HashMap<String, usize>,
+    ) -> Result<Ccg, RegisterError> {
+        {
             let record = record.map_err(|e| self.error(line, None, format!("malformed CSV: {e}")))?;
             if record.len() > header.len() {
                 return Err(self.error(
@@ -199,15 +278,15 @@ impl<'a> RowParser<'a> {
                     ),
                 ));
             }
-            if ccgs.len() >= MAX_CCGS {
+            if rows >= MAX_CCGS {
                 return Err(self.error(
                     line,
                     None,
                     format!("more than {MAX_CCGS} rows: a register holds one row per CCG (England has about 200)"),
                 ));
             }
-            let ccg = self.row(&columns, &record, line)?;
-            if let Some(first) = seen.insert(ccg.code.clone(), line) {
+            let ccg = self.row(columns, &record, line)?;
+            if let Some(first) = seen.get(&ccg.code) {
                 return Err(self.error(
                     line,
                     Some("code"),
@@ -217,12 +296,9 @@ impl<'a> RowParser<'a> {
                     ),
                 ));
             }
-            ccgs.push(ccg);
+            seen.insert(ccg.code.clone(), line);
+            Ok(ccg)
         }
-        if ccgs.is_empty() {
-            return Err(self.error(1, None, "the register has a header but no CCG rows".to_string()));
-        }
-        Ok(ccgs)
     }
 
     fn columns(&self, header: &csv::ByteRecord) -> Result<Columns, RegisterError> {
@@ -381,7 +457,7 @@ impl<'a> RowParser<'a> {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Register, RegisterError> {
+    fn parse(text: &str) -> Result<Register, RegisterErrors> {
         Register::parse(text.as_bytes(), "test.csv")
     }
 
@@ -401,7 +477,9 @@ mod tests {
     }
 
     fn check_error(text: &str, line: usize, column: Option<&str>, fragment: &str) {
-        let err = parse(text).unwrap_err();
+        let errors = parse(text).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let err = errors.first().unwrap();
         assert_eq!(err.line, line, "{err}");
         assert_eq!(err.column.as_deref(), column, "{err}");
         assert!(err.to_string().contains(fragment), "{err}");
@@ -466,6 +544,18 @@ mod tests {
     #[test]
     fn non_utf8_bytes_are_an_error_not_a_panic() {
         let err = Register::parse(b"code,name,population,lat,lon\nA,\xff\xfe,100,52,-1\n", "x.csv").unwrap_err();
-        assert_eq!(err.column.as_deref(), Some("name"));
+        assert_eq!(err.first().unwrap().column.as_deref(), Some("name"));
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_in_one_pass() {
+        // Rows 2, 4 and 5 are wrong in different ways; rows 3 and 6 are fine.
+        let text =
+            "code,name,population,lat,lon\nA,a,0,52,-1\nB,b,100,52,-1\nC,c,100,40,-1\nB,d,100,52,-1\nE,e,100,52,-1\n";
+        let errors = parse(text).unwrap_err();
+        let found: Vec<(usize, Option<&str>)> = errors.0.iter().map(|e| (e.line, e.column.as_deref())).collect();
+        assert_eq!(found, [(2, Some("population")), (4, Some("lat")), (5, Some("code"))]);
+        let shown = errors.to_string();
+        assert!(shown.starts_with("test.csv has 3 problems"), "{shown}");
     }
 }

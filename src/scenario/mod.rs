@@ -136,8 +136,20 @@ impl Scenario {
             })
             .collect();
         let mut problems = parser.problems;
-        if problems.is_empty() {
-            problems.extend(scenario.problems());
+        // The checks between keys run in the same pass, on the keys that were valid alone (a
+        // key with a problem of its own kept its default, so a check naming it would mislead).
+        let wrong: Vec<String> = problems
+            .iter()
+            .map(|p| p.key.clone())
+            .filter(|k| !k.is_empty())
+            .collect();
+        let syntax_stopped = problems.iter().any(|p| p.key.is_empty());
+        if !syntax_stopped {
+            problems.extend(scenario.problems().into_iter().filter(|p| {
+                !wrong
+                    .iter()
+                    .any(|k| p.key == *k || p.message.contains(&format!("'{k}'")) || p.message.contains(k.as_str()))
+            }));
         }
         scenario.fail_on(problems)
     }

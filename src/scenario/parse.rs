@@ -81,6 +81,79 @@ const MAX_WAVE_WEIGHT: f64 = 1e9;
 /// A value read from the file, with the line it sits on.
 pub(super) type Item<'t, 'i> = &'t Spanned<DeValue<'i>>;
 
+/// Most bare values reported from one file before its reading stops.
+const MAX_BARE_VALUES: usize = 100;
+
+/// A `key = value` line whose value is neither a number nor quoted text nor a list.
+struct BareValue {
+    /// The line's bytes, without its newline.
+    line: Range<usize>,
+    /// The key's full path.
+    key: String,
+    /// What is wrong and what the key takes.
+    message: String,
+}
+
+/// Returns the bare value on the line holding byte `at`, if that line is `key = value` with a
+/// value TOML cannot read as a value (`20%`, `high`).
+fn bare_value(text: &str, at: usize) -> Option<BareValue> {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let value = value.split('#').next().unwrap_or("").trim();
+    let simple = |c: char| c.is_ascii_alphanumeric() || "_.-".contains(c);
+    if key.is_empty() || !key.chars().all(simple) || value.is_empty() || value.starts_with(['"', '\'', '[', '{']) {
+        return None;
+    }
+    // A value TOML reads is not the problem (a key given twice, say).
+    if DeTable::parse(&format!("v = {value}")).is_ok() {
+        return None;
+    }
+    // The table the line sits in: the last [header] above it.
+    let section = text[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| {
+            l.trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        });
+    let path = match section {
+        Some(section) if !section.is_empty() => format!("{section}.{key}"),
+        _ => key.to_string(),
+    };
+    let message = match keys::find_key(&path) {
+        Some(param) => {
+            let hint = if value.ends_with('%') {
+                format!(
+                    " (a percentage is written as a share: {value} is {})",
+                    super::percent_as_share(value)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "expected a number, found '{value}'{hint}; allowed is {}",
+                param.rule.allowed()
+            )
+        }
+        None => format!(
+            "'{value}' is not a value: a number is written as it is (0.05), text in quotes (\"hubs\"), a list in brackets ([10, 23])"
+        ),
+    };
+    Some(BareValue {
+        line: start..end,
+        key: path,
+        message,
+    })
+}
+
 /// Reads one scenario file, collecting problems.
 pub(super) struct Parser<'t> {
     text: &'t str,
@@ -128,8 +201,31 @@ impl<'t> Parser<'t> {
     }
 
     /// Parses the whole text into `scenario`, which starts from the defaults.
+    ///
+    /// A value written bare (`20%`, `high`) is not TOML, and the syntax error would hide every
+    /// other problem of the file: such a line is reported with what its key expects, blanked
+    /// (every other line keeps its place), and the rest read. Any other syntax error stops the
+    /// reading.
     pub fn parse(&mut self, scenario: &mut Scenario) {
-        let root = match DeTable::parse(self.text) {
+        let mut text = self.text.to_string();
+        for _ in 0..MAX_BARE_VALUES {
+            let (span, message) = match DeTable::parse(&text) {
+                Ok(_) => break,
+                Err(err) => (err.span(), err.message().trim().to_string()),
+            };
+            match span.as_ref().and_then(|span| bare_value(&text, span.start)) {
+                Some(bare) => {
+                    self.problem(span, &bare.key, bare.message);
+                    let blank: String = text[bare.line.clone()].chars().map(|_| ' ').collect();
+                    text.replace_range(bare.line, &blank);
+                }
+                None => {
+                    self.problem(span, "", format!("not valid TOML: {message}"));
+                    return;
+                }
+            }
+        }
+        let root = match DeTable::parse(&text) {
             Ok(root) => root,
             Err(err) => {
                 let message = err.message().trim().to_string();

@@ -421,3 +421,43 @@ fn r18_run_json_changes_are_one_map_of_every_change_and_its_source() {
     });
     assert_eq!(changes, expected);
 }
+
+/// Issue 18, defects 3 and 4: a word or percentage written for a number in a file says a
+/// number is expected (not "quote it"), and hides nothing: the file's other mistakes, the
+/// checks between keys, and every bad row of a register are reported in one pass.
+#[test]
+fn r18_every_mistake_is_reported_in_one_pass() {
+    let dir = Dir::new("one-pass");
+    let output = run_text(
+        &dir,
+        "[market]\nprice_margin = 20%\n[risk]\np_fail_annual = 2\np_weak = high\n[time]\ngo_live_month = 40\nmonths = 30\n",
+        &[],
+    );
+    refused(
+        &output,
+        &[
+            "has 4 problems",
+            "s.toml:2: key 'market.price_margin': expected a number, found '20%'",
+            "20% is 0.2",
+            "s.toml:4: key 'risk.p_fail_annual': 2 is out of range",
+            "s.toml:5: key 'risk.p_weak': expected a number, found 'high'",
+            "s.toml:7: key 'time.go_live_month'",
+        ],
+    );
+    assert!(!stderr(&output).contains("quoted"), "{}", stderr(&output));
+
+    dir.write(
+        "bad.csv",
+        "code,name,population,lat,lon\nA,a,0,52,-1\nB,b,100,52,-1\nC,c,100,40,-1\nB,d,100,52,-1\n",
+    );
+    let output = run_text(&dir, "ccgs = \"bad.csv\"\nunits = [1]\noptions = [\"hubs\"]\n", &[]);
+    refused(
+        &output,
+        &[
+            "has 3 problems",
+            "line 2, column 'population'",
+            "line 4, column 'lat'",
+            "line 5, column 'code'",
+        ],
+    );
+}
