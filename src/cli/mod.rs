@@ -2,6 +2,7 @@
 //!
 //! This and [`crate::output`] are the only modules that touch files, stdout or the clock.
 
+mod init;
 mod keys;
 mod load;
 mod merge;
@@ -45,6 +46,8 @@ enum Command {
     Uncertainty(uncertainty::UncertaintyArgs),
     /// List every scenario key with its default, unit, allowed range and source
     Keys(keys::KeysArgs),
+    /// Write a commented scenario to start from: NAME.toml, every key at its default
+    Init(init::InitArgs),
     /// Join the shards of a study (run or uncertainty with --shard K/N) into the outputs one
     /// unsharded run would have written
     Merge(merge::MergeArgs),
@@ -140,5 +143,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Keys(args) => keys::keys(&args),
         Command::Uncertainty(args) => uncertainty::uncertainty(&args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Init(args) => init::init(&args),
     }
 }

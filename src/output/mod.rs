@@ -20,7 +20,7 @@ pub use self::folder::{MANIFEST, OutputDir};
 pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::replications::ReplicationLog;
 pub use self::report::report_html;
-pub use self::table::{keys_table, notes, summary_table, verdict_table};
+pub use self::table::{init_scenario, keys_table, notes, summary_table, verdict_table};
 
 use std::path::PathBuf;
 

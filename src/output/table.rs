@@ -241,16 +241,24 @@ pub fn facts_summary(results: &ExperimentResults, check: &FactCheck) -> String {
 /// Returns the scenario keys as a table: every numeric key of the parameter table with its
 /// default, unit, allowed range and source, then the keys that take lists or tables.
 pub fn keys_table() -> String {
-    use crate::model::params::preference;
-    use crate::scenario::keys::{all_keys, shown};
-    let defaults = crate::model::Params::default();
     let mut rows = vec![
         ["key", "default", "unit", "allowed", "source", "meaning"]
             .map(String::from)
             .to_vec(),
     ];
+    rows.extend(key_rows().into_iter().map(|row| row.to_vec()));
+    render_aligned(&rows, false)
+}
+
+/// Every scenario key with its default (as TOML), unit, allowed values, source and meaning:
+/// the numeric keys of the parser's table, then the keys that take lists or tables.
+pub fn key_rows() -> Vec<[String; 6]> {
+    use crate::model::params::preference;
+    use crate::scenario::keys::{all_keys, shown};
+    let defaults = crate::model::Params::default();
+    let mut rows = Vec::new();
     for key in all_keys() {
-        rows.push(vec![
+        rows.push([
             key.path.to_string(),
             shown(key.get(&defaults)),
             key.unit.to_string(),
@@ -310,7 +318,7 @@ pub fn keys_table() -> String {
         ),
     ];
     for (path, default, unit, allowed, source, meaning) in others {
-        rows.push(vec![
+        rows.push([
             path.to_string(),
             default,
             unit.to_string(),
@@ -319,5 +327,42 @@ pub fn keys_table() -> String {
             meaning.to_string(),
         ]);
     }
-    render_aligned(&rows, false)
+    rows
+}
+
+/// A scenario to start from (`csu-sim init`): the run's own keys set, and every other key
+/// commented out at its default with its unit, allowed values, source and meaning, in a table
+/// whose header is given, so that uncommenting any line changes just that key.
+pub fn init_scenario(name: &str) -> String {
+    let quoted = toml::Value::String(name.to_string()).to_string();
+    let mut out = format!(
+        "# csu-sim scenario '{name}', written by `csu-sim init`. Run it with `csu-sim run FILE`.\n\
+         # Every key below the first block is commented out at its default: uncomment a line to\n\
+         # change that key. `csu-sim keys` lists the same keys; docs/model.md explains them.\n\n\
+         name = {quoted}\n\
+         seed = 1\n\
+         replications = 1000\n\
+         options = [\"national\", \"network\", \"hubs\", \"framework\"]\n\
+         units = [10, 23, 35]\n\
+         # ccgs = \"my_register.csv\"  # a register of your own (code, name, population, lat, lon)\n"
+    );
+    // Each table once, in the order its first key comes.
+    let mut tables: Vec<(String, String)> = Vec::new();
+    for [path, default, unit, allowed, source, meaning] in key_rows() {
+        let (table, key) = path.rsplit_once('.').unwrap_or(("", path.as_str()));
+        let line = format!("# {key} = {default}  # {unit}; {allowed}; {source}: {meaning}\n");
+        match tables.iter_mut().find(|(t, _)| t == table) {
+            Some((_, lines)) => lines.push_str(&line),
+            None => tables.push((table.to_string(), line)),
+        }
+    }
+    for (table, lines) in tables {
+        let _ = write!(out, "\n[{table}]\n{lines}");
+    }
+    out.push_str(
+        "\n# Sweep keys over values: every combination is a cell of the run.\n\
+         # [sweep]\n\
+         # \"risk.p_fail_annual\" = [0.01, 0.05, 0.1]\n",
+    );
+    out
 }

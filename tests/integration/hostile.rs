@@ -461,3 +461,49 @@ fn r18_every_mistake_is_reported_in_one_pass() {
         ],
     );
 }
+
+/// Issue 18: `csu-sim init NAME` writes a scenario that runs as it is, lists every key of
+/// `csu-sim keys`, and with every key uncommented is still the defaults; it never overwrites.
+#[test]
+fn r18_init_writes_a_scenario_of_every_key_at_its_default() {
+    let dir = Dir::new("init");
+    let file = dir.join("study.toml");
+    let output = csu_sim(&["init", "my study", "--out", file.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let plain = csu_sim::scenario::Scenario::parse(&text, "study.toml", "study").unwrap();
+    assert_eq!(plain.name, "my study");
+    assert_eq!(plain.params, csu_sim::model::Params::default());
+    // Every key `csu-sim keys` lists is in the file.
+    let keys = String::from_utf8(csu_sim(&["keys"]).stdout).unwrap();
+    for key in keys.lines().skip(2).filter_map(|l| l.split_whitespace().next()) {
+        let (_, leaf) = key.rsplit_once('.').unwrap_or(("", key));
+        assert!(text.contains(&format!("\n# {leaf} = ")), "{key} is missing");
+    }
+    // Uncommented, every key states its default: the same scenario.
+    let uncommented: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if rest.contains(" = ") && !rest.starts_with(['[', '"']) && !rest.starts_with("ccgs") => {
+                rest.to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let full = csu_sim::scenario::Scenario::parse(&uncommented, "study.toml", "study").unwrap();
+    assert_eq!(full.params, plain.params);
+    assert!(full.changes.len() > 60, "{} keys set", full.changes.len());
+    // It runs, and a second init to the same file is refused.
+    let ran = run_into(&file, &dir.join("out"), &["--replications", "2", "--set", "units=[10]"]);
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    refused(
+        &csu_sim(&["init", "my study", "--out", file.to_str().unwrap()]),
+        &["already exists", "never overwrites"],
+    );
+    refused(
+        &csu_sim(&["init", "a\nb", "--out", dir.join("x.toml").to_str().unwrap()]),
+        &["name"],
+    );
+    assert!(!dir.join("x.toml").exists());
+}
