@@ -7,6 +7,7 @@
 
 pub mod chart;
 mod csv;
+pub mod excel;
 mod folder;
 mod json;
 mod replications;
@@ -45,6 +46,9 @@ pub enum OutputError {
     /// JSON could not be produced.
     #[error("could not produce JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The Excel workbook could not be built.
+    #[error("could not write results.xlsx: {0}")]
+    Workbook(String),
     /// A chart could not be drawn.
     #[error("could not draw chart {0}")]
     Chart(String),
@@ -68,6 +72,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(ComparisonsCsv),
         Box::new(FactsCsv),
         Box::new(SummaryJson),
+        Box::new(excel::ExcelWorkbook),
     ]
 }
 

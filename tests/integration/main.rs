@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod excel;
 mod folder;
 mod hand_worked;
 mod hostile;
