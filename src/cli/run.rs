@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Sweep a numeric key: --sweep onboarding.per_unit_month=1,2,4 (repeatable)
     #[arg(long = "sweep", value_name = "KEY=V1,V2,...")]
     sweeps: Vec<String>,
+    /// Replicate in batches of 100 until every cell's headline 95% CI is narrower than
+    /// +/- this many GBP per head, with --replications (or the scenario's) as the cap
+    #[arg(long, value_name = "GBP", allow_negative_numbers = true)]
+    target_ci: Option<f64>,
     #[command(flatten)]
     shared: SharedArgs,
 }
@@ -101,9 +105,24 @@ pub(super) fn folder_name(name: &str) -> String {
     }
 }
 
+/// Replications per batch under `--target-ci`: precision is checked after each.
+pub const TARGET_BATCH: u64 = 100;
+
 /// Runs a scenario end to end, or one shard of it.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let shard = args.shared.shard()?;
+    if let Some(target) = args.target_ci {
+        if !(target.is_finite() && target > 0.0 && target <= 1.0e6) {
+            return Err(CliError::Input(anyhow!(
+                "--target-ci {target}: allowed is a half-width in GBP per head above 0 and at most 1000000"
+            )));
+        }
+        if shard.is_some() {
+            return Err(CliError::Input(anyhow!(
+                "--target-ci and --shard cannot be combined: shards split a fixed number of replications; give --replications instead"
+            )));
+        }
+    }
     let loaded = load(&args.scenario, |s| args.adjust(s))?;
     let pool = worker_pool(args.shared.threads)?;
     let experiment = Experiment::new(&loaded.scenario, &loaded.register);
@@ -121,9 +140,14 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let stop = interrupt_flag();
     let mut observer = RunObserver::new(log, loaded.scenario.replications, args.shared.quiet, stop.clone());
     let started = Instant::now();
-    let outcome = pool.install(|| experiment.run(&mut observer));
+    let outcome = pool.install(|| match args.target_ci {
+        None => experiment.run(&mut observer),
+        Some(target) => experiment.run_until(TARGET_BATCH, &mut observer, |results| {
+            widest_half_width(results) < target
+        }),
+    });
     observer.finish();
-    let results = match outcome {
+    let mut results = match outcome {
         Ok(results) => results,
         Err(stop) if observer.interrupted() => return Err(interrupted(&dir_path, stop.to_string())),
         Err(stop) => {
@@ -139,14 +163,59 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         }
     };
     observer.log.finish().map_err(internal)?;
+    // Under --target-ci the run records the replications it used, so run.json reruns it.
+    let mut scenario = loaded.scenario.clone();
+    let mut precision = String::new();
+    if let Some(target) = args.target_ci {
+        let (used, cap, widest) = (
+            results.meta.replications,
+            scenario.replications,
+            widest_half_width(&results),
+        );
+        scenario.replications = used;
+        scenario.note_change(
+            "replications",
+            used.to_string(),
+            format!("--target-ci {target} (cap {cap})"),
+        );
+        results.meta.changes = scenario.changes.clone();
+        precision = if widest < target {
+            format!(
+                "--target-ci {target}: every headline's 95% CI is within +/- {widest:.4} GBP/head after {used} replications (batches of {TARGET_BATCH}, cap {cap})\n"
+            )
+        } else {
+            format!(
+                "--target-ci {target}: not reached by the cap of {cap} replications; the widest headline 95% CI is +/- {widest:.4} GBP/head (about {} replications would reach it)\n",
+                (used as f64 * (widest / target).powi(2)).ceil()
+            )
+        };
+    }
     let finished = Finished {
-        scenario: &loaded.scenario,
+        scenario: &scenario,
         dir_path: &dir_path,
         pool: &pool,
         started,
         quiet: args.shared.quiet,
     };
-    finished.write(dir, &results)
+    finished.write(dir, &results)?;
+    if !args.shared.quiet && !precision.is_empty() {
+        print_out(&precision)?;
+    }
+    Ok(())
+}
+
+/// The widest half-width of any cell's headline 95% CI so far (infinite while one is
+/// undefined).
+fn widest_half_width(results: &ExperimentResults) -> f64 {
+    results
+        .cells
+        .iter()
+        .map(|c| {
+            let s = c.summary_so_far(crate::model::Metric::HEADLINE);
+            let half = (s.ci_high - s.ci_low) / 2.0;
+            if half.is_finite() { half } else { f64::INFINITY }
+        })
+        .fold(0.0, f64::max)
 }
 
 /// The message of a run stopped by a signal.

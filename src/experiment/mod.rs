@@ -176,10 +176,46 @@ impl<'a> Experiment<'a> {
         range: std::ops::Range<u64>,
         observer: &mut (dyn Observer + Send),
     ) -> Result<ExperimentResults, Interrupted> {
+        let mut results = ExperimentResults::new(self, self.scenario.max_months() as usize);
+        self.run_into(&mut results, range, observer)?;
+        Ok(results)
+    }
+
+    /// Runs replications in fixed batches of `batch` until `enough` says the results are
+    /// precise enough (asked after each batch) or the scenario's replications are done; the
+    /// results say how many were run. The batches do not depend on the threads, so neither
+    /// does where the run stops.
+    pub fn run_until(
+        &self,
+        batch: u64,
+        observer: &mut (dyn Observer + Send),
+        enough: impl Fn(&ExperimentResults) -> bool,
+    ) -> Result<ExperimentResults, Interrupted> {
+        let total = self.scenario.replications;
+        let mut results = ExperimentResults::new(self, self.scenario.max_months() as usize);
+        let mut next = 0;
+        while next < total {
+            let end = next.saturating_add(batch.max(1)).min(total);
+            self.run_into(&mut results, next..end, observer)?;
+            next = end;
+            if enough(&results) {
+                break;
+            }
+        }
+        results.meta.replications = next;
+        Ok(results)
+    }
+
+    /// Runs replications `range` of every cell into `results`.
+    fn run_into(
+        &self,
+        results: &mut ExperimentResults,
+        range: std::ops::Range<u64>,
+        observer: &mut (dyn Observer + Send),
+    ) -> Result<(), Interrupted> {
         let cells = self.engine_cells();
         let total = range.end.saturating_sub(range.start);
         let months = self.scenario.max_months() as usize;
-        let mut results = ExperimentResults::new(self, months);
         let chunk = (CHUNK_BUDGET / cells.len().max(1))
             .clamp(1, 256)
             .max(rayon::current_num_threads()) as u64;
@@ -215,7 +251,7 @@ impl<'a> Experiment<'a> {
             };
             let (computed, merged) = rayon::join(
                 || (start < end).then(|| compute(start, end)),
-                || merge(&mut results, &mut *observer),
+                || merge(&mut *results, &mut *observer),
             );
             if let Some(merged) = merged {
                 done = merged - range.start;
@@ -226,7 +262,7 @@ impl<'a> Experiment<'a> {
                 next = end;
             }
         }
-        Ok(results)
+        Ok(())
     }
 
     /// Builds the results of a whole run from its replications' outcomes, given in

@@ -102,6 +102,12 @@ impl CellResult {
             .get_or_init(|| self.metrics.iter().map(MetricAccumulator::summary).collect())[metric as usize]
     }
 
+    /// Returns the summary of a metric over the replications merged so far, without keeping
+    /// it (for checks during a run; [`CellResult::summary`] is computed once, after it).
+    pub fn summary_so_far(&self, metric: Metric) -> Summary {
+        self.metrics[metric as usize].summary()
+    }
+
     /// Returns the number of replications where a metric was undefined.
     pub fn undefined(&self, metric: Metric) -> u64 {
         self.metrics[metric as usize].undefined()

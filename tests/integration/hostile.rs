@@ -507,3 +507,91 @@ fn r18_init_writes_a_scenario_of_every_key_at_its_default() {
     );
     assert!(!dir.join("x.toml").exists());
 }
+
+/// Issue 18: `--target-ci W` replicates in batches of 100 until every headline 95% CI is
+/// within +/- W: it stops at the first batch where that holds (a plain run of 100 fewer does
+/// not reach it), its tables equal a plain run of as many replications, on any thread count,
+/// and the cap and bad values are handled.
+#[test]
+fn r18_target_ci_stops_at_the_first_batch_precise_enough() {
+    let dir = Dir::new("target-ci");
+    let baseline = baseline();
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.join(name);
+        let mut args = vec!["run", baseline.as_str(), "--set", "units=[10, 23]", "--quiet", "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend_from_slice(extra);
+        let output = csu_sim(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        out
+    };
+    let widest = |out: &std::path::Path| {
+        crate::util::csv_rows(&out.join("summary.csv"))
+            .iter()
+            .filter(|r| r["metric"] == "net_cost_per_head")
+            .map(|r| (r["ci95_high"].parse::<f64>().unwrap() - r["ci95_low"].parse::<f64>().unwrap()) / 2.0)
+            .fold(0.0, f64::max)
+    };
+    let target = "0.12";
+    let one = run(
+        "one",
+        &["--target-ci", target, "--replications", "5000", "--threads", "1"],
+    );
+    let two = run(
+        "two",
+        &["--target-ci", target, "--replications", "5000", "--threads", "2"],
+    );
+    let read = |out: &std::path::Path, file: &str| std::fs::read(out.join(file)).unwrap();
+    assert_eq!(read(&one, "summary.csv"), read(&two, "summary.csv"));
+    let json: serde_json::Value = serde_json::from_slice(&read(&one, "run.json")).unwrap();
+    let used = json["replications"].as_u64().unwrap();
+    assert!(used.is_multiple_of(100) && used < 5000, "{used}");
+    assert!(widest(&one) < 0.12);
+    let plain = run("plain", &["--replications", &used.to_string()]);
+    assert_eq!(read(&one, "summary.csv"), read(&plain, "summary.csv"));
+    let fewer = run("fewer", &["--replications", &(used - 100).to_string()]);
+    assert!(widest(&fewer) >= 0.12, "it could have stopped a batch earlier");
+    // The cap: the run stops there and says so.
+    let out = dir.join("capped");
+    let output = csu_sim(&[
+        "run",
+        &baseline,
+        "--set",
+        "units=[10]",
+        "--target-ci",
+        "0.0001",
+        "--replications",
+        "200",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("not reached by the cap of 200"));
+    for bad in ["0", "-1", "NaN", "inf"] {
+        refused(
+            &csu_sim(&[
+                "run",
+                &baseline,
+                "--target-ci",
+                bad,
+                "--out",
+                dir.join("bad").to_str().unwrap(),
+            ]),
+            &["--target-ci"],
+        );
+    }
+    refused(
+        &csu_sim(&[
+            "run",
+            &baseline,
+            "--target-ci",
+            "0.1",
+            "--shard",
+            "1/2",
+            "--out",
+            dir.join("bad").to_str().unwrap(),
+        ]),
+        &["--target-ci and --shard"],
+    );
+    assert!(!dir.join("bad").exists());
+}
