@@ -233,8 +233,11 @@ where
         }
         ChartKind::Map(units) => {
             let note = [
-                ("network: by BI team".to_string(), RGBColor(0x59, 0x59, 0x59)),
+                ("dots: CCGs, coloured".to_string(), RGBColor(0x59, 0x59, 0x59)),
+                ("  by their planned unit".to_string(), RGBColor(0x59, 0x59, 0x59)),
                 ("squares: units".to_string(), BLACK),
+                ("neighbours differ".to_string(), RGBColor(0x59, 0x59, 0x59)),
+                ("network: by BI team".to_string(), RGBColor(0x59, 0x59, 0x59)),
             ];
             legend(&side, &note)?;
             map(&plot, results, units)
@@ -522,9 +525,19 @@ where
     let columns = maps.len().clamp(1, 2);
     let rows = maps.len().div_ceil(columns).max(1);
     let panels = area.split_evenly((rows, columns));
-    let lat = padded_range(maps.iter().flat_map(|m| m.ccgs.iter().map(|c| c.0)));
-    let lon = padded_range(maps.iter().flat_map(|m| m.ccgs.iter().map(|c| c.1)));
+    // Mercator (conformal): x the longitude, y its stretched latitude, both in degrees, on
+    // one scale in pixels, so shapes and angles are England's.
+    let points = || maps.iter().flat_map(|m| m.ccgs.iter().map(|c| (c.1, mercator(c.0))));
+    let x = padded_range(points().map(|p| p.0));
+    let y = padded_range(points().map(|p| p.1));
     for (panel, data) in panels.iter().zip(maps) {
+        let (width, height) = panel.dim_in_pixel();
+        let (x, y) = same_scale(
+            x,
+            y,
+            f64::from(width.saturating_sub(50)),
+            f64::from(height.saturating_sub(60)),
+        );
         let mut chart = ChartBuilder::on(panel)
             .caption(
                 format!("{} ({} units)", data.option, data.sites.len()),
@@ -533,7 +546,7 @@ where
             .margin(6)
             .x_label_area_size(30)
             .y_label_area_size(44)
-            .build_cartesian_2d(lon.0..lon.1, lat.0..lat.1)?;
+            .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
         chart
             .configure_mesh()
             .light_line_style(LIGHT_GRID)
@@ -542,20 +555,99 @@ where
             .y_labels(5)
             .label_style((FONT, TICK_SIZE - 4))
             .x_label_formatter(&|x| format!("{x:.0}°"))
-            .y_label_formatter(&|y| format!("{y:.0}°"))
+            .y_label_formatter(&|y| format!("{:.0}°", inverse_mercator(*y)))
             .draw()?;
+        let colours = catchment_colours(data);
+        let colour = |u: usize| PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()];
         chart.draw_series(
             data.ccgs
                 .iter()
-                .map(|&(la, lo, u)| Circle::new((lo, la), 4, PALETTE[u % PALETTE.len()].filled())),
+                .map(|&(la, lo, u)| Circle::new((lo, mercator(la)), 4, colour(u).filled())),
         )?;
         chart.draw_series(data.sites.iter().enumerate().map(|(u, &(la, lo))| {
-            EmptyElement::at((lo, la))
-                + Rectangle::new([(-6, -6), (6, 6)], PALETTE[u % PALETTE.len()].filled())
+            EmptyElement::at((lo, mercator(la)))
+                + Rectangle::new([(-6, -6), (6, 6)], colour(u).filled())
                 + Rectangle::new([(-6, -6), (6, 6)], BLACK.stroke_width(2))
         }))?;
     }
     Ok(())
+}
+
+/// Mercator's stretched latitude, in degrees.
+pub(super) fn mercator(lat: f64) -> f64 {
+    let phi = lat.to_radians();
+    (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().ln().to_degrees()
+}
+
+/// The latitude of a stretched latitude.
+pub(super) fn inverse_mercator(y: f64) -> f64 {
+    (2.0 * y.to_radians().exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees()
+}
+
+/// Widens the narrower of two ranges about its middle so that both take the same units per
+/// pixel in a plot of `width` by `height` pixels.
+pub(super) fn same_scale(x: (f64, f64), y: (f64, f64), width: f64, height: f64) -> ((f64, f64), (f64, f64)) {
+    let (width, height) = (width.max(1.0), height.max(1.0));
+    let per_pixel = ((x.1 - x.0) / width).max((y.1 - y.0) / height);
+    let around = |r: (f64, f64), pixels: f64| {
+        let (middle, half) = ((r.0 + r.1) / 2.0, per_pixel * pixels / 2.0);
+        (middle - half, middle + half)
+    };
+    (around(x, width), around(y, height))
+}
+
+/// A colour index per unit such that units whose catchments touch get different colours:
+/// two units touch when a CCG of one has a CCG of the other among its three nearest
+/// neighbours; units are coloured greedily, most neighbours first, each with the lowest
+/// colour no neighbour has (a map of catchments needs few).
+pub(super) fn catchment_colours(data: &crate::experiment::MapData) -> Vec<usize> {
+    let units = data.sites.len();
+    let mut touching = vec![std::collections::BTreeSet::new(); units];
+    let place = |c: &(f64, f64, usize)| (c.1, mercator(c.0));
+    for (i, a) in data.ccgs.iter().enumerate() {
+        let mut nearest: Vec<(f64, usize)> = data
+            .ccgs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(j, b)| {
+                let (pa, pb) = (place(a), place(b));
+                ((pa.0 - pb.0).powi(2) + (pa.1 - pb.1).powi(2), j)
+            })
+            .collect();
+        nearest.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
+        for &(_, j) in nearest.iter().take(3) {
+            let (u, v) = (a.2, data.ccgs[j].2);
+            if u != v && u < units && v < units {
+                touching[u].insert(v);
+                touching[v].insert(u);
+            }
+        }
+    }
+    greedy_colouring(&touching)
+}
+
+/// Colours a graph greedily (Welsh and Powell): vertices by falling degree (ties by index),
+/// each the lowest of the `PALETTE`'s colours that no vertex within two steps has, so that
+/// catchments a reader sees side by side differ too; where none is left, the lowest that no
+/// neighbour has (neighbours always differ).
+pub(super) fn greedy_colouring(neighbours: &[std::collections::BTreeSet<usize>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..neighbours.len()).collect();
+    order.sort_by(|&a, &b| neighbours[b].len().cmp(&neighbours[a].len()).then(a.cmp(&b)));
+    let mut colour = vec![usize::MAX; neighbours.len()];
+    for v in order {
+        let near: std::collections::BTreeSet<usize> = neighbours[v].iter().map(|&u| colour[u]).collect();
+        let two_steps: std::collections::BTreeSet<usize> = neighbours[v]
+            .iter()
+            .flat_map(|&u| neighbours[u].iter().map(|&w| colour[w]))
+            .chain(near.iter().copied())
+            .collect();
+        colour[v] = (0..PALETTE.len())
+            .find(|c| !two_steps.contains(c))
+            .or_else(|| (0..).find(|c| !near.contains(c)))
+            .unwrap_or(0);
+    }
+    colour
 }
 
 /// Box plot of mean utilisation per replication: box 25-75%, whiskers 5-95%, median line.
@@ -681,4 +773,57 @@ where
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn mercator_is_its_own_inverse_and_stretches_latitude_as_the_closed_form_says() {
+        // At 60 degrees the stretched latitude is ln(tan(75 deg)) = 1.3170 rad = 75.46 deg.
+        assert!((mercator(60.0) - 1.316_957_896_924_816_7f64.to_degrees()).abs() < 1e-9);
+        assert!(mercator(0.0).abs() < 1e-12);
+        for lat in [49.8, 51.5, 53.0, 55.9] {
+            assert!((inverse_mercator(mercator(lat)) - lat).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn both_axes_take_the_same_units_per_pixel() {
+        let (x, y) = same_scale((0.0, 10.0), (0.0, 10.0), 400.0, 200.0);
+        assert_eq!(y, (0.0, 10.0));
+        assert_eq!(x, (-5.0, 15.0));
+        assert!(((x.1 - x.0) / 400.0 - (y.1 - y.0) / 200.0).abs() < 1e-12);
+    }
+
+    /// A wheel: a hub touching a ring of six. The hub and every ring vertex differ, ring
+    /// neighbours differ, and within two steps (everything here) all colours differ while the
+    /// palette lasts.
+    #[test]
+    fn touching_catchments_never_share_a_colour() {
+        let mut graph = vec![BTreeSet::new(); 7];
+        let mut touch = |a: usize, b: usize| {
+            graph[a].insert(b);
+            graph[b].insert(a);
+        };
+        for r in 1..=6 {
+            touch(0, r);
+            touch(r, r % 6 + 1);
+        }
+        let colours = greedy_colouring(&graph);
+        for (v, near) in graph.iter().enumerate() {
+            for &u in near {
+                assert_ne!(colours[u], colours[v], "{u} and {v} touch");
+            }
+        }
+        let distinct: BTreeSet<usize> = colours.iter().copied().collect();
+        assert_eq!(distinct.len(), 7, "{colours:?}");
+        // More vertices than colours, all touching: neighbours still differ.
+        let complete: Vec<BTreeSet<usize>> = (0..15).map(|v| (0..15).filter(|&u| u != v).collect()).collect();
+        let colours = greedy_colouring(&complete);
+        assert_eq!(colours.iter().collect::<BTreeSet<_>>().len(), 15);
+    }
 }
