@@ -6,7 +6,7 @@
 //! model defines it) and `Charts` (native Excel charts of the headline against N and of the
 //! cost breakdown, drawn from a data block on the same sheet).
 
-use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::{ComparisonsCsv, Exporter, FactsCsv, OutputError};
 use crate::experiment::{ExperimentResults, Leader};
@@ -61,6 +61,14 @@ impl Exporter for ExcelWorkbook {
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
         let mut workbook = Workbook::new();
+        // A fixed creation date (the model's month 0), not the clock: the same results give
+        // the same file, whatever the machine or the threads, and merged shards too.
+        let created = ExcelDateTime::from_ymd(2012, 10, 1)?;
+        workbook.set_properties(
+            &DocProperties::new()
+                .set_title(format!("csu-sim results: {}", results.meta.scenario))
+                .set_creation_datetime(&created),
+        );
         let bold = Format::new().set_bold();
         summary_sheet(workbook.add_worksheet(), results, &bold)?;
         verdict_sheet(workbook.add_worksheet(), results, &bold)?;

@@ -10,7 +10,8 @@ use crate::util::{Dir, csu_sim, root, stderr};
 
 /// The tables a run writes that do not depend on the machine (run.json and the report also
 /// hold the elapsed time and thread count).
-const RUN_TABLES: [&str; 5] = [
+const RUN_TABLES: [&str; 6] = [
+    "results.xlsx",
     "summary.csv",
     "comparisons.csv",
     "facts.csv",
