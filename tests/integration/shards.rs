@@ -313,3 +313,39 @@ fn bad_shard_sets_are_refused_and_nothing_is_written() {
         }
     }
 }
+
+/// Merge rebuilds the study from what the shards embed: with a register of its own, the
+/// scenario and register files can be gone by the time the shards are merged.
+#[test]
+fn merge_needs_neither_the_scenario_nor_the_register_file() {
+    let dir = Dir::new("shards-embedded");
+    let register = dir.write(
+        "r.csv",
+        "code,name,population,lat,lon\nA,a,300000,52,-1\nB,b,200000,53,-1.5\nC,c,250000,51.5,-0.5\nD,d,400000,52.5,-2\nE,e,100000,54,-1.2\n",
+    );
+    let scenario = dir.write("s.toml", "ccgs = \"r.csv\"\nunits = [4, 5]\nreplications = 23\n");
+    let (whole, shards, merged) = (dir.join("whole"), dir.join("shards"), dir.join("merged"));
+    let s = scenario.to_str().unwrap();
+    ok(&["run", s, "--quiet", "--out", whole.to_str().unwrap()]);
+    for k in 1..=3 {
+        ok(&[
+            "run",
+            s,
+            "--quiet",
+            "--out",
+            shards.to_str().unwrap(),
+            "--shard",
+            &format!("{k}/3"),
+        ]);
+    }
+    std::fs::remove_file(&register).unwrap();
+    std::fs::remove_file(&scenario).unwrap();
+    ok(&[
+        "merge",
+        shards.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_same_files(&whole, &merged, &RUN_TABLES);
+}
