@@ -5,7 +5,7 @@ use std::io::Read;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::util::{Dir, csv_rows, run_baseline};
+use crate::util::{Dir, cheapest, csv_rows, run_baseline};
 
 fn number(cell: Option<&Data>) -> Option<f64> {
     match cell {
@@ -83,26 +83,15 @@ fn r18_the_workbook_holds_the_summary_verdict_comparisons_facts_dictionary_and_c
     let verdict = book.worksheet_range("Verdict").unwrap();
     assert_eq!(verdict.rows().count(), 1 + 3 * 2);
     for row in verdict.rows().skip(1) {
-        let (units, weak, cheapest) = (
+        let (units, weak, named) = (
             number(row.first()).unwrap(),
             number(row.get(1)).unwrap(),
             text(row.get(2)),
         );
-        let best = csv
-            .iter()
-            .filter(|r| {
-                r["metric"] == "net_cost_per_head"
-                    && r["units"].parse::<f64>().unwrap() == units
-                    && r["param_risk.p_weak"].parse::<f64>().unwrap() == weak
-            })
-            .min_by(|a, b| {
-                a["mean"]
-                    .parse::<f64>()
-                    .unwrap()
-                    .total_cmp(&b["mean"].parse::<f64>().unwrap())
-            })
-            .unwrap();
-        assert_eq!(best["option"], cheapest);
+        let best = cheapest(&csv, |r| {
+            r["units"].parse::<f64>().unwrap() == units && r["param_risk.p_weak"].parse::<f64>().unwrap() == weak
+        });
+        assert_eq!(best["option"], named);
     }
 
     // Comparisons and facts: the CSVs' rows, cell for cell.

@@ -6,11 +6,11 @@ use std::path::Path;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::util::{Dir, csu_sim, root, stderr};
+use crate::util::{Dir, assert_same_files, csu_sim, root, stderr};
 
 /// The tables a run writes that do not depend on the machine (run.json and the report also
 /// hold the elapsed time and thread count).
-const RUN_TABLES: [&str; 6] = [
+pub(crate) const RUN_TABLES: [&str; 6] = [
     "results.xlsx",
     "summary.csv",
     "comparisons.csv",
@@ -20,7 +20,7 @@ const RUN_TABLES: [&str; 6] = [
 ];
 
 /// The analysis's tables.
-const UNCERTAINTY_TABLES: [&str; 10] = [
+pub(crate) const UNCERTAINTY_TABLES: [&str; 10] = [
     "decisions.csv",
     "design.csv",
     "morris.csv",
@@ -36,16 +36,6 @@ const UNCERTAINTY_TABLES: [&str; 10] = [
 fn ok(args: &[&str]) {
     let output = csu_sim(args);
     assert!(output.status.success(), "{args:?}: {}", stderr(&output));
-}
-
-fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
-    for file in files {
-        let (x, y) = (
-            std::fs::read(a.join(file)).unwrap(),
-            std::fs::read(b.join(file)).unwrap(),
-        );
-        assert!(x == y, "{file} differs between {} and {}", a.display(), b.display());
-    }
 }
 
 /// Runs `command SCENARIO args` whole into `dir/whole`, as `n` shards into `dir/shards`, and

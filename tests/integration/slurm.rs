@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::util::{Dir, csu_sim, root, stderr};
+use crate::shards::{RUN_TABLES, UNCERTAINTY_TABLES};
+use crate::util::{Dir, assert_same_files, csu_sim, root, stderr};
 
 /// A one-node cluster: munged (unless one already runs), slurmctld and slurmd, stopped when
 /// dropped.
@@ -137,17 +138,6 @@ impl Drop for Cluster {
     }
 }
 
-fn same_files(a: &Path, b: &Path, files: &[&str]) {
-    for file in files {
-        let (x, y) = (
-            std::fs::read(a.join(file)).unwrap(),
-            std::fs::read(b.join(file)).unwrap(),
-        );
-        assert!(x == y, "{file} differs between the merged shards and the unsharded run");
-        println!("{file}: identical ({} bytes)", x.len());
-    }
-}
-
 #[test]
 #[ignore = "needs root, Slurm and munge (Debian's slurm-wlm, munge): run with --ignored (CI does)"]
 fn a_slurm_job_array_of_shards_merges_to_the_unsharded_study() {
@@ -174,17 +164,7 @@ fn a_slurm_job_array_of_shards_merges_to_the_unsharded_study() {
     whole.extend_from_slice(&flags);
     whole.push("--quiet");
     ok(&whole);
-    same_files(
-        &work.join("whole"),
-        &work.join("merged"),
-        &[
-            "summary.csv",
-            "comparisons.csv",
-            "facts.csv",
-            "replications.csv",
-            "summary.json",
-        ],
-    );
+    assert_same_files(&work.join("whole"), &work.join("merged"), &RUN_TABLES);
 
     // The uncertainty analysis, a small plan, in four shards.
     let uncertainty = root().join("scenarios/uncertainty.toml");
@@ -213,20 +193,5 @@ fn a_slurm_job_array_of_shards_merges_to_the_unsharded_study() {
     whole.extend_from_slice(&plan);
     whole.push("--quiet");
     ok(&whole);
-    same_files(
-        &work.join("uwhole"),
-        &work.join("umerged"),
-        &[
-            "decisions.csv",
-            "design.csv",
-            "morris.csv",
-            "probability_best.csv",
-            "psa.csv",
-            "sobol.csv",
-            "switching.csv",
-            "tornado.csv",
-            "voi.csv",
-            "scenario.toml",
-        ],
-    );
+    assert_same_files(&work.join("uwhole"), &work.join("umerged"), &UNCERTAINTY_TABLES);
 }

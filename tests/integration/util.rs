@@ -97,3 +97,29 @@ pub fn run_into(scenario: &Path, out: &Path, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     csu_sim(&args)
 }
+
+/// The row of summary.csv with the lowest mean headline among the cells `at` selects.
+pub fn cheapest(
+    summary: &[std::collections::HashMap<String, String>],
+    at: impl Fn(&std::collections::HashMap<String, String>) -> bool,
+) -> &std::collections::HashMap<String, String> {
+    let mean = |r: &std::collections::HashMap<String, String>| r["mean"].parse::<f64>().unwrap();
+    summary
+        .iter()
+        .filter(|r| r["metric"] == "net_cost_per_head" && at(r))
+        .min_by(|a, b| mean(a).total_cmp(&mean(b)))
+        .unwrap()
+}
+
+/// Asserts that the files named are the same, byte for byte, in two folders; prints each
+/// file's size.
+pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
+    for file in files {
+        let (x, y) = (
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+        );
+        assert!(x == y, "{file} differs between {} and {}", a.display(), b.display());
+        println!("{file}: identical ({} bytes)", x.len());
+    }
+}
