@@ -420,6 +420,13 @@ fn r18_run_json_changes_are_one_map_of_every_change_and_its_source() {
         "sweep.risk.p_fail_annual": {"value": [0.01, 0.02], "from": "--sweep risk.p_fail_annual=0.01,0.02"},
     });
     assert_eq!(changes, expected);
+    // The report's table, a list rather than a map, shows a key set twice once too.
+    let report = std::fs::read_to_string(dir.join("out/report.html")).unwrap();
+    assert_eq!(
+        report.matches("<tr><td>options</td>").count(),
+        1,
+        "options listed twice"
+    );
 }
 
 /// Issue 18, defects 3 and 4: a word or percentage written for a number in a file says a
