@@ -19,6 +19,22 @@ pub(crate) const RUN_TABLES: [&str; 6] = [
     "summary.json",
 ];
 
+/// A small uncertainty analysis (one N, a few dozen parameter sets), for tests of its shards.
+pub(crate) const SMALL_PLAN: [&str; 12] = [
+    "--samples",
+    "8",
+    "--replications",
+    "2",
+    "--trajectories",
+    "2",
+    "--oat-replications",
+    "3",
+    "--bootstrap",
+    "10",
+    "--set",
+    "units=[10]",
+];
+
 /// The analysis's tables.
 pub(crate) const UNCERTAINTY_TABLES: [&str; 10] = [
     "decisions.csv",
@@ -125,20 +141,7 @@ fn a_sharded_baseline_with_its_flags_merges_to_the_whole_run() {
 #[test]
 fn an_uncertainty_analysis_in_shards_merges_to_the_whole_analysis() {
     let dir = Dir::new("shards-uncertainty");
-    let args = [
-        "--samples",
-        "8",
-        "--replications",
-        "2",
-        "--trajectories",
-        "2",
-        "--oat-replications",
-        "3",
-        "--bootstrap",
-        "10",
-        "--set",
-        "units=[10]",
-    ];
+    let args = SMALL_PLAN;
     let (whole, merged) = whole_and_merged(
         &dir,
         "uncertainty",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::shards::{RUN_TABLES, UNCERTAINTY_TABLES};
+use crate::shards::{RUN_TABLES, SMALL_PLAN, UNCERTAINTY_TABLES};
 use crate::util::{Dir, assert_same_files, csu_sim, root, stderr};
 
 /// A one-node cluster: munged (unless one already runs), slurmctld and slurmd, stopped when
@@ -168,20 +168,7 @@ fn a_slurm_job_array_of_shards_merges_to_the_unsharded_study() {
 
     // The uncertainty analysis, a small plan, in four shards.
     let uncertainty = root().join("scenarios/uncertainty.toml");
-    let plan = [
-        "--samples",
-        "8",
-        "--replications",
-        "2",
-        "--trajectories",
-        "2",
-        "--oat-replications",
-        "3",
-        "--bootstrap",
-        "10",
-        "--set",
-        "units=[10]",
-    ];
+    let plan = SMALL_PLAN;
     let mut script_args = vec!["uncertainty", uncertainty.to_str().unwrap(), "ushards"];
     script_args.extend_from_slice(&plan);
     for log in cluster.array(4, &work.path, &script_args) {
