@@ -200,7 +200,11 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
         ));
     }
     let pool = worker_pool(args.threads)?;
-    let experiment = Experiment::new(&loaded.scenario, &loaded.register);
+    let outputs = run_args.outputs()?;
+    let mut experiment = Experiment::new(&loaded.scenario, &loaded.register);
+    if outputs.needs_places() {
+        experiment = experiment.with_places();
+    }
     let dir_path = args
         .out
         .clone()
@@ -208,7 +212,7 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
     let internal = CliError::from_output;
     let started = Instant::now();
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
-    let mut log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
+    let mut log = ReplicationLog::create(&mut dir, &experiment, outputs.wants("replications")).map_err(internal)?;
     let cells = experiment.cells().len();
     // Each shard's payload is its replications in order, one outcome per cell; the shards
     // in order are every replication once.
@@ -220,10 +224,18 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
         let count = shard.header.parts[0].end - shard.header.parts[0].start;
         (0..count).map(move |_| payload.replication(cells))
     });
-    let results = experiment
+    let mut results = experiment
         .replay(std::iter::from_fn(|| stream.next()), &mut log)
         .map_err(shard_error)?;
-    for (_, payload) in readers {
+    for (_, mut payload) in readers {
+        // After its replications, a shard holds its totals by place.
+        if experiment.places() {
+            for cell in &mut results.cells {
+                if let Some(totals) = &mut cell.places {
+                    totals.merge(&payload.places(totals).map_err(shard_error)?);
+                }
+            }
+        }
         payload.end().map_err(shard_error)?;
     }
     log.finish().map_err(internal)?;
@@ -233,6 +245,7 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
         pool: &pool,
         started,
         quiet: args.quiet,
+        outputs: &outputs,
     };
     finished.write(dir, &results)
 }

@@ -13,7 +13,7 @@ use super::shared::SharedArgs;
 use super::{CliError, print_out, worker_pool};
 use crate::experiment::{Experiment, ExperimentResults, Observer, shard_range};
 use crate::output::shard::{Invocation, Part, ShardHeader, ShardWriter, study_hash};
-use crate::output::{self, OutputDir, ReplicationLog, RunInfo};
+use crate::output::{self, OutputDir, Outputs, ReplicationLog, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario, replications_limit};
 
 /// Arguments of `run`.
@@ -31,6 +31,10 @@ pub struct RunArgs {
     /// +/- this many GBP per head, with --replications (or the scenario's) as the cap
     #[arg(long, value_name = "GBP", allow_negative_numbers = true)]
     target_ci: Option<f64>,
+    /// Write only these outputs (run.json always): all, or a comma-separated list of summary,
+    /// comparisons, facts, json, excel, regions, units, replications, charts, report
+    #[arg(long, value_name = "LIST")]
+    outputs: Option<String>,
     #[command(flatten)]
     shared: SharedArgs,
 }
@@ -45,8 +49,19 @@ impl RunArgs {
         for sweep in &self.sweeps {
             args.extend(["--sweep".to_string(), sweep.clone()]);
         }
+        if let Some(outputs) = &self.outputs {
+            args.extend(["--outputs".to_string(), outputs.clone()]);
+        }
         args.extend(self.shared.study_args());
         args
+    }
+
+    /// The outputs asked for, or a message naming the flag and what is allowed.
+    pub(super) fn outputs(&self) -> Result<Outputs, CliError> {
+        match &self.outputs {
+            None => Ok(Outputs::default()),
+            Some(list) => Outputs::parse(list).map_err(|why| CliError::Input(anyhow!("--outputs {list}: {why}"))),
+        }
     }
 
     /// The scenario file.
@@ -111,6 +126,7 @@ pub const TARGET_BATCH: u64 = 100;
 /// Runs a scenario end to end, or one shard of it.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let shard = args.shared.shard()?;
+    let outputs = args.outputs()?;
     if let Some(target) = args.target_ci {
         if !(target.is_finite() && target > 0.0 && target <= 1.0e6) {
             return Err(CliError::Input(anyhow!(
@@ -125,7 +141,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     let loaded = load(&args.scenario, |s| args.adjust(s))?;
     let pool = worker_pool(args.shared.threads)?;
-    let experiment = Experiment::new(&loaded.scenario, &loaded.register);
+    let mut experiment = Experiment::new(&loaded.scenario, &loaded.register);
+    if outputs.needs_places() {
+        experiment = experiment.with_places();
+    }
     if let Some((k, n)) = shard {
         return run_shard(args, &loaded, &experiment, &pool, k, n);
     }
@@ -136,7 +155,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| PathBuf::from("output").join(folder_name(&loaded.scenario.name)));
     let internal = CliError::from_output;
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
-    let log = ReplicationLog::create(&mut dir, &experiment).map_err(internal)?;
+    let log = ReplicationLog::create(&mut dir, &experiment, outputs.wants("replications")).map_err(internal)?;
     let stop = interrupt_flag();
     let mut observer = RunObserver::new(log, loaded.scenario.replications, args.shared.quiet, stop.clone());
     let started = Instant::now();
@@ -196,6 +215,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         pool: &pool,
         started,
         quiet: args.shared.quiet,
+        outputs: &outputs,
     };
     finished.write(dir, &results)?;
     if !args.shared.quiet && !precision.is_empty() {
@@ -234,6 +254,7 @@ pub(super) struct Finished<'a> {
     pub pool: &'a rayon::ThreadPool,
     pub started: Instant,
     pub quiet: bool,
+    pub outputs: &'a Outputs,
 }
 
 impl Finished<'_> {
@@ -251,7 +272,7 @@ impl Finished<'_> {
             elapsed_seconds: elapsed,
         };
         self.pool
-            .install(|| write_outputs(&mut dir, results, &run))
+            .install(|| write_outputs(&mut dir, results, &run, self.outputs))
             .map_err(internal)?;
         if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
             return Err(interrupted(
@@ -313,11 +334,18 @@ fn run_shard(
         writer,
         stop: interrupt_flag(),
     };
-    let outcome = pool.install(|| experiment.run_range(range.clone(), &mut observer));
-    if let Err(stop) = outcome
-        && observer.stop.load(std::sync::atomic::Ordering::SeqCst)
-    {
-        return Err(interrupted(&dir_path, stop.to_string()));
+    match pool.install(|| experiment.run_range(range.clone(), &mut observer)) {
+        Err(stop) if observer.stop.load(std::sync::atomic::Ordering::SeqCst) => {
+            return Err(interrupted(&dir_path, stop.to_string()));
+        }
+        // A write error stopped it: `finish` reports it.
+        Err(_) => {}
+        Ok(results) => {
+            // After the replications, the totals by place (order-free sums, so merge adds them).
+            for totals in results.cells.iter().filter_map(|cell| cell.places.as_ref()) {
+                observer.writer.put_places(totals);
+            }
+        }
     }
     let path = observer.writer.finish().map_err(CliError::from_output)?;
     if !args.shared.quiet {
@@ -369,30 +397,44 @@ impl Observer for ShardObserver {
     }
 }
 
-fn write_outputs(dir: &mut OutputDir, results: &ExperimentResults, run: &RunInfo) -> Result<(), output::OutputError> {
-    for exporter in output::exporters() {
-        let bytes = exporter.serialize(results)?;
-        dir.stage(exporter.file_name(), &bytes)?;
+fn write_outputs(
+    dir: &mut OutputDir,
+    results: &ExperimentResults,
+    run: &RunInfo,
+    outputs: &Outputs,
+) -> Result<(), output::OutputError> {
+    for exporter in output::exporters(results) {
+        if outputs.wants_file(exporter.file_name()) {
+            let bytes = exporter.serialize(results)?;
+            dir.stage(exporter.file_name(), &bytes)?;
+        }
     }
     dir.stage("run.json", &output::run_json(results, run)?)?;
+    if !(outputs.wants("charts") || outputs.wants("report")) {
+        return Ok(());
+    }
     // Charts are independent: render them in parallel, then stage them in order.
     let rendered: Vec<Result<_, output::OutputError>> = output::chart::charts_for(results)
         .into_par_iter()
         .map(|chart| {
-            Ok((
-                output::chart::svg(results, &chart)?,
-                output::chart::png(results, &chart)?,
-                chart,
-            ))
+            let png = match outputs.wants("charts") {
+                true => Some(output::chart::png(results, &chart)?),
+                false => None,
+            };
+            Ok((output::chart::svg(results, &chart)?, png, chart))
         })
         .collect();
     let mut inline = Vec::new();
     for item in rendered {
         let (svg, png, chart) = item?;
-        dir.stage(&format!("charts/{}.svg", chart.stem), svg.as_bytes())?;
-        dir.stage(&format!("charts/{}.png", chart.stem), &png)?;
+        if let Some(png) = png {
+            dir.stage(&format!("charts/{}.svg", chart.stem), svg.as_bytes())?;
+            dir.stage(&format!("charts/{}.png", chart.stem), &png)?;
+        }
         inline.push((chart, svg));
     }
-    dir.stage("report.html", output::report_html(results, &inline, run).as_bytes())?;
+    if outputs.wants("report") {
+        dir.stage("report.html", output::report_html(results, &inline, run).as_bytes())?;
+    }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod buffers;
 mod ccgs;
 pub mod draws;
 pub mod kernels;
+mod places;
 pub mod queue;
 pub mod rng;
 mod routes;
@@ -38,6 +39,8 @@ pub struct Cell<'a> {
     pub prices: MarketPrices,
     /// CCG populations in register order \[people\].
     pub populations: Vec<f64>,
+    /// Whether to record results by CCG and unit ([`Outcome::places`]); they cost time.
+    pub places: bool,
 }
 
 impl<'a> Cell<'a> {
@@ -55,7 +58,13 @@ impl<'a> Cell<'a> {
             register,
             prices: MarketPrices::new(params),
             populations: register.populations(),
+            places: false,
         }
+    }
+
+    /// Returns the cell recording results by CCG and unit.
+    pub fn with_places(self) -> Cell<'a> {
+        Cell { places: true, ..self }
     }
 }
 

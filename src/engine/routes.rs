@@ -16,6 +16,7 @@
 
 use super::buffers::{emptied, refill};
 use super::draws::Demand;
+use super::places::{RouteLog, Stretch};
 use crate::model::N_FUNCTIONS;
 
 /// Kinds of sink, after the desks.
@@ -73,6 +74,8 @@ pub(super) struct Routes<'d> {
     /// Monthly cost of every CCG-function in service in-house \[GBP\].
     pub in_house_cost: f64,
     distance_cost_per_km_month: f64,
+    /// Each CCG-function's sinks and desk stretches, when places are recorded.
+    pub log: Option<RouteLog>,
 }
 
 /// The vectors of a cell's [`Routes`], kept for the next cell ([`super::Workspace`]).
@@ -122,7 +125,14 @@ impl<'d> Routes<'d> {
             population: 0.0,
             in_house_cost: 0.0,
             distance_cost_per_km_month: distance_cost_per_km / 12.0,
+            log: None,
         }
+    }
+
+    /// Logs each CCG-function's sinks and desk stretches from now on (for places).
+    pub fn with_log(mut self) -> Routes<'d> {
+        self.log = Some(RouteLog::new(self.routes.len()));
+        self
     }
 
     fn sink(&self, kind: Sink, function: usize) -> u32 {
@@ -136,8 +146,19 @@ impl<'d> Routes<'d> {
             // No demand before go-live.
             let from = (self.since[cf] as usize).max(self.go_live);
             if from < month {
-                self.sinks[sink] += self.demand.between(cf, from, month);
+                let work = self.demand.between(cf, from, month);
+                self.sinks[sink] += work;
+                if let Some(log) = &mut self.log {
+                    log.sinks[cf][sink / N_FUNCTIONS] += work;
+                }
             }
+        } else if let Some(log) = &mut self.log {
+            log.stretches.push(Stretch {
+                cf: cf as u32,
+                desk: self.routes[cf],
+                from: self.since[cf],
+                to: month as u32,
+            });
         }
     }
 
@@ -213,7 +234,8 @@ impl<'d> Routes<'d> {
     /// Closes the books at the horizon: every route still on a sink hands over its remaining
     /// months. Call once, after the last month.
     pub fn close(&mut self) {
-        // A desk already holds the work of every month it serves, so only sinks are left.
+        // A desk already holds the work of every month it serves, so only sinks are left (and
+        // the stretches of a log).
         for cf in 0..self.routes.len() {
             self.settle(cf, self.months);
         }

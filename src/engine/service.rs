@@ -9,6 +9,7 @@
 //! in most months: they serve their arrivals, and the pass never touches their buckets.
 
 use super::buffers::emptied;
+use super::places::{DeskLog, Unserved};
 use super::queue::{WorkQueues, age, serve_oldest_first};
 use super::tally::Tally;
 use super::units::UnitBook;
@@ -122,7 +123,9 @@ impl Desks {
 
     /// Runs month `month` at every open desk and books it in `tally`. `arrivals` holds each
     /// desk's new work, a row of `months` values per desk; capacity is halved while `halved`,
-    /// and spare capacity is pooled when `pooling` is given.
+    /// and spare capacity is pooled when `pooling` is given. With `log`, each desk's month is
+    /// also logged for places, with `qact`, the population each desk serves.
+    #[allow(clippy::too_many_arguments)]
     pub fn serve_month(
         &mut self,
         arrivals: &[f64],
@@ -131,6 +134,7 @@ impl Desks {
         halved: bool,
         pooling: Option<Pooling>,
         tally: &mut Tally,
+        mut log: Option<(&mut DeskLog, &[f64])>,
     ) {
         let width = self.queues.width();
         let buckets = self.queues.buckets_mut();
@@ -180,12 +184,13 @@ impl Desks {
         let mut utilisation_sum = tally.utilisation_sum;
         let mut saturated = 0;
         let utilisation = &mut tally.utilisation;
-        for (desk, queue) in self.desks.iter_mut().zip(buckets.chunks_exact_mut(width)) {
+        for (d, (desk, queue)) in self.desks.iter_mut().zip(buckets.chunks_exact_mut(width)).enumerate() {
             if !desk.open {
                 continue;
             }
             let f = usize::from(desk.function) % N_FUNCTIONS;
             let mut done = desk.served;
+            let mut lost = 0.0;
             if pooled[f] > 0.0 {
                 done += pooled[f] * desk.spare / total_spare[f];
             }
@@ -195,7 +200,7 @@ impl Desks {
                         *bucket *= keep[f];
                     }
                 }
-                let lost = age(queue);
+                lost = age(queue);
                 unmet[f] += lost;
                 saturated += u64::from(lost > 0.0);
                 desk.backlog = queue.iter().any(|&work| work != 0.0);
@@ -207,6 +212,14 @@ impl Desks {
                 utilisation_sum += share;
             }
             units_cost += desk.fixed_month + desk.variable * done;
+            if let Some((log, qact)) = log.as_mut() {
+                // Lost work arrived `W` months ago.
+                if let Some(arrived) = month.checked_sub(width - 1) {
+                    log.unserved(Unserved::Capacity, d, arrived, lost);
+                }
+                let share = (desk.capacity_now > 0.0).then(|| done / desk.capacity_now);
+                log.desk_month(d, month as u32, share, lost > 0.0, qact[d]);
+            }
         }
         tally.served_units = served_units;
         tally.units = units_cost;

@@ -7,6 +7,7 @@
 
 use super::ccgs::{CcgBuffers, Link, Provider};
 use super::draws::ReplicationDraws;
+use super::places::{DeskLog, Ledger, Unserved};
 use super::queue::Entry;
 use super::routes::{Routes, Service, Sink};
 use super::service::{Desks, Pooling};
@@ -16,6 +17,7 @@ use super::{Cell, tally::Tally};
 use crate::delivery::{Choice, Market, Request, Traits};
 use crate::model::metrics::{Metric, N_METRICS, Outcome, WorkLedger};
 use crate::model::params::preference;
+use crate::model::places::Places;
 use crate::model::{Function, LayoutKind, N_FUNCTIONS};
 
 /// Bit mask of all four functions.
@@ -63,6 +65,17 @@ pub(super) struct Simulation<'a> {
     alone_saving: f64,
     tally: Tally,
     flags: OptionFlags,
+    /// Results by place, when the cell records them.
+    log: Option<PlaceLog>,
+}
+
+/// What a cell recording places keeps besides the routes' log.
+struct PlaceLog {
+    desks: DeskLog,
+    /// Per CCG: in-house, transaction and transition costs over the horizon \[GBP\].
+    direct: Vec<f64>,
+    /// Per CCG: a function not in service in month G.
+    gaps: Vec<bool>,
 }
 
 /// What the option says about itself, asked once per cell rather than in the monthly loop.
@@ -120,17 +133,28 @@ impl<'a> Simulation<'a> {
             u64::from(params.onboarding.private_per_month),
         );
         let traits = cell.option.traits();
+        let log = cell.places.then(|| PlaceLog {
+            desks: DeskLog::new(
+                months.min(draws.demand().months()),
+                units.desks.iter().map(|d| d.unit).collect(),
+                &units.open,
+                &units.checkpoint_failed,
+            ),
+            direct: vec![0.0; n],
+            gaps: vec![false; n],
+        });
+        let routes = Routes::new(
+            draws.demand(),
+            (n, n_desks),
+            (params.time.go_live_month as usize, months),
+            params.costs.distance_cost_per_km,
+            workspace.routes.take(),
+        );
         let mut sim = Simulation {
             cell,
             draws,
             desks: Desks::new(&units, params.service.max_wait_months as usize, workspace.desks.take()),
-            routes: Routes::new(
-                draws.demand(),
-                (n, n_desks),
-                (params.time.go_live_month as usize, months),
-                params.costs.distance_cost_per_km,
-                workspace.routes.take(),
-            ),
+            routes: if cell.places { routes.with_log() } else { routes },
             ccgs,
             next_decision: 0,
             ready: draws.ready(),
@@ -158,6 +182,7 @@ impl<'a> Simulation<'a> {
                 }),
             },
             units,
+            log,
         };
         sim.tally.failures_checkpoint = sim.units.failed_checkpoint;
         sim.tally
@@ -294,6 +319,9 @@ impl<'a> Simulation<'a> {
         }
         if let Some(cost) = self.flags.transaction_cost {
             self.tally.transactions += cost;
+            if let Some(log) = &mut self.log {
+                log.direct[i] += cost;
+            }
         }
         let wants_private = honoured && self.preference[i] == preference::OUTSIDE_NHS;
         let mut groups = [(0u8, Function::BusinessIntelligence); N_FUNCTIONS];
@@ -420,9 +448,16 @@ impl<'a> Simulation<'a> {
         let service = match provider {
             Provider::Unit(unit) => return self.start_with_unit(i, 1 << f, unit as usize),
             Provider::Private => Service::Private,
-            Provider::InHouse => Service::InHouse {
-                monthly_cost: self.in_house_annual(i, Function::ALL[f]) / 12.0,
-            },
+            Provider::InHouse => {
+                let monthly_cost = self.in_house_annual(i, Function::ALL[f]) / 12.0;
+                if let Some(log) = &mut self.log {
+                    // In-house provision never ends: it costs every operating month from now.
+                    let time = &self.cell.params.time;
+                    let months = time.months.saturating_sub(self.month.max(time.go_live_month));
+                    log.direct[i] += monthly_cost * f64::from(months);
+                }
+                Service::InHouse { monthly_cost }
+            }
         };
         self.ccgs.links[i][f] = Link::Serving(provider);
         if let Some(leverage) = self.flags.leverage
@@ -479,6 +514,11 @@ impl<'a> Simulation<'a> {
                 .filter(|&&c| (c as usize) < N_FUNCTIONS)
                 .count();
             self.tally.uncontracted_at_go_live = short as u32;
+            if let Some(log) = &mut self.log {
+                for (gap, &count) in log.gaps.iter_mut().zip(&self.routes.in_service) {
+                    *gap = usize::from(count) < N_FUNCTIONS;
+                }
+            }
         }
         self.tally.contracted_by_month[m as usize] = f64::from(self.contracted);
     }
@@ -546,6 +586,7 @@ impl<'a> Simulation<'a> {
             m < self.disrupted_until,
             self.flags.pooling,
             &mut self.tally,
+            self.log.as_mut().map(|log| (&mut log.desks, &self.routes.qact[..])),
         );
         if let Some(overhead) = self.flags.shared_overhead {
             self.tally.shared_fixed += shared_fixed_cost(self.cell.params) / 12.0;
@@ -571,9 +612,18 @@ impl<'a> Simulation<'a> {
     fn fail(&mut self, unit: usize, m: u32) {
         self.units.open[unit] = false;
         self.tally.failures_operating += 1;
+        if let Some(log) = &mut self.log {
+            log.desks.failed(unit);
+        }
         for f in Function::ALL {
             let desk = self.units.desk_of[unit][f.index()];
             if desk != NO_DESK {
+                if let Some(log) = &mut self.log {
+                    // Served and aged: bucket k holds the arrivals of month m + 1 - k.
+                    let buckets = self.desks.queues.desk(desk as usize);
+                    log.desks
+                        .unserved_queue(Unserved::Failure, desk as usize, m as usize + 1, buckets);
+                }
                 self.tally.unmet_failure[f.index()] += self.desks.close(desk as usize);
             }
         }
@@ -603,7 +653,11 @@ impl<'a> Simulation<'a> {
                 continue;
             }
             let population = self.cell.populations[i];
-            self.tally.transition += transition * population * f64::from(serving.count_ones()) / N_FUNCTIONS as f64;
+            let cost = transition * population * f64::from(serving.count_ones()) / N_FUNCTIONS as f64;
+            self.tally.transition += cost;
+            if let Some(log) = &mut self.log {
+                log.direct[i] += cost;
+            }
             let km = self.distance(i, unit);
             for f in functions_in(serving) {
                 let desk = self.units.desk_of[unit][f] as usize;
@@ -626,6 +680,45 @@ impl<'a> Simulation<'a> {
             }
             None => 1,
         }
+    }
+
+    /// Works out the results by place, when the cell records them; call after the books are
+    /// closed ([`Simulation::account_sinks`]).
+    fn places(&mut self) -> Option<Places> {
+        let log = self.log.as_mut()?;
+        let months = self.routes.months();
+        for d in 0..self.units.desks.len() {
+            // After the last month, bucket k holds the arrivals of month H - k.
+            log.desks
+                .unserved_queue(Unserved::Residual, d, months, self.desks.queues.desk(d));
+        }
+        let log = self.log.as_ref()?;
+        let routes = self.routes.log.as_ref()?;
+        let tally = &self.tally;
+        let params = self.cell.params;
+        let (layout, units) = (self.cell.layout, &self.units);
+        let km = |i: usize, desk: usize| layout.km(i, units.desks[desk].unit);
+        let ledger = Ledger {
+            routes,
+            desks: &log.desks,
+            arrivals: self.routes.arrivals(),
+            demand: self.draws.demand(),
+            km: &km,
+            go_live: params.time.go_live_month as usize,
+            months,
+            distance_cost_month: params.costs.distance_cost_per_km / 12.0,
+            private_price: self.cell.prices.private,
+            unmet_penalty: params.value.unmet_penalty,
+            populations: &self.cell.populations,
+            direct: &log.direct,
+            shared: tally.units + tally.shared_fixed + tally.overheads + tally.coordination + tally.remote,
+            gaps: &log.gaps,
+            annualise: params.annualise(),
+        };
+        Some(Places {
+            ccgs: ledger.ccgs(),
+            units: log.desks.units.clone(),
+        })
     }
 
     /// Returns CCG `i`'s yearly in-house cost of function `f`:
@@ -707,6 +800,8 @@ impl<'a> Simulation<'a> {
         tally.write_service(&mut values);
         let served = tally.served_units + tally.served_private + tally.served_in_house;
         let unmet: f64 = tally.unmet_total();
+        let places = self.places().map(Box::new);
+        let tally = &mut self.tally;
         let outcome = Outcome {
             values,
             work: WorkLedger {
@@ -716,6 +811,7 @@ impl<'a> Simulation<'a> {
                 residual,
             },
             contracted_by_month: std::mem::take(&mut tally.contracted_by_month),
+            places,
         };
         workspace.utilisation = std::mem::take(&mut tally.utilisation);
         workspace.units = Some(self.units);

@@ -47,6 +47,8 @@ pub struct UnitBook {
     pub failures: Vec<(u32, usize)>,
     /// Units that failed the checkpoint.
     pub failed_checkpoint: u32,
+    /// Whether each unit failed the checkpoint.
+    pub checkpoint_failed: Vec<bool>,
     /// Planned national or network tariff per head, if fixed costs are shared \[GBP/year\].
     pub planned_tariff: f64,
 }
@@ -73,6 +75,7 @@ impl UnitBook {
             price: emptied(spare.price),
             failures: emptied(spare.failures),
             failed_checkpoint: 0,
+            checkpoint_failed: refill(spare.checkpoint_failed, n_units, false),
             planned_tariff: 0.0,
         };
         let sharing = option.shared_overhead(params).is_some();
@@ -88,6 +91,7 @@ impl UnitBook {
                 if fate.checkpoint < risk.p_checkpoint {
                     book.open[unit_idx] = false;
                     book.failed_checkpoint += 1;
+                    book.checkpoint_failed[unit_idx] = true;
                 }
                 let months = &draws.monthly_failure(fate.slot)[..params.time.months as usize];
                 if let Some(offset) = months[go_live.min(months.len())..].iter().position(|&u| u < threshold) {

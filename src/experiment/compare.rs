@@ -197,6 +197,7 @@ mod tests {
             values,
             work: WorkLedger::default(),
             contracted_by_month: Vec::new(),
+            places: None,
         }
     }
 

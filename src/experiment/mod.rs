@@ -8,11 +8,12 @@
 
 pub mod compare;
 pub mod findings;
+pub mod places;
 mod results;
 pub mod uncertainty;
 
 pub use compare::{Comparison, Comparisons, Leader};
-pub use results::{CellResult, ExperimentResults, MapData, RunMeta, SCATTER_SAMPLE, Verdict};
+pub use results::{CellResult, ExperimentResults, MapData, RunMeta, SCATTER_SAMPLE, UnitSite, Verdict};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -84,6 +85,8 @@ pub struct Experiment<'a> {
     /// Each cell's option, as an index into `options`.
     cell_options: Vec<usize>,
     layouts: Vec<Arc<Layout>>,
+    /// Whether cells record results by place.
+    places: bool,
 }
 
 impl<'a> Experiment<'a> {
@@ -130,7 +133,19 @@ impl<'a> Experiment<'a> {
             cells,
             cell_options,
             layouts,
+            places: false,
         }
+    }
+
+    /// Returns the experiment recording results by region, CCG and unit
+    /// ([`CellResult::places`]); they cost time, about a tenth more.
+    pub fn with_places(self) -> Experiment<'a> {
+        Experiment { places: true, ..self }
+    }
+
+    /// Returns whether cells record results by place.
+    pub fn places(&self) -> bool {
+        self.places
     }
 
     /// Returns the cells in run order.
@@ -155,7 +170,8 @@ impl<'a> Experiment<'a> {
             .zip(&self.layouts)
             .map(|((spec, &option), layout)| {
                 let option = self.options[option].as_ref();
-                Cell::new(option, layout, &self.points[spec.point].params, self.register)
+                let cell = Cell::new(option, layout, &self.points[spec.point].params, self.register);
+                if self.places { cell.with_places() } else { cell }
             })
             .collect()
     }

@@ -1,6 +1,7 @@
 //! Accumulated results of an experiment.
 
 use super::compare::{Comparisons, Group, Leader, leader};
+use super::places::{PlaceTotals, Regions, catchments};
 use super::{CellSpec, Experiment};
 use crate::engine::{Metric, N_METRICS, Outcome};
 use crate::model::Function;
@@ -48,6 +49,21 @@ pub struct CellResult {
     pub no_unit_serving: u64,
     /// `(unmet_share, net_cost_per_head)` of the first [`SCATTER_SAMPLE`] replications.
     pub scatter: Vec<(f64, f64)>,
+    /// The cell's units: host CCG (register index), function (network teams), catchment.
+    pub unit_sites: Vec<UnitSite>,
+    /// Results by place, when the experiment records them.
+    pub places: Option<PlaceTotals>,
+}
+
+/// Where a unit of a cell sits and whom it is planned to serve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UnitSite {
+    /// Register index of the CCG hosting it.
+    pub site: usize,
+    /// The function of a network team; `None` for a unit providing all four.
+    pub function: Option<Function>,
+    /// Population of the CCGs planned to it, `Qplan` \[people\].
+    pub catchment: f64,
 }
 
 /// Replications kept per cell for scatter charts (bounded, so memory does not grow).
@@ -67,7 +83,7 @@ pub struct MapData {
 }
 
 impl CellResult {
-    fn new(spec: &CellSpec, point_values: Vec<(String, f64)>, months: usize) -> CellResult {
+    fn new(spec: &CellSpec, point_values: Vec<(String, f64)>, months: usize, unit_sites: Vec<UnitSite>) -> CellResult {
         CellResult {
             option: spec.option,
             units: spec.units,
@@ -78,10 +94,15 @@ impl CellResult {
             summaries: std::sync::OnceLock::new(),
             no_unit_serving: 0,
             scatter: Vec::new(),
+            unit_sites,
+            places: None,
         }
     }
 
-    fn add(&mut self, outcome: &Outcome) {
+    fn add(&mut self, outcome: &Outcome, regions: &Regions) {
+        if let (Some(totals), Some(places)) = (&mut self.places, &outcome.places) {
+            totals.add(places, regions);
+        }
         for (acc, &value) in self.metrics.iter_mut().zip(&outcome.values) {
             acc.add(value);
         }
@@ -143,6 +164,10 @@ pub struct ExperimentResults {
     pub maps: Vec<MapData>,
     /// Go-live month `G` of the first sweep point.
     pub go_live_month: u32,
+    /// The register's NHS regions.
+    pub regions: Regions,
+    /// The register's CCGs, for outputs that name or place them.
+    pub ccgs: Vec<crate::model::Ccg>,
 }
 
 /// The verdict at one N and sweep point: cheapest on the headline, least unmet.
@@ -173,10 +198,29 @@ impl ExperimentResults {
             changes: scenario.changes.clone(),
             sweep_keys: scenario.sweep.iter().map(|axis| axis.key.path.to_string()).collect(),
         };
+        let regions = Regions::of(experiment.register());
         let cells: Vec<CellResult> = experiment
             .cells()
             .iter()
-            .map(|spec| CellResult::new(spec, points[spec.point].values.clone(), months))
+            .enumerate()
+            .map(|(idx, spec)| {
+                let layout = experiment.layout(idx);
+                let sites = layout
+                    .units()
+                    .iter()
+                    .zip(catchments(layout))
+                    .map(|(unit, catchment)| UnitSite {
+                        site: unit.site,
+                        function: unit.function,
+                        catchment,
+                    })
+                    .collect();
+                let mut cell = CellResult::new(spec, points[spec.point].values.clone(), months, sites);
+                if experiment.places() {
+                    cell.places = Some(PlaceTotals::new(&regions, layout.units().len()));
+                }
+                cell
+            })
             .collect();
         let mut groups: Vec<Group> = Vec::new();
         for (idx, cell) in cells.iter().enumerate() {
@@ -221,12 +265,14 @@ impl ExperimentResults {
             groups,
             maps,
             go_live_month,
+            regions,
+            ccgs: register.ccgs().to_vec(),
         }
     }
 
     pub(super) fn add_replication(&mut self, outcomes: &[Outcome]) {
         for (cell, outcome) in self.cells.iter_mut().zip(outcomes) {
-            cell.add(outcome);
+            cell.add(outcome, &self.regions);
         }
         self.comparisons.add(outcomes);
     }

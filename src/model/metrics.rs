@@ -123,6 +123,8 @@ pub struct Outcome {
     pub work: WorkLedger,
     /// CCGs that have had all four functions in service at once, by month `0..H`.
     pub contracted_by_month: Vec<f64>,
+    /// Results by CCG and unit, when the cell records them.
+    pub places: Option<Box<super::places::Places>>,
 }
 
 impl Outcome {

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod option;
 pub mod params;
 pub mod placement;
+pub mod places;
 pub mod register;
 
 pub use cost::UnitCost;

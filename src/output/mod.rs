@@ -10,6 +10,7 @@ mod csv;
 pub mod excel;
 mod folder;
 mod json;
+mod places;
 mod replications;
 mod report;
 pub mod shard;
@@ -19,6 +20,7 @@ pub mod uncertainty;
 pub use self::csv::{ComparisonsCsv, FactsCsv, SummaryCsv};
 pub use self::folder::{MANIFEST, OutputDir};
 pub use self::json::{RunInfo, SummaryJson, run_json};
+pub use self::places::{RegionsCsv, UnitsCsv};
 pub use self::replications::ReplicationLog;
 pub use self::report::report_html;
 pub use self::table::{init_scenario, keys_table, notes, summary_table, verdict_table};
@@ -65,15 +67,106 @@ pub trait Exporter {
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError>;
 }
 
-/// Returns the standard exporters of a run.
-pub fn exporters() -> Vec<Box<dyn Exporter>> {
-    vec![
+/// The kinds of output a run can write, as `--outputs` names them, with their files.
+pub const OUTPUT_KINDS: [(&str, &str); 10] = [
+    ("summary", "summary.csv"),
+    ("comparisons", "comparisons.csv"),
+    ("facts", "facts.csv"),
+    ("json", "summary.json"),
+    ("excel", "results.xlsx"),
+    ("regions", "regions.csv"),
+    ("units", "units.csv"),
+    ("replications", "replications.csv"),
+    ("charts", "charts/"),
+    ("report", "report.html"),
+];
+
+/// Which outputs a run writes (`--outputs`); `run.json` is always written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outputs(Vec<&'static str>);
+
+impl Default for Outputs {
+    fn default() -> Outputs {
+        Outputs(OUTPUT_KINDS.iter().map(|(kind, _)| *kind).collect())
+    }
+}
+
+impl Outputs {
+    /// Reads a comma-separated list of kinds ([`OUTPUT_KINDS`], or `all`); the error says
+    /// which name is unknown and what is allowed.
+    pub fn parse(list: &str) -> Result<Outputs, String> {
+        let mut kinds = Vec::new();
+        for name in list.split(',').map(str::trim) {
+            if name == "all" {
+                return Ok(Outputs::default());
+            }
+            match OUTPUT_KINDS.iter().find(|(kind, _)| *kind == name) {
+                Some((kind, _)) => kinds.push(*kind),
+                None => {
+                    let allowed: Vec<&str> = OUTPUT_KINDS.iter().map(|(kind, _)| *kind).collect();
+                    let what = if name.is_empty() {
+                        "an empty name".to_string()
+                    } else {
+                        format!("'{name}'")
+                    };
+                    return Err(format!(
+                        "{what} is not an output; allowed, comma-separated: all, {}",
+                        allowed.join(", ")
+                    ));
+                }
+            }
+        }
+        // Kept in the order of OUTPUT_KINDS, each once.
+        Ok(Outputs(
+            OUTPUT_KINDS
+                .iter()
+                .map(|(kind, _)| *kind)
+                .filter(|kind| kinds.contains(kind))
+                .collect(),
+        ))
+    }
+
+    /// Returns whether `kind` is written.
+    pub fn wants(&self, kind: &str) -> bool {
+        self.0.contains(&kind)
+    }
+
+    /// Returns whether the file `file_name` is written.
+    pub fn wants_file(&self, file_name: &str) -> bool {
+        OUTPUT_KINDS
+            .iter()
+            .find(|(_, file)| *file == file_name)
+            .is_none_or(|(kind, _)| self.wants(kind))
+    }
+
+    /// Returns whether results by place must be recorded: for regions.csv, units.csv, the
+    /// map's unmet panel and the report's tables by region and site.
+    pub fn needs_places(&self) -> bool {
+        ["regions", "units", "charts", "report"]
+            .iter()
+            .any(|kind| self.wants(kind))
+    }
+
+    /// Returns the kinds, comma-separated, as `--outputs` takes them.
+    pub fn list(&self) -> String {
+        self.0.join(",")
+    }
+}
+
+/// Returns the standard exporters of a run; `regions.csv` and `units.csv` when the run
+/// recorded results by place.
+pub fn exporters(results: &ExperimentResults) -> Vec<Box<dyn Exporter>> {
+    let mut exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(SummaryCsv),
         Box::new(ComparisonsCsv),
         Box::new(FactsCsv),
         Box::new(SummaryJson),
         Box::new(excel::ExcelWorkbook),
-    ]
+    ];
+    if results.cells.iter().any(|cell| cell.places.is_some()) {
+        exporters.extend([Box::new(RegionsCsv) as Box<dyn Exporter>, Box::new(UnitsCsv)]);
+    }
+    exporters
 }
 
 /// Formats a number for CSV: shortest round-trip form, empty for NaN.

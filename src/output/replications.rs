@@ -10,7 +10,8 @@ use crate::model::{Metric, Outcome};
 
 /// Streams every outcome to a staged file, so memory does not grow with replications.
 pub struct ReplicationLog {
-    writer: ::csv::Writer<BufWriter<File>>,
+    /// `None` when the file is not wanted (`--outputs` without `replications`).
+    writer: Option<::csv::Writer<BufWriter<File>>>,
     prefixes: Vec<Vec<String>>,
     error: Option<OutputError>,
 }
@@ -18,7 +19,15 @@ pub struct ReplicationLog {
 impl ReplicationLog {
     /// Opens `replications.csv` as a staged temporary in `dir` and writes its header:
     /// `seed, option, units, param_<key>..., replication, <metrics>`.
-    pub fn create(dir: &mut OutputDir, experiment: &Experiment) -> Result<ReplicationLog, OutputError> {
+    /// Writes nothing unless `wanted`.
+    pub fn create(dir: &mut OutputDir, experiment: &Experiment, wanted: bool) -> Result<ReplicationLog, OutputError> {
+        if !wanted {
+            return Ok(ReplicationLog {
+                writer: None,
+                prefixes: Vec::new(),
+                error: None,
+            });
+        }
         let path: PathBuf = dir.stage_path("replications.csv")?;
         let file = File::create(&path).map_err(|source| OutputError::Io { path, source })?;
         let mut writer = ::csv::Writer::from_writer(BufWriter::new(file));
@@ -42,7 +51,7 @@ impl ReplicationLog {
             })
             .collect();
         Ok(ReplicationLog {
-            writer,
+            writer: Some(writer),
             prefixes,
             error: None,
         })
@@ -53,18 +62,24 @@ impl ReplicationLog {
         if let Some(err) = self.error.take() {
             return Err(err);
         }
-        self.writer.flush().map_err(|source| OutputError::Io {
+        let Some(writer) = &mut self.writer else {
+            return Ok(());
+        };
+        writer.flush().map_err(|source| OutputError::Io {
             path: PathBuf::from("replications.csv"),
             source,
         })
     }
 
     fn write(&mut self, replication: u64, outcomes: &[Outcome]) -> Result<(), OutputError> {
+        let Some(writer) = &mut self.writer else {
+            return Ok(());
+        };
         for (prefix, outcome) in self.prefixes.iter().zip(outcomes) {
             let mut row = prefix.clone();
             row.push(replication.to_string());
             row.extend(outcome.values.iter().map(|&v| number(v)));
-            self.writer.write_record(&row).map_err(located)?;
+            writer.write_record(&row).map_err(located)?;
         }
         Ok(())
     }

@@ -321,6 +321,113 @@ fn summary_table(results: &ExperimentResults) -> String {
     out
 }
 
+/// The cell the report's results by site speak of: the lowest mean headline at the first
+/// sweep point.
+fn leading_cell(results: &ExperimentResults) -> Option<&crate::experiment::CellResult> {
+    results
+        .cells
+        .iter()
+        .filter(|cell| cell.point == 0 && cell.places.is_some())
+        .min_by(|a, b| {
+            let headline = |c: &crate::experiment::CellResult| c.summary(Metric::HEADLINE).mean;
+            headline(a).total_cmp(&headline(b))
+        })
+}
+
+/// Results by NHS region: a table per quantity, a row per cell, a column per region.
+fn by_region(results: &ExperimentResults) -> String {
+    if results.cells.iter().all(|cell| cell.places.is_none()) {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2>By NHS region</h2><p>Means over replications, each region's CCGs together (regions.csv has the 95% CIs          and the unmet shares by cause). A region's cost per head is its CCGs' own costs, the NHS units' costs shared          by the work each CCG sent them, and its undone work; weighted by population the regions give the national figure.</p>",
+    );
+    // (index in experiment::places::REGION_METRICS, title, scale, decimals)
+    let tables = [
+        (0, "Unmet share, % of demand", 100.0, 2),
+        (4, "CCGs with a function not in service at go-live", 1.0, 1),
+        (5, "Cost per head incl. undone work, GBP/year", 1.0, 2),
+        (6, "Private share, % of served work", 100.0, 1),
+    ];
+    for (metric, title, scale, decimals) in tables {
+        let _ = write!(
+            out,
+            "<table class=\"regions\"><caption>{}</caption><tr><th>option</th><th>N</th>",
+            escape(title)
+        );
+        for key in &results.meta.sweep_keys {
+            let _ = write!(out, "<th>{}</th>", escape(key));
+        }
+        for name in &results.regions.names {
+            let _ = write!(out, "<th>{}</th>", escape(name));
+        }
+        out.push_str("</tr>");
+        for cell in &results.cells {
+            let Some(places) = &cell.places else { continue };
+            let _ = write!(out, "<tr><td>{}</td><td>{}</td>", cell.option, cell.units);
+            for (_, v) in &cell.point_values {
+                let _ = write!(out, "<td>{v}</td>");
+            }
+            for region in &places.regions {
+                let mean = region[metric].mean() * scale;
+                if mean.is_nan() {
+                    out.push_str("<td>-</td>");
+                } else {
+                    let _ = write!(out, "<td>{mean:.decimals$}</td>");
+                }
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</table>");
+    }
+    out
+}
+
+/// The five sites of the leading cell that most often lost work to capacity.
+fn saturated_sites(results: &ExperimentResults) -> String {
+    let Some(cell) = leading_cell(results) else {
+        return String::new();
+    };
+    let Some(places) = &cell.places else {
+        return String::new();
+    };
+    let mut out = format!("<h2>Most saturated sites: {} at N = {}</h2>", cell.option, cell.units);
+    let mut order: Vec<usize> = (0..places.units.len()).collect();
+    let saturated = |u: usize| places.units[u].saturated_months_mean();
+    let utilisation = |u: usize| places.units[u].utilisation_mean();
+    order.sort_by(|&a, &b| {
+        saturated(b)
+            .total_cmp(&saturated(a))
+            .then(utilisation(b).total_cmp(&utilisation(a)))
+            .then(a.cmp(&b))
+    });
+    if order.first().is_none_or(|&u| saturated(u) == 0.0) {
+        out.push_str("<p>The option with the lowest headline at the first sweep point: no unit of it lost work to capacity in any replication.</p>");
+        return out;
+    }
+    out.push_str(
+        "<p>The option with the lowest headline at the first sweep point; its units ranked by the months a          replication in which they lost work to capacity (units.csv lists every unit of every cell).</p>         <table><tr><th>site</th><th>region</th><th>function</th><th>catchment, m people</th><th>utilisation %</th>         <th>saturated months per replication</th><th>failure rate %</th></tr>",
+    );
+    for &u in order.iter().take(5).filter(|&&u| saturated(u) > 0.0) {
+        let site = &cell.unit_sites[u];
+        let ccg = &results.ccgs[site.site];
+        let totals = &places.units[u];
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{:.1}</td><td>{:.2}</td><td>{:.1}</td></tr>",
+            escape(&ccg.name),
+            escape(ccg.region.as_deref().unwrap_or("-")),
+            site.function.map_or("all", |f| f.key()),
+            site.catchment / 1e6,
+            100.0 * totals.utilisation_mean(),
+            totals.saturated_months_mean(),
+            100.0 * totals.failure_rate(),
+        );
+    }
+    out.push_str("</table>");
+    out
+}
+
 fn metadata(results: &ExperimentResults, run: &RunInfo) -> String {
     let meta = &results.meta;
     let mut out = String::from("<h2>Scenario changes from the defaults</h2>");
@@ -374,6 +481,8 @@ pub fn report_html(results: &ExperimentResults, charts: &[(Chart, String)], run:
     out.push_str(&caveats(results));
     out.push_str("<h2>Summary</h2>");
     out.push_str(&summary_table(results));
+    out.push_str(&by_region(results));
+    out.push_str(&saturated_sites(results));
     out.push_str(&what_the_headline_rests_on(results));
     out.push_str(&facts(results));
     out.push_str("<h2>Charts</h2>");

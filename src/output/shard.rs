@@ -26,7 +26,9 @@ use sha2::{Digest, Sha256};
 
 use super::OutputError;
 use crate::experiment::Observer;
+use crate::experiment::places::{PlaceTotals, UnitTotals};
 use crate::model::{N_METRICS, Outcome, WorkLedger};
+use crate::stats::{ExactMoments, ExactSum};
 
 /// The first line of every shard file.
 const MAGIC: &[u8] = b"csu-sim shard 1\n";
@@ -175,6 +177,35 @@ impl ShardWriter {
             self.put_f64s(&outcome.values);
             self.put(&(outcome.contracted_by_month.len() as u32).to_le_bytes());
             self.put_f64s(&outcome.contracted_by_month);
+        }
+    }
+
+    /// Appends a cell's totals by place.
+    pub fn put_places(&mut self, totals: &PlaceTotals) {
+        for moments in totals.regions.iter().flatten().chain(&totals.ccg_unmet) {
+            let (count, sum, squares, undefined) = moments.parts();
+            self.put(&count.to_le_bytes());
+            self.put(&sum.to_le_bytes());
+            self.put(&squares.to_le_bytes());
+            self.put(&undefined.to_le_bytes());
+        }
+        for unit in &totals.units {
+            for count in [
+                unit.replications,
+                unit.opened,
+                unit.failed_checkpoint,
+                unit.failed_operating,
+                unit.desk_months,
+                unit.utilisation_months,
+                unit.saturated_months,
+            ] {
+                self.put(&count.to_le_bytes());
+            }
+            for sum in [unit.utilisation, unit.population_months] {
+                let (count, sum) = sum.parts();
+                self.put(&count.to_le_bytes());
+                self.put(&sum.to_le_bytes());
+            }
         }
     }
 
@@ -368,9 +399,40 @@ impl Payload {
                     values,
                     work: WorkLedger::default(),
                     contracted_by_month,
+                    places: None,
                 })
             })
             .collect()
+    }
+
+    fn u64(&mut self) -> Result<u64, ShardError> {
+        Ok(u64::from_le_bytes(self.bytes()?))
+    }
+
+    fn i128(&mut self) -> Result<i128, ShardError> {
+        Ok(i128::from_le_bytes(self.bytes()?))
+    }
+
+    /// Reads a cell's totals by place, of the same shape as `like`.
+    pub fn places(&mut self, like: &PlaceTotals) -> Result<PlaceTotals, ShardError> {
+        let mut totals = like.clone();
+        for moments in totals.regions.iter_mut().flatten().chain(&mut totals.ccg_unmet) {
+            *moments = ExactMoments::from_parts(self.u64()?, self.i128()?, self.i128()?, self.u64()?);
+        }
+        for unit in &mut totals.units {
+            *unit = UnitTotals {
+                replications: self.u64()?,
+                opened: self.u64()?,
+                failed_checkpoint: self.u64()?,
+                failed_operating: self.u64()?,
+                desk_months: self.u64()?,
+                utilisation_months: self.u64()?,
+                saturated_months: self.u64()?,
+                utilisation: ExactSum::from_parts(self.u64()?, self.i128()?),
+                population_months: ExactSum::from_parts(self.u64()?, self.i128()?),
+            };
+        }
+        Ok(totals)
     }
 
     /// Checks that every byte was read.

@@ -8,6 +8,7 @@
 
 pub mod design;
 pub mod distribution;
+mod exact;
 mod moments;
 mod quantiles;
 pub mod sensitivity;
@@ -15,6 +16,7 @@ mod special;
 mod student;
 pub mod voi;
 
+pub use exact::{ExactMoments, ExactSum};
 pub use moments::Moments;
 pub use quantiles::QuantileSketch;
 pub use student::t_quantile;

@@ -9,6 +9,7 @@ mod hostile;
 mod invariants;
 mod known_answers;
 mod mechanics;
+mod places;
 mod properties;
 mod reference;
 mod report;

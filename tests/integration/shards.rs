@@ -10,13 +10,15 @@ use crate::util::{Dir, assert_same_files, csu_sim, root, stderr};
 
 /// The tables a run writes that do not depend on the machine (run.json and the report also
 /// hold the elapsed time and thread count).
-pub(crate) const RUN_TABLES: [&str; 6] = [
+pub(crate) const RUN_TABLES: [&str; 8] = [
     "results.xlsx",
     "summary.csv",
     "comparisons.csv",
     "facts.csv",
     "replications.csv",
     "summary.json",
+    "regions.csv",
+    "units.csv",
 ];
 
 /// A small uncertainty analysis (one N, a few dozen parameter sets), for tests of its shards.
