@@ -273,3 +273,53 @@ fn outputs_writes_only_what_is_asked_for() {
         assert!(!out.exists());
     }
 }
+
+/// The report's results by place come from the same numbers as the files: its sites table
+/// names the leading cell (lowest headline in summary.csv) and ranks its units as units.csv's
+/// saturated months do; its region tables show regions.csv's means.
+#[test]
+fn the_report_names_the_most_saturated_sites_of_the_leading_option() {
+    let dir = Dir::new("places-report");
+    let (out, _) = run_baseline(&dir, &["--replications", "60", "--quiet"]);
+    let summary = csv_rows(&out.join("summary.csv"));
+    let lead = crate::util::cheapest(&summary, |_| true);
+    let (option, n) = (lead["option"].clone(), lead["units"].clone());
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let heading = format!("Most saturated sites: {option} at N = {n}");
+    let at = report.find(&heading).unwrap_or_else(|| panic!("no '{heading}'"));
+    let mut units: Vec<_> = csv_rows(&out.join("units.csv"))
+        .into_iter()
+        .filter(|u| u["option"] == option && u["units"] == n)
+        .collect();
+    let saturated = |u: &std::collections::HashMap<String, String>| u["saturated_months_mean"].parse::<f64>().unwrap();
+    units.sort_by(|a, b| saturated(b).total_cmp(&saturated(a)));
+    assert!(saturated(&units[0]) > 0.0, "the baseline's leader saturates somewhere");
+    let table = &report[at..at + report[at..].find("</table>").unwrap()];
+    let named: Vec<&str> = table
+        .split("<tr><td>")
+        .skip(1)
+        .map(|row| row.split("</td>").next().unwrap())
+        .collect();
+    assert!(!named.is_empty() && named.len() <= 5);
+    for (row, unit) in named.iter().zip(&units) {
+        // Ties in saturation may order differently; the saturation must be the same.
+        let same = units
+            .iter()
+            .filter(|u| saturated(u) == saturated(unit))
+            .any(|u| u["site_name"] == *row);
+        assert!(same, "{row} is not a site with {} saturated months", saturated(unit));
+    }
+    let regions = csv_rows(&out.join("regions.csv"));
+    let london = regions
+        .iter()
+        .find(|r| {
+            r["option"] == option
+                && r["units"] == n
+                && r["region"] == "London"
+                && r["metric"] == "cost_per_head_incl_unmet"
+        })
+        .unwrap();
+    let shown = format!("<td>{:.2}</td>", london["mean"].parse::<f64>().unwrap());
+    let by_region = &report[report.find("By NHS region").unwrap()..at];
+    assert!(by_region.contains(&shown), "{shown} not in the region tables");
+}
