@@ -195,6 +195,27 @@ where
     Ok(())
 }
 
+/// Draws a legend of lines, each with a coloured square when it has a colour, plain text
+/// (a note, a heading) when not.
+fn legend_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[(&str, Option<RGBColor>)]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    for (idx, (label, colour)) in lines.iter().enumerate() {
+        let y = 30 + idx as i32 * 26;
+        let x = match colour {
+            Some(colour) => {
+                area.draw(&Rectangle::new([(12, y), (32, y + 18)], colour.filled()))?;
+                area.draw(&Rectangle::new([(12, y), (32, y + 18)], COAST.stroke_width(1)))?;
+                42
+            }
+            None => 12,
+        };
+        area.draw(&Text::new(label.to_string(), (x, y), (FONT, TICK_SIZE - 2).into_font()))?;
+    }
+    Ok(())
+}
+
 /// Draws one chart.
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, results: &ExperimentResults, chart: &Chart) -> DrawResult
 where
@@ -232,15 +253,44 @@ where
             contracted_by_month(&plot, results, units)
         }
         ChartKind::Map(units) => {
-            let note = [
-                ("dots: CCGs, coloured".to_string(), RGBColor(0x59, 0x59, 0x59)),
-                ("  by their planned unit".to_string(), RGBColor(0x59, 0x59, 0x59)),
-                ("squares: units".to_string(), BLACK),
-                ("neighbours differ".to_string(), RGBColor(0x59, 0x59, 0x59)),
-                ("network: by BI team".to_string(), RGBColor(0x59, 0x59, 0x59)),
+            let lines = [
+                ("Each area is a CCG: the", None),
+                ("part of England nearest", None),
+                ("its centroid. Colour: its", None),
+                ("planned unit; touching", None),
+                ("catchments differ.", None),
+                ("unit site", Some(WHITE)),
+                ("Network: business", None),
+                ("intelligence teams.", None),
+                ("", None),
+                ("Mercator projection;", None),
+                ("outline: Natural Earth", None),
+                ("1:50m (public domain)", None),
             ];
-            legend(&side, &note)?;
-            map(&plot, results, units)
+            legend_lines(&side, &lines)?;
+            map(&plot, results, units, false)
+        }
+        ChartKind::MapUnmet(units) => {
+            let largest = results
+                .cells
+                .iter()
+                .filter(|c| c.units == units && c.point == 0)
+                .filter_map(|c| c.places.as_ref())
+                .flat_map(|p| p.ccg_unmet.iter().map(|acc| acc.mean()))
+                .filter(|s| s.is_finite())
+                .fold(0.0, f64::max);
+            let entries = unmet_legend(unmet_scale_top(largest));
+            let mut lines: Vec<(&str, Option<RGBColor>)> =
+                vec![("Mean unmet share of", None), ("each CCG's demand, %:", None)];
+            lines.extend(entries.iter().map(|(label, colour)| (label.as_str(), Some(*colour))));
+            lines.extend([
+                ("unit site", Some(WHITE)),
+                ("", None),
+                ("Areas as on the", None),
+                ("catchments map.", None),
+            ]);
+            legend_lines(&side, &lines)?;
+            map(&plot, results, units, true)
         }
         ChartKind::Utilisation(units) => {
             legend(&side, &option_entries)?;
@@ -516,8 +566,66 @@ where
     Ok(())
 }
 
-/// CCG locations coloured by planned unit, units as squares, one panel per option.
-fn map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &ExperimentResults, units: usize) -> DrawResult
+/// Light fill of England behind the catchments.
+const LAND: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);
+
+/// Colour of England's coastline and of the cells' edges.
+const COAST: RGBColor = RGBColor(0x40, 0x40, 0x40);
+
+/// Five classes of a sequential scale, light to dark (ColorBrewer YlOrRd).
+const SEQUENTIAL: [RGBColor; 5] = [
+    RGBColor(0xFF, 0xFF, 0xB2),
+    RGBColor(0xFE, 0xCC, 0x5C),
+    RGBColor(0xFD, 0x8D, 0x3C),
+    RGBColor(0xF0, 0x3B, 0x20),
+    RGBColor(0xBD, 0x00, 0x26),
+];
+
+/// What a panel of a map fills each CCG's area with.
+enum Fill<'a> {
+    /// The colour of its planned unit (catchments).
+    Catchment,
+    /// Its mean unmet share, in classes of width `step`.
+    Unmet { shares: &'a [f64], step: f64 },
+}
+
+/// Returns the upper end of the unmet scale: the largest CCG mean, rounded up to a multiple of
+/// 5 steps of 1, 2 or 5 x 10^k.
+fn unmet_scale_top(largest: f64) -> f64 {
+    if largest.is_nan() || largest <= 0.0 {
+        return 0.05;
+    }
+    let step = largest / SEQUENTIAL.len() as f64;
+    let power = 10f64.powf(step.log10().floor());
+    let nice = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&s| s >= step)
+        .unwrap_or(10.0 * power);
+    nice * SEQUENTIAL.len() as f64
+}
+
+/// The legend of the unmet map: one entry per class.
+fn unmet_legend(top: f64) -> Vec<(String, RGBColor)> {
+    let step = top / SEQUENTIAL.len() as f64;
+    SEQUENTIAL
+        .iter()
+        .enumerate()
+        .map(|(k, colour)| {
+            let (low, high) = (100.0 * step * k as f64, 100.0 * step * (k + 1) as f64);
+            (format!("{low:.1} to {high:.1}"), *colour)
+        })
+        .collect()
+}
+
+/// The maps of one N, one panel per option: every CCG's area (its Voronoi cell about its
+/// centroid, within England's outline) filled as `fill` says, units as squares.
+fn map<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &ExperimentResults,
+    units: usize,
+    unmet: bool,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -527,16 +635,38 @@ where
     let panels = area.split_evenly((rows, columns));
     // Mercator (conformal): x the longitude, y its stretched latitude, both in degrees, on
     // one scale in pixels, so shapes and angles are England's.
-    let points = || maps.iter().flat_map(|m| m.ccgs.iter().map(|c| (c.1, mercator(c.0))));
-    let x = padded_range(points().map(|p| p.0));
-    let y = padded_range(points().map(|p| p.1));
-    for (panel, data) in panels.iter().zip(maps) {
+    let england = super::geography::outline();
+    let x = padded_range(england.iter().flatten().map(|p| p.0));
+    let y = padded_range(england.iter().flatten().map(|p| p.1));
+    let sites: Vec<(f64, f64)> = results.ccgs.iter().map(|c| (c.lon, mercator(c.lat))).collect();
+    let cells = super::geography::voronoi_cells(&sites, &england);
+    let touching = super::geography::neighbours(&sites, &cells);
+    // Each CCG's mean unmet share in each panel's cell.
+    let shares: Vec<Vec<f64>> = maps
+        .iter()
+        .map(|m| {
+            results
+                .cell(m.option, m.units, 0)
+                .and_then(|cell| cell.places.as_ref())
+                .map(|p| p.ccg_unmet.iter().map(|acc| acc.mean()).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    let top = unmet_scale_top(
+        shares
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|s| s.is_finite())
+            .fold(0.0, f64::max),
+    );
+    for ((panel, data), shares) in panels.iter().zip(&maps).zip(&shares) {
         let (width, height) = panel.dim_in_pixel();
         let (x, y) = same_scale(
             x,
             y,
-            f64::from(width.saturating_sub(50)),
-            f64::from(height.saturating_sub(60)),
+            f64::from(width.saturating_sub(20)),
+            f64::from(height.saturating_sub(40)),
         );
         let mut chart = ChartBuilder::on(panel)
             .caption(
@@ -544,30 +674,51 @@ where
                 (FONT, LABEL_SIZE),
             )
             .margin(6)
-            .x_label_area_size(30)
-            .y_label_area_size(44)
             .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
-        chart
-            .configure_mesh()
-            .light_line_style(LIGHT_GRID)
-            .disable_mesh()
-            .x_labels(5)
-            .y_labels(5)
-            .label_style((FONT, TICK_SIZE - 4))
-            .x_label_formatter(&|x| format!("{x:.0}°"))
-            .y_label_formatter(&|y| format!("{:.0}°", inverse_mercator(*y)))
-            .draw()?;
-        let colours = catchment_colours(data);
-        let colour = |u: usize| PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()];
-        chart.draw_series(
-            data.ccgs
-                .iter()
-                .map(|&(la, lo, u)| Circle::new((lo, mercator(la)), 4, colour(u).filled())),
-        )?;
+        let fill = if unmet {
+            Fill::Unmet {
+                shares,
+                step: top / SEQUENTIAL.len() as f64,
+            }
+        } else {
+            Fill::Catchment
+        };
+        let colours = catchment_colours(data, &touching);
+        let colour_of = |i: usize| -> RGBColor {
+            match &fill {
+                Fill::Catchment => {
+                    let u = data.ccgs[i].2;
+                    PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()]
+                }
+                Fill::Unmet { shares, step } => match shares.get(i) {
+                    Some(&s) if s.is_finite() => SEQUENTIAL[((s / step) as usize).min(SEQUENTIAL.len() - 1)],
+                    _ => LAND,
+                },
+            }
+        };
+        chart.draw_series(england.iter().map(|part| Polygon::new(part.clone(), LAND.filled())))?;
+        for (i, polygons) in cells.iter().enumerate() {
+            let colour = colour_of(i);
+            chart.draw_series(polygons.iter().map(|p| Polygon::new(p.clone(), colour.filled())))?;
+            chart.draw_series(polygons.iter().map(|p| {
+                let mut ring = p.clone();
+                ring.push(p[0]);
+                PathElement::new(ring, WHITE.stroke_width(1))
+            }))?;
+        }
+        chart.draw_series(england.iter().map(|part| {
+            let mut ring = part.clone();
+            ring.push(part[0]);
+            PathElement::new(ring, COAST.stroke_width(2))
+        }))?;
         chart.draw_series(data.sites.iter().enumerate().map(|(u, &(la, lo))| {
+            let inside = match fill {
+                Fill::Catchment => PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()],
+                Fill::Unmet { .. } => WHITE,
+            };
             EmptyElement::at((lo, mercator(la)))
-                + Rectangle::new([(-6, -6), (6, 6)], colour(u).filled())
-                + Rectangle::new([(-6, -6), (6, 6)], BLACK.stroke_width(2))
+                + Rectangle::new([(-5, -5), (5, 5)], inside.filled())
+                + Rectangle::new([(-5, -5), (5, 5)], BLACK.stroke_width(2))
         }))?;
     }
     Ok(())
@@ -577,11 +728,6 @@ where
 pub(super) fn mercator(lat: f64) -> f64 {
     let phi = lat.to_radians();
     (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().ln().to_degrees()
-}
-
-/// The latitude of a stretched latitude.
-pub(super) fn inverse_mercator(y: f64) -> f64 {
-    (2.0 * y.to_radians().exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees()
 }
 
 /// Widens the narrower of two ranges about its middle so that both take the same units per
@@ -597,34 +743,24 @@ pub(super) fn same_scale(x: (f64, f64), y: (f64, f64), width: f64, height: f64) 
 }
 
 /// A colour index per unit such that units whose catchments touch get different colours:
-/// two units touch when a CCG of one has a CCG of the other among its three nearest
-/// neighbours; units are coloured greedily, most neighbours first, each with the lowest
-/// colour no neighbour has (a map of catchments needs few).
-pub(super) fn catchment_colours(data: &crate::experiment::MapData) -> Vec<usize> {
+/// two units touch when the areas of a CCG of each share an edge (`touching`, per CCG, from
+/// [`super::geography::neighbours`]); units are coloured greedily ([`greedy_colouring`]).
+pub(super) fn catchment_colours(
+    data: &crate::experiment::MapData,
+    touching: &[std::collections::BTreeSet<usize>],
+) -> Vec<usize> {
     let units = data.sites.len();
-    let mut touching = vec![std::collections::BTreeSet::new(); units];
-    let place = |c: &(f64, f64, usize)| (c.1, mercator(c.0));
-    for (i, a) in data.ccgs.iter().enumerate() {
-        let mut nearest: Vec<(f64, usize)> = data
-            .ccgs
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(j, b)| {
-                let (pa, pb) = (place(a), place(b));
-                ((pa.0 - pb.0).powi(2) + (pa.1 - pb.1).powi(2), j)
-            })
-            .collect();
-        nearest.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
-        for &(_, j) in nearest.iter().take(3) {
-            let (u, v) = (a.2, data.ccgs[j].2);
+    let mut graph = vec![std::collections::BTreeSet::new(); units];
+    for (i, near) in touching.iter().enumerate() {
+        for &j in near {
+            let (u, v) = (data.ccgs[i].2, data.ccgs[j].2);
             if u != v && u < units && v < units {
-                touching[u].insert(v);
-                touching[v].insert(u);
+                graph[u].insert(v);
+                graph[v].insert(u);
             }
         }
     }
-    greedy_colouring(&touching)
+    greedy_colouring(&graph)
 }
 
 /// Colours a graph greedily (Welsh and Powell): vertices by falling degree (ties by index),
@@ -782,12 +918,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mercator_is_its_own_inverse_and_stretches_latitude_as_the_closed_form_says() {
+    fn mercator_inverts_by_the_gudermannian_and_stretches_latitude_as_the_closed_form_says() {
         // At 60 degrees the stretched latitude is ln(tan(75 deg)) = 1.3170 rad = 75.46 deg.
         assert!((mercator(60.0) - 1.316_957_896_924_816_7f64.to_degrees()).abs() < 1e-9);
         assert!(mercator(0.0).abs() < 1e-12);
+        // The closed form's inverse, the Gudermannian: lat = 2 atan(e^y) - pi / 2.
         for lat in [49.8, 51.5, 53.0, 55.9] {
-            assert!((inverse_mercator(mercator(lat)) - lat).abs() < 1e-9);
+            let y = mercator(lat).to_radians();
+            let back = (2.0 * y.exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees();
+            assert!((back - lat).abs() < 1e-9);
         }
     }
 
@@ -802,6 +941,63 @@ mod tests {
     /// A wheel: a hub touching a ring of six. The hub and every ring vertex differ, ring
     /// neighbours differ, and within two steps (everything here) all colours differ while the
     /// palette lasts.
+    #[test]
+    fn on_the_real_register_catchments_whose_areas_touch_differ_in_colour() {
+        use crate::model::{Function, Layout, LayoutKind, Register};
+        let register = Register::builtin();
+        let ccg = |i: usize| &register.ccgs()[i];
+        for n in [10, 23, 35] {
+            let layout = Layout::new(&register, LayoutKind::Sites, n, &[1.0e6; 4]);
+            let data = crate::experiment::MapData {
+                option: crate::model::OptionKind::Hubs,
+                units: n,
+                ccgs: (0..register.len())
+                    .map(|i| {
+                        (
+                            ccg(i).lat,
+                            ccg(i).lon,
+                            layout.planned_unit(i, Function::BusinessIntelligence),
+                        )
+                    })
+                    .collect(),
+                sites: layout
+                    .units()
+                    .iter()
+                    .map(|u| (ccg(u.site).lat, ccg(u.site).lon))
+                    .collect(),
+            };
+            let sites: Vec<(f64, f64)> = register.ccgs().iter().map(|c| (c.lon, mercator(c.lat))).collect();
+            let cells = super::super::geography::voronoi_cells(&sites, &super::super::geography::outline());
+            let touching = super::super::geography::neighbours(&sites, &cells);
+            let colours = catchment_colours(&data, &touching);
+            let mut pairs = 0;
+            for (i, near) in touching.iter().enumerate() {
+                for &j in near {
+                    let (u, v) = (data.ccgs[i].2, data.ccgs[j].2);
+                    if u != v {
+                        pairs += 1;
+                        assert_ne!(colours[u], colours[v], "N={n}: units {u} and {v} touch");
+                    }
+                }
+            }
+            assert!(pairs > n, "N={n}: catchments touch");
+        }
+    }
+
+    #[test]
+    fn the_unmet_scale_ends_at_five_round_steps_above_the_largest_share() {
+        // 0.2271 / 5 = 0.0454: the next of 1, 2, 2.5, 5 x 10^-2 is 0.05, so 0.25.
+        assert!((unmet_scale_top(0.2271) - 0.25).abs() < 1e-12);
+        // 0.043 / 5 = 0.0086: 0.01, so 0.05; exactly a round step stays.
+        assert!((unmet_scale_top(0.043) - 0.05).abs() < 1e-12);
+        assert!((unmet_scale_top(0.1) - 0.1).abs() < 1e-12);
+        assert_eq!(unmet_scale_top(0.0), 0.05);
+        assert_eq!(unmet_scale_top(f64::NAN), 0.05);
+        let legend = unmet_legend(0.25);
+        assert_eq!(legend[0].0, "0.0 to 5.0");
+        assert_eq!(legend[4].0, "20.0 to 25.0");
+    }
+
     #[test]
     fn touching_catchments_never_share_a_colour() {
         let mut graph = vec![BTreeSet::new(); 7];

@@ -4,6 +4,7 @@
 //! machine with no fonts installed. Every option keeps its colour across all charts.
 
 mod draw;
+mod geography;
 pub mod uncertainty;
 
 use std::sync::Once;
@@ -90,6 +91,8 @@ pub enum ChartKind {
     ContractedByMonth(usize),
     /// CCGs coloured by their planned unit, one panel per option, at one N.
     Map(usize),
+    /// Each CCG's mean unmet share at one N, one panel per option, on the same map.
+    MapUnmet(usize),
     /// Distribution of mean utilisation per option, at one N.
     Utilisation(usize),
     /// Cost components per option and N (stacked bars).
@@ -151,6 +154,21 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
             ChartKind::CostBreakdown,
         ),
     ];
+    // Where unmet work falls needs the results by place.
+    if results.cells.iter().any(|c| c.places.is_some()) {
+        let at = charts
+            .iter()
+            .position(|c| c.stem == "map")
+            .map_or(charts.len(), |i| i + 1);
+        charts.insert(
+            at,
+            chart(
+                "map_unmet",
+                format!("Unmet share of demand by CCG, N = {mid}{point}"),
+                ChartKind::MapUnmet(mid),
+            ),
+        );
+    }
     // A sweep over several keys is drawn one key at a time, the others at their first values.
     let first: Vec<(String, f64)> = results
         .cells
