@@ -78,9 +78,48 @@ pub fn load_from(
     let stem = path
         .file_stem()
         .map_or("scenario".into(), |s| s.to_string_lossy().to_string());
-    let mut scenario = Scenario::parse(&text, &display, &stem).map_err(|e| CliError::Input(e.into()))?;
-    adjust(&mut scenario)?;
-    let register = match &scenario.ccgs {
+    // Every mistake at once: the file's, the flags', and N against the register's size.
+    let (mut scenario, file_error) = Scenario::parse_lenient(&text, &display, &stem);
+    let ccgs_wrong = file_error
+        .as_ref()
+        .is_some_and(|e| e.problems.iter().any(|p| p.key == "ccgs" || p.key.is_empty()));
+    let mut errors: Vec<CliError> = file_error.map(|e| CliError::Input(e.into())).into_iter().collect();
+    errors.extend(adjust(&mut scenario).err());
+    if ccgs_wrong {
+        // The register the file meant is not known (or the file could not be read as TOML).
+        return Err(CliError::inputs(errors).unwrap_or_else(|| CliError::Internal(anyhow!("no register"))));
+    }
+    let register = read_register(files, path, &display, &scenario, &mut read);
+    let register = match register {
+        Ok(register) => register,
+        Err(e) => {
+            errors.push(e);
+            return Err(CliError::inputs(errors).unwrap_or_else(|| CliError::Internal(anyhow!("no register"))));
+        }
+    };
+    if let Err(e) = scenario.check_register(register.len()) {
+        errors.push(CliError::Input(e.into()));
+    }
+    if let Some(error) = CliError::inputs(errors) {
+        return Err(error);
+    }
+    Ok(LoadedScenario {
+        scenario,
+        register,
+        files: read,
+    })
+}
+
+/// Reads the register a scenario names (the built-in one when it names none), recording the
+/// file in `read`.
+fn read_register(
+    files: &Files,
+    path: &Path,
+    display: &str,
+    scenario: &Scenario,
+    read: &mut Vec<EmbeddedFile>,
+) -> Result<Register, CliError> {
+    Ok(match &scenario.ccgs {
         None => Register::builtin(),
         Some(relative) => {
             let register_path = resolve(path, relative);
@@ -100,14 +139,6 @@ pub fn load_from(
             });
             register
         }
-    };
-    scenario
-        .check_register(register.len())
-        .map_err(|e| CliError::Input(e.into()))?;
-    Ok(LoadedScenario {
-        scenario,
-        register,
-        files: read,
     })
 }
 

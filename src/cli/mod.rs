@@ -65,6 +65,13 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// Joins the messages of several bad-input errors into one (each on its own lines), so a
+    /// user sees every mistake at once; `None` for none.
+    pub fn inputs(errors: Vec<CliError>) -> Option<CliError> {
+        let messages: Vec<String> = errors.iter().map(CliError::message).collect();
+        (!messages.is_empty()).then(|| CliError::Input(anyhow::anyhow!("{}", messages.join("\nerror: "))))
+    }
+
     /// Maps an output error: a refused folder is the user's to fix (exit 2), anything else an
     /// internal failure (exit 1).
     pub fn from_output(err: crate::output::OutputError) -> CliError {

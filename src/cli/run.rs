@@ -76,17 +76,29 @@ impl RunArgs {
             ("seed", self.shared.seed.is_some()),
             ("replications", self.replications.is_some()),
         ])?;
-        self.shared.apply(scenario)?;
+        // Every flag is checked, and every mistake reported together.
+        let mut errors = Vec::new();
+        if let Err(e) = self.shared.apply(scenario) {
+            errors.push(e);
+        }
         for assignment in &self.sweeps {
-            *scenario = scenario.clone().apply_sweep(assignment).map_err(input)?;
+            match scenario.clone().apply_sweep(assignment) {
+                Ok(swept) => *scenario = swept,
+                Err(e) => errors.push(input(e)),
+            }
+        }
+        if let Some(replications) = self.replications
+            && !(1..=MAX_REPLICATIONS).contains(&replications)
+        {
+            errors.push(CliError::Input(anyhow!(
+                "--replications {}",
+                replications_limit(replications as f64)
+            )));
+        }
+        if let Some(error) = CliError::inputs(errors) {
+            return Err(error);
         }
         if let Some(replications) = self.replications {
-            if !(1..=MAX_REPLICATIONS).contains(&replications) {
-                return Err(CliError::Input(anyhow!(
-                    "--replications {}",
-                    replications_limit(replications as f64)
-                )));
-            }
             scenario.replications = replications;
             scenario.note_change(
                 "replications",

@@ -89,13 +89,18 @@ impl SharedArgs {
         Ok(())
     }
 
-    /// Applies `--set` and then `--seed` to the scenario.
+    /// Applies `--set` and then `--seed` to the scenario; every `--set` that cannot be applied
+    /// is reported, together.
     pub fn apply(&self, scenario: &mut Scenario) -> Result<(), CliError> {
+        let mut errors = Vec::new();
         for assignment in &self.sets {
-            *scenario = scenario
-                .clone()
-                .apply_set(assignment)
-                .map_err(|e| CliError::Input(e.into()))?;
+            match scenario.clone().apply_set(assignment) {
+                Ok(changed) => *scenario = changed,
+                Err(e) => errors.push(CliError::Input(e.into())),
+            }
+        }
+        if let Some(error) = CliError::inputs(errors) {
+            return Err(error);
         }
         if let Some(seed) = self.seed {
             scenario.seed = seed;

@@ -123,6 +123,27 @@ impl Scenario {
 
     /// Parses and validates a scenario; `file` labels messages, `stem` is the default name.
     pub fn parse(text: &str, file: &str, stem: &str) -> Result<Scenario, ScenarioError> {
+        let (scenario, problems) = Scenario::parse_all(text, file, stem);
+        scenario.fail_on(problems)
+    }
+
+    /// Parses a scenario as [`Scenario::parse`] does, but returns the scenario with every key
+    /// that was valid alone (the others at their defaults) together with the problems, so
+    /// that later checks (flags, the register) can be reported in the same pass.
+    pub fn parse_lenient(text: &str, file: &str, stem: &str) -> (Scenario, Option<ScenarioError>) {
+        let (scenario, mut problems) = Scenario::parse_all(text, file, stem);
+        if problems.is_empty() {
+            return (scenario, None);
+        }
+        problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        let error = ScenarioError {
+            file: scenario.file.clone(),
+            problems,
+        };
+        (scenario, Some(error))
+    }
+
+    fn parse_all(text: &str, file: &str, stem: &str) -> (Scenario, Vec<Problem>) {
         let mut scenario = Scenario::defaults(file, stem);
         let mut parser = parse::Parser::new(text);
         parser.parse(&mut scenario);
@@ -151,7 +172,7 @@ impl Scenario {
                     .any(|k| p.key == *k || p.message.contains(&format!("'{k}'")) || p.message.contains(k.as_str()))
             }));
         }
-        scenario.fail_on(problems)
+        (scenario, problems)
     }
 
     fn fail_on(self, mut problems: Vec<Problem>) -> Result<Scenario, ScenarioError> {

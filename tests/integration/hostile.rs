@@ -453,6 +453,44 @@ fn r18_every_mistake_is_reported_in_one_pass() {
     );
     assert!(!stderr(&output).contains("quoted"), "{}", stderr(&output));
 
+    // The file's mistakes, every bad flag, and N against the register's 211 CCGs, together.
+    let output = run_text(
+        &dir,
+        "units = [10, 300]\n[risk]\np_weak = 3\n",
+        &[
+            "--set",
+            "risk.p_fail_annual=9",
+            "--set",
+            "choice.switch_wait_months=-1",
+            "--replications",
+            "0",
+        ],
+    );
+    refused(
+        &output,
+        &[
+            "s.toml:3: key 'risk.p_weak': 3 is out of range",
+            "--set risk.p_fail_annual=9: key 'risk.p_fail_annual': 9 is out of range",
+            "--set choice.switch_wait_months=-1",
+            "--replications 0 is out of range",
+            "s.toml:1: key 'units': N = 300 is more than the 211 CCGs of the register",
+        ],
+    );
+    assert!(!dir.join("out").exists());
+    // N beyond the register is reported with a bad --set too, naming --set.
+    let output = run_text(
+        &dir,
+        "units = [10]\n",
+        &["--set", "units=[300]", "--set", "risk.p_weak=3"],
+    );
+    refused(
+        &output,
+        &[
+            "--set units=[300]: key 'units': N = 300 is more than the 211 CCGs",
+            "--set risk.p_weak=3",
+        ],
+    );
+
     dir.write(
         "bad.csv",
         "code,name,population,lat,lon\nA,a,0,52,-1\nB,b,100,52,-1\nC,c,100,40,-1\nB,d,100,52,-1\n",

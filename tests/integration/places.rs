@@ -323,3 +323,42 @@ fn the_report_names_the_most_saturated_sites_of_the_leading_option() {
     let by_region = &report[report.find("By NHS region").unwrap()..at];
     assert!(by_region.contains(&shown), "{shown} not in the region tables");
 }
+
+/// Shards carry `--outputs` and their totals by place: merged, they write what one run with
+/// the same `--outputs` writes, byte for byte, and nothing else.
+#[test]
+fn shards_keep_the_outputs_asked_for_and_merge_units_csv_exactly() {
+    let dir = Dir::new("places-shards");
+    let baseline = crate::util::root().join("scenarios/baseline.toml");
+    let flags = ["--replications", "30", "--outputs", "summary,units"];
+    let shards = dir.join("shards");
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let mut args = vec![
+            "run",
+            baseline.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--out",
+            shards.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend(flags);
+        let output = crate::util::csu_sim(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let merged = dir.join("merged");
+    let output = crate::util::csu_sim(&[
+        "merge",
+        shards.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let whole = dir.join("whole");
+    let output = crate::util::run_into(&baseline, &whole, &flags);
+    assert!(output.status.success(), "{}", stderr(&output));
+    crate::util::assert_same_files(&whole, &merged, &["summary.csv", "units.csv"]);
+    assert!(!merged.join("regions.csv").exists() && !merged.join("replications.csv").exists());
+}
