@@ -9,6 +9,7 @@
 //! capacity, lost when the unit failed, and left at the horizon; a CCG's part is its demand
 //! of the months it spent with the desk times those fractions.
 
+use super::buffers::{emptied, refill};
 use crate::model::N_FUNCTIONS;
 use crate::model::places::{CcgPlace, UnitPlace};
 
@@ -31,10 +32,14 @@ pub(super) struct RouteLog {
 }
 
 impl RouteLog {
-    pub fn new(n_cf: usize) -> RouteLog {
+    /// Returns an empty log for `n_cf` CCG-functions, in the buffers of `self`.
+    pub fn reset(self, n_cf: usize) -> RouteLog {
+        let mut stretches = emptied(self.stretches);
+        // About one stretch per CCG-function, more after failures.
+        stretches.reserve(n_cf + n_cf / 4);
         RouteLog {
-            sinks: vec![[0.0; 4]; n_cf],
-            stretches: Vec::new(),
+            sinks: refill(self.sinks, n_cf, [0.0; 4]),
+            stretches,
         }
     }
 }
@@ -60,24 +65,36 @@ pub(super) struct DeskLog {
 }
 
 impl DeskLog {
-    /// Creates the log of desks owned by `desk_unit` (a unit number per desk), over `months`
-    /// months; `opened` and `failed_checkpoint` per unit.
-    pub fn new(months: usize, desk_unit: Vec<usize>, opened: &[bool], failed_checkpoint: &[bool]) -> DeskLog {
-        let n = desk_unit.len() * months;
-        DeskLog {
-            months,
-            unserved: [vec![0.0; n], vec![0.0; n], vec![0.0; n]],
-            desk_unit,
-            units: opened
+    /// Returns an empty log, in the buffers of `self`, of desks owned by `desk_unit` (a unit
+    /// number per desk) over `months` months; `opened` and `failed_checkpoint` per unit.
+    pub fn reset(
+        self,
+        months: usize,
+        desk_unit: impl Iterator<Item = usize>,
+        opened: &[bool],
+        failed_checkpoint: &[bool],
+    ) -> DeskLog {
+        let mut units = emptied(self.units);
+        units.extend(
+            opened
                 .iter()
                 .zip(failed_checkpoint)
                 .map(|(&opened, &failed_checkpoint)| UnitPlace {
                     opened,
                     failed_checkpoint,
                     ..UnitPlace::default()
-                })
-                .collect(),
-            saturated_in: vec![0; opened.len()],
+                }),
+        );
+        let mut owner = emptied(self.desk_unit);
+        owner.extend(desk_unit);
+        let n = owner.len() * months;
+        let [a, b, c] = self.unserved;
+        DeskLog {
+            months,
+            unserved: [refill(a, n, 0.0), refill(b, n, 0.0), refill(c, n, 0.0)],
+            desk_unit: owner,
+            saturated_in: refill(self.saturated_in, opened.len(), 0),
+            units,
         }
     }
 
@@ -120,22 +137,26 @@ impl DeskLog {
         self.units[unit].failed_operating = true;
     }
 
-    /// Returns the share of desk `desk`'s arrivals of month `m` (`arrived` in all) that went
-    /// unserved as each kind.
-    fn fractions(&self, desk: usize, m: usize, arrived: f64) -> [f64; 3] {
-        let at = desk * self.months + m;
-        if arrived > 0.0 {
-            self.unserved.each_ref().map(|kind| kind[at] / arrived)
-        } else {
-            [0.0; 3]
+    /// Turns the log's unserved work into shares of each desk-month's `arrivals` (a row of
+    /// `months` per desk), in place; returns whether each desk left any work unserved.
+    fn convert_to_shares(&mut self, arrivals: &[f64]) -> Vec<bool> {
+        let mut any = vec![false; self.desk_unit.len()];
+        for kind in &mut self.unserved {
+            for ((work, &arrived), at) in kind.iter_mut().zip(arrivals).zip(0..) {
+                if *work != 0.0 {
+                    any[at / self.months.max(1)] = true;
+                    *work = if arrived > 0.0 { *work / arrived } else { 0.0 };
+                }
+            }
         }
+        any
     }
 }
 
 /// Everything a cell needs to work out its places at the end.
 pub(super) struct Ledger<'a> {
     pub routes: &'a RouteLog,
-    pub desks: &'a DeskLog,
+    pub desks: &'a mut DeskLog,
     /// Work routed to each desk, a row of `months` per desk.
     pub arrivals: &'a [f64],
     /// Demand of each CCG-function, a row per CCG-function.
@@ -162,40 +183,43 @@ pub(super) struct Ledger<'a> {
 }
 
 impl Ledger<'_> {
-    /// Works out every CCG's place.
-    pub fn ccgs(&self) -> Vec<CcgPlace> {
+    /// Works out every CCG's place; turns the desks' log into shares on the way.
+    pub fn ccgs(&mut self) -> Vec<CcgPlace> {
         let n = self.populations.len();
         let mut places = vec![CcgPlace::default(); n];
-        // Per CCG-function: work sent to desks, and its unserved parts.
+        // Per CCG: work sent to desks, its undone work at the private price, its own costs.
         let mut sent = vec![0.0; n];
         let mut undone = vec![0.0; n];
         let mut own = self.direct.to_vec();
+        let months = self.months;
+        let lossy = self.desks.convert_to_shares(self.arrivals);
+        let shares = &self.desks.unserved;
         for stretch in &self.routes.stretches {
             let (cf, desk) = (stretch.cf as usize, stretch.desk as usize);
             let (i, f) = (cf / N_FUNCTIONS, cf % N_FUNCTIONS);
             let from = (stretch.from as usize).max(self.go_live);
-            let to = (stretch.to as usize).min(self.months);
+            let to = (stretch.to as usize).min(months);
             if from >= to {
                 continue;
             }
-            let row = &self.demand.row(cf)[from..to];
-            let arrivals = &self.arrivals[desk * self.months + from..desk * self.months + to];
+            let work = self.demand.between(cf, from, to);
             let mut lost = [0.0; 3];
-            for (offset, (&work, &arrived)) in row.iter().zip(arrivals).enumerate() {
-                let fractions = self.desks.fractions(desk, from + offset, arrived);
-                for (total, fraction) in lost.iter_mut().zip(fractions) {
-                    *total += work * fraction;
+            if lossy[desk] {
+                let row = &self.demand.row(cf)[from..to];
+                // Each kind's share of the desk's arrivals, month by month, times the CCG's work.
+                for (total, kind) in lost.iter_mut().zip(shares) {
+                    let share = &kind[desk * months + from..desk * months + to];
+                    *total = row.iter().zip(share).map(|(w, s)| w * s).sum();
                 }
             }
-            let work: f64 = row.iter().sum();
+            let [capacity, failure, residual] = lost;
             let place = &mut places[i];
-            place.unmet[1] += lost[Unserved::Capacity as usize];
-            place.unmet[2] += lost[Unserved::Failure as usize];
-            place.residual += lost[Unserved::Residual as usize];
-            place.served[0] += work - lost.iter().sum::<f64>();
+            place.unmet[1] += capacity;
+            place.unmet[2] += failure;
+            place.residual += residual;
+            place.served[0] += work - capacity - failure - residual;
             sent[i] += work;
-            let price = self.private_price[f];
-            undone[i] += ((1.0 + self.unmet_penalty) * (lost[0] + lost[1]) + lost[2]) * price;
+            undone[i] += ((1.0 + self.unmet_penalty) * (capacity + failure) + residual) * self.private_price[f];
             own[i] += self.distance_cost_month * (self.km)(i, desk) * (to - from) as f64;
         }
         for (cf, sinks) in self.routes.sinks.iter().enumerate() {

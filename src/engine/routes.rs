@@ -129,9 +129,10 @@ impl<'d> Routes<'d> {
         }
     }
 
-    /// Logs each CCG-function's sinks and desk stretches from now on (for places).
-    pub fn with_log(mut self) -> Routes<'d> {
-        self.log = Some(RouteLog::new(self.routes.len()));
+    /// Logs each CCG-function's sinks and desk stretches from now on (for places), in the
+    /// buffers of `log` (a finished cell's, or a new one).
+    pub fn with_log(mut self, log: RouteLog) -> Routes<'d> {
+        self.log = Some(log.reset(self.routes.len()));
         self
     }
 

@@ -133,10 +133,14 @@ impl<'a> Simulation<'a> {
             u64::from(params.onboarding.private_per_month),
         );
         let traits = cell.option.traits();
+        let (route_log, desk_log) = match cell.places {
+            true => workspace.places.take().unwrap_or_default(),
+            false => Default::default(),
+        };
         let log = cell.places.then(|| PlaceLog {
-            desks: DeskLog::new(
+            desks: desk_log.reset(
                 months.min(draws.demand().months()),
-                units.desks.iter().map(|d| d.unit).collect(),
+                units.desks.iter().map(|d| d.unit),
                 &units.open,
                 &units.checkpoint_failed,
             ),
@@ -154,7 +158,11 @@ impl<'a> Simulation<'a> {
             cell,
             draws,
             desks: Desks::new(&units, params.service.max_wait_months as usize, workspace.desks.take()),
-            routes: if cell.places { routes.with_log() } else { routes },
+            routes: if cell.places {
+                routes.with_log(route_log)
+            } else {
+                routes
+            },
             ccgs,
             next_decision: 0,
             ready: draws.ready(),
@@ -692,15 +700,15 @@ impl<'a> Simulation<'a> {
             log.desks
                 .unserved_queue(Unserved::Residual, d, months, self.desks.queues.desk(d));
         }
-        let log = self.log.as_ref()?;
+        let log = self.log.as_mut()?;
         let routes = self.routes.log.as_ref()?;
         let tally = &self.tally;
         let params = self.cell.params;
         let (layout, units) = (self.cell.layout, &self.units);
         let km = |i: usize, desk: usize| layout.km(i, units.desks[desk].unit);
-        let ledger = Ledger {
+        let mut ledger = Ledger {
             routes,
-            desks: &log.desks,
+            desks: &mut log.desks,
             arrivals: self.routes.arrivals(),
             demand: self.draws.demand(),
             km: &km,
@@ -715,8 +723,9 @@ impl<'a> Simulation<'a> {
             gaps: &log.gaps,
             annualise: params.annualise(),
         };
+        let ccgs = ledger.ccgs();
         Some(Places {
-            ccgs: ledger.ccgs(),
+            ccgs,
             units: log.desks.units.clone(),
         })
     }
@@ -816,6 +825,9 @@ impl<'a> Simulation<'a> {
         workspace.utilisation = std::mem::take(&mut tally.utilisation);
         workspace.units = Some(self.units);
         workspace.desks = Some(self.desks);
+        if let (Some(route_log), Some(log)) = (self.routes.log.take(), self.log.take()) {
+            workspace.places = Some((route_log, log.desks));
+        }
         workspace.routes = Some(self.routes.into_buffers());
         workspace.ccgs = Some(self.ccgs);
         outcome

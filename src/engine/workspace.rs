@@ -20,6 +20,8 @@ pub struct Workspace {
     pub(super) routes: Option<RouteBuffers>,
     pub(super) ccgs: Option<CcgBuffers>,
     pub(super) utilisation: Vec<i64>,
+    /// The logs of results by place, for cells that record them.
+    pub(super) places: Option<(super::places::RouteLog, super::places::DeskLog)>,
 }
 
 impl Workspace {
