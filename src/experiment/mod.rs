@@ -28,6 +28,10 @@ use crate::scenario::{Scenario, SweepPoint};
 /// Cell-replications held in memory at once, at most (bounds a chunk's outcomes).
 const CHUNK_BUDGET: usize = 4096;
 
+/// The same when cells record results by place, whose outcomes are some 40 times larger
+/// (every CCG's and unit's part).
+const CHUNK_BUDGET_PLACES: usize = 256;
+
 /// Which option, N and sweep point a cell is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CellSpec {
@@ -232,7 +236,8 @@ impl<'a> Experiment<'a> {
         let cells = self.engine_cells();
         let total = range.end.saturating_sub(range.start);
         let months = self.scenario.max_months() as usize;
-        let chunk = (CHUNK_BUDGET / cells.len().max(1))
+        let budget = if self.places { CHUNK_BUDGET_PLACES } else { CHUNK_BUDGET };
+        let chunk = (budget / cells.len().max(1))
             .clamp(1, 256)
             .max(rayon::current_num_threads()) as u64;
         // Each worker keeps one set of draw buffers, redrawn for every replication, and one
