@@ -11,8 +11,8 @@ use crate::scenario::Scenario;
 /// Flags common to the commands that run a scenario.
 #[derive(Debug, Args)]
 pub struct SharedArgs {
-    /// Master seed, overriding the scenario's
-    #[arg(long)]
+    /// Master seed, overriding the scenario's (a whole number from 0 to 18446744073709551615)
+    #[arg(long, value_parser = parse_seed)]
     pub seed: Option<u64>,
     /// Worker threads [default: one per core]
     #[arg(long)]
@@ -30,6 +30,13 @@ pub struct SharedArgs {
     /// folder [default: output/<name>-shards]; `csu-sim merge` joins the N shards
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+}
+
+/// Reads `--seed`: the message says what is allowed.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("allowed is a whole number from 0 to {}, not '{text}'", u64::MAX))
 }
 
 /// Most shards a study may be split into.

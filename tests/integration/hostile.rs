@@ -640,3 +640,15 @@ fn r18_target_ci_stops_at_the_first_batch_precise_enough() {
     );
     assert!(!dir.join("bad").exists());
 }
+
+/// Issue 18, small things: a seed beyond 64 bits on the command line says what is allowed.
+#[test]
+fn r18_a_seed_too_large_for_the_flag_says_what_is_allowed() {
+    let dir = Dir::new("hostile-seed-flag");
+    let output = run_text(&dir, "units = [10]\n", &["--seed", "123456789012345678901"]);
+    refused(
+        &output,
+        &["--seed", "allowed is a whole number from 0 to 18446744073709551615"],
+    );
+    assert!(!dir.join("out").exists());
+}
