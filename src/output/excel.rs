@@ -79,6 +79,14 @@ impl Exporter for ExcelWorkbook {
             &bold,
         )?;
         csv_sheet(workbook.add_worksheet(), "Facts", &FactsCsv.serialize(results)?, &bold)?;
+        if results.cells.iter().any(|cell| cell.places.is_some()) {
+            csv_sheet(
+                workbook.add_worksheet(),
+                "Regions",
+                &super::RegionsCsv.serialize(results)?,
+                &bold,
+            )?;
+        }
         dictionary_sheet(workbook.add_worksheet(), &bold)?;
         charts_sheet(workbook.add_worksheet(), results, &bold)?;
         Ok(workbook.save_to_buffer()?)

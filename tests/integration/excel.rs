@@ -35,7 +35,15 @@ fn r18_the_workbook_holds_the_summary_verdict_comparisons_facts_dictionary_and_c
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(
         book.sheet_names(),
-        ["Summary", "Verdict", "Comparisons", "Facts", "Dictionary", "Charts"]
+        [
+            "Summary",
+            "Verdict",
+            "Comparisons",
+            "Facts",
+            "Regions",
+            "Dictionary",
+            "Charts"
+        ]
     );
 
     // Summary: a row per cell; every metric's mean equals summary.csv's, units in headers.
@@ -95,7 +103,11 @@ fn r18_the_workbook_holds_the_summary_verdict_comparisons_facts_dictionary_and_c
     }
 
     // Comparisons and facts: the CSVs' rows, cell for cell.
-    for (sheet, file) in [("Comparisons", "comparisons.csv"), ("Facts", "facts.csv")] {
+    for (sheet, file) in [
+        ("Comparisons", "comparisons.csv"),
+        ("Facts", "facts.csv"),
+        ("Regions", "regions.csv"),
+    ] {
         let range = book.worksheet_range(sheet).unwrap();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
