@@ -1,20 +1,14 @@
 //! Results by place: per CCG and per unit, for one cell-replication (docs/model.md, "Results
 //! by place"). A neutral module: the engine writes them, the experiment and output read them.
 
-/// Causes of unmet work, in [`CcgPlace::unmet`] order.
-pub const UNMET_CAUSES: [&str; 3] = ["uncontracted", "capacity", "failure"];
-
-/// Providers of served work, in [`CcgPlace::served`] order.
-pub const SERVED_BY: [&str; 3] = ["units", "private", "in_house"];
-
 /// One CCG's results in one replication, over the operating months \[population-years\].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CcgPlace {
     /// Demand.
     pub demand: f64,
-    /// Unmet work by cause ([`UNMET_CAUSES`]).
+    /// Unmet work by cause: uncontracted, capacity, failure.
     pub unmet: [f64; 3],
-    /// Served work by provider ([`SERVED_BY`]).
+    /// Served work by provider: NHS units, private sector, in-house.
     pub served: [f64; 3],
     /// Work still queued at the horizon.
     pub residual: f64,

@@ -146,11 +146,6 @@ impl Outputs {
             .iter()
             .any(|kind| self.wants(kind))
     }
-
-    /// Returns the kinds, comma-separated, as `--outputs` takes them.
-    pub fn list(&self) -> String {
-        self.0.join(",")
-    }
 }
 
 /// Returns the standard exporters of a run; `regions.csv` and `units.csv` when the run
