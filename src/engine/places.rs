@@ -32,14 +32,12 @@ pub(super) struct RouteLog {
 }
 
 impl RouteLog {
-    /// Returns an empty log for `n_cf` CCG-functions, in the buffers of `self`.
+    /// Returns an empty log for `n_cf` CCG-functions, in the buffers of `self` (a worker's
+    /// cells reuse them, so they stop growing after the first few).
     pub fn reset(self, n_cf: usize) -> RouteLog {
-        let mut stretches = emptied(self.stretches);
-        // About one stretch per CCG-function, more after failures.
-        stretches.reserve(n_cf + n_cf / 4);
         RouteLog {
             sinks: refill(self.sinks, n_cf, [0.0; 4]),
-            stretches,
+            stretches: emptied(self.stretches),
         }
     }
 }
