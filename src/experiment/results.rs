@@ -82,6 +82,31 @@ pub struct MapData {
     pub sites: Vec<(f64, f64)>,
 }
 
+impl MapData {
+    /// The map of `option`'s units in `layout` over `register`'s CCGs.
+    pub fn new(option: OptionKind, layout: &crate::model::Layout, register: &crate::model::Register) -> MapData {
+        let ccg = |i: usize| &register.ccgs()[i];
+        MapData {
+            option,
+            units: layout.units().len(),
+            ccgs: (0..register.len())
+                .map(|i| {
+                    (
+                        ccg(i).lat,
+                        ccg(i).lon,
+                        layout.planned_unit(i, Function::BusinessIntelligence),
+                    )
+                })
+                .collect(),
+            sites: layout
+                .units()
+                .iter()
+                .map(|u| (ccg(u.site).lat, ccg(u.site).lon))
+                .collect(),
+        }
+    }
+}
+
 impl CellResult {
     fn new(spec: &CellSpec, point_values: Vec<(String, f64)>, months: usize, unit_sites: Vec<UnitSite>) -> CellResult {
         CellResult {
@@ -234,28 +259,7 @@ impl ExperimentResults {
             .iter()
             .enumerate()
             .filter(|(_, cell)| cell.point == 0)
-            .map(|(idx, cell)| {
-                let layout = experiment.layout(idx);
-                let ccg = |i: usize| &register.ccgs()[i];
-                MapData {
-                    option: cell.option,
-                    units: cell.units,
-                    ccgs: (0..register.len())
-                        .map(|i| {
-                            (
-                                ccg(i).lat,
-                                ccg(i).lon,
-                                layout.planned_unit(i, Function::BusinessIntelligence),
-                            )
-                        })
-                        .collect(),
-                    sites: layout
-                        .units()
-                        .iter()
-                        .map(|u| (ccg(u.site).lat, ccg(u.site).lon))
-                        .collect(),
-                }
-            })
+            .map(|(idx, cell)| MapData::new(cell.option, experiment.layout(idx), register))
             .collect();
         let go_live_month = points.first().map_or(0, |p| p.params.time.go_live_month);
         ExperimentResults {

@@ -943,29 +943,11 @@ mod tests {
     /// palette lasts.
     #[test]
     fn on_the_real_register_catchments_whose_areas_touch_differ_in_colour() {
-        use crate::model::{Function, Layout, LayoutKind, Register};
+        use crate::model::{Layout, LayoutKind, Register};
         let register = Register::builtin();
-        let ccg = |i: usize| &register.ccgs()[i];
         for n in [10, 23, 35] {
             let layout = Layout::new(&register, LayoutKind::Sites, n, &[1.0e6; 4]);
-            let data = crate::experiment::MapData {
-                option: crate::model::OptionKind::Hubs,
-                units: n,
-                ccgs: (0..register.len())
-                    .map(|i| {
-                        (
-                            ccg(i).lat,
-                            ccg(i).lon,
-                            layout.planned_unit(i, Function::BusinessIntelligence),
-                        )
-                    })
-                    .collect(),
-                sites: layout
-                    .units()
-                    .iter()
-                    .map(|u| (ccg(u.site).lat, ccg(u.site).lon))
-                    .collect(),
-            };
+            let data = crate::experiment::MapData::new(crate::model::OptionKind::Hubs, &layout, &register);
             let sites: Vec<(f64, f64)> = register.ccgs().iter().map(|c| (c.lon, mercator(c.lat))).collect();
             let cells = super::super::geography::voronoi_cells(&sites, &super::super::geography::outline());
             let touching = super::super::geography::neighbours(&sites, &cells);
