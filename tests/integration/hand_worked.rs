@@ -81,7 +81,8 @@ fn run_replication(
     (outcome, draws)
 }
 
-fn close(got: f64, want: f64, what: &str) {
+/// Asserts `got` equals `want` to 1e-9, relative (absolute below 1).
+pub fn close(got: f64, want: f64, what: &str) {
     assert!(
         (got - want).abs() <= 1e-9 * want.abs().max(1.0),
         "{what}: {got} vs {want}"

@@ -7,7 +7,7 @@ use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};
 use csu_sim::model::places::Places;
 use csu_sim::model::{Layout, Params, Register};
 
-use crate::hand_worked::{quiet, register};
+use crate::hand_worked::{close, quiet, register};
 use crate::util::{Dir, csv_rows, run_baseline, stderr};
 
 fn run_with_places(kind: OptionKind, units: usize, reg: &Register, params: &Params, rep: u64) -> (Outcome, Places) {
@@ -26,13 +26,6 @@ fn run_with_places(kind: OptionKind, units: usize, reg: &Register, params: &Para
         "{kind} N={units}"
     );
     (outcome, places)
-}
-
-fn close(got: f64, want: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
-        "{what}: {got} vs {want}"
-    );
 }
 
 /// The weak hub of `hand_worked::a_weak_units_queue_serves_oldest_first_and_loses_work_after_w_months`,

@@ -271,15 +271,7 @@ where
             map(&plot, results, units, false)
         }
         ChartKind::MapUnmet(units) => {
-            let largest = results
-                .cells
-                .iter()
-                .filter(|c| c.units == units && c.point == 0)
-                .filter_map(|c| c.places.as_ref())
-                .flat_map(|p| p.ccg_unmet.iter().map(|acc| acc.mean()))
-                .filter(|s| s.is_finite())
-                .fold(0.0, f64::max);
-            let entries = unmet_legend(unmet_scale_top(largest));
+            let entries = unmet_legend(unmet_top(results, units));
             let mut lines: Vec<(&str, Option<RGBColor>)> =
                 vec![("Mean unmet share of", None), ("each CCG's demand, %:", None)];
             lines.extend(entries.iter().map(|(label, colour)| (label.as_str(), Some(*colour))));
@@ -605,6 +597,20 @@ fn unmet_scale_top(largest: f64) -> f64 {
     nice * SEQUENTIAL.len() as f64
 }
 
+/// Returns the top of the unmet scale of the maps at N = `units`: above every CCG's mean
+/// unmet share in any option's cell at the first sweep point.
+fn unmet_top(results: &ExperimentResults, units: usize) -> f64 {
+    let largest = results
+        .cells
+        .iter()
+        .filter(|c| c.units == units && c.point == 0)
+        .filter_map(|c| c.places.as_ref())
+        .flat_map(|p| p.ccg_unmet.iter().map(|acc| acc.mean()))
+        .filter(|s| s.is_finite())
+        .fold(0.0, f64::max);
+    unmet_scale_top(largest)
+}
+
 /// The legend of the unmet map: one entry per class.
 fn unmet_legend(top: f64) -> Vec<(String, RGBColor)> {
     let step = top / SEQUENTIAL.len() as f64;
@@ -652,14 +658,7 @@ where
                 .unwrap_or_default()
         })
         .collect();
-    let top = unmet_scale_top(
-        shares
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|s| s.is_finite())
-            .fold(0.0, f64::max),
-    );
+    let top = unmet_top(results, units);
     for ((panel, data), shares) in panels.iter().zip(&maps).zip(&shares) {
         let (width, height) = panel.dim_in_pixel();
         let (x, y) = same_scale(
