@@ -17,7 +17,6 @@ impl DeliveryOption for Framework {
             honours_preferences: true,
             pools: false,
             negotiates_nationally: false,
-            units_can_fail: true,
             systemic_risk: false,
             national_queue: false,
             switch_rule: true,

@@ -87,8 +87,6 @@ pub struct Traits {
     /// Whether one organisation negotiates for every CCG its units serve (section 5a);
     /// otherwise each unit negotiates for its own CCGs.
     pub negotiates_nationally: bool,
-    /// Whether units are independent organisations that can be weak and fail.
-    pub units_can_fail: bool,
     /// Whether the organisation suffers national systemic disruptions.
     pub systemic_risk: bool,
     /// Whether every site's onboarding slots form one national queue.
@@ -128,6 +126,13 @@ pub trait DeliveryOption: Send + Sync {
         None
     }
 
+    /// Returns the multiple of the scenario's checkpoint, weak and operating failure
+    /// probabilities that applies to the option's units (section 7, version 5): every unit
+    /// carries them, national sites times `risk.national_site_factor`.
+    fn risk_factor(&self, _params: &Params) -> f64 {
+        1.0
+    }
+
     /// Returns true when a unit with this price takes part (framework suppliers).
     fn participates(&self, _unit_price: f64, _prices: &MarketPrices) -> bool {
         true
@@ -155,9 +160,9 @@ mod tests {
     use super::*;
 
     /// docs/model.md sections 4 to 7: national and network assign (preferences overridden)
-    /// and pool; national alone has one queue, systemic risk and sites that never fail; the
-    /// network's teams each do one function; hubs and framework honour preferences and apply
-    /// the switch rule; leverage is national under national and network.
+    /// and pool; national alone has one queue and systemic risk; the network's teams each do
+    /// one function; hubs and framework honour preferences and apply the switch rule; leverage
+    /// is national under national and network.
     #[test]
     fn each_option_has_the_traits_the_model_gives_it() {
         let traits = |kind| build(kind).traits();
@@ -167,16 +172,12 @@ mod tests {
                 national.layout,
                 national.pools,
                 national.national_queue,
-                national.systemic_risk,
-                national.units_can_fail
+                national.systemic_risk
             ),
-            (LayoutKind::Sites, true, true, true, false)
+            (LayoutKind::Sites, true, true, true)
         );
         let network = traits(OptionKind::Network);
-        assert_eq!(
-            (network.layout, network.pools, network.units_can_fail),
-            (LayoutKind::Teams, true, true)
-        );
+        assert_eq!((network.layout, network.pools), (LayoutKind::Teams, true));
         for kind in [OptionKind::National, OptionKind::Network] {
             let t = traits(kind);
             assert!(
@@ -187,12 +188,24 @@ mod tests {
         for kind in [OptionKind::Hubs, OptionKind::Framework] {
             let t = traits(kind);
             assert_eq!(t.layout, LayoutKind::Sites);
-            assert!(t.honours_preferences && t.switch_rule && t.units_can_fail, "{kind}");
+            assert!(t.honours_preferences && t.switch_rule, "{kind}");
             assert!(
                 !t.pools && !t.national_queue && !t.systemic_risk && !t.negotiates_nationally,
                 "{kind}"
             );
         }
         assert!(!network.national_queue && !network.systemic_risk);
+    }
+
+    /// Section 7, version 5: every unit carries the checkpoint, weak and operating risks;
+    /// national sites at `risk.national_site_factor` times the others'.
+    #[test]
+    fn national_sites_carry_the_unit_risks_times_their_factor() {
+        let mut params = Params::default();
+        params.risk.national_site_factor = 2.5;
+        for kind in OptionKind::ALL {
+            let expected = if kind == OptionKind::National { 2.5 } else { 1.0 };
+            assert_eq!(build(kind).risk_factor(&params), expected, "{kind}");
+        }
     }
 }

@@ -3,9 +3,12 @@
 use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
 use crate::model::{LayoutKind, Params};
 
-/// National: every CCG is served by its nearest site; one national onboarding queue; fixed
-/// costs partly shared with a national overhead; sites pool spare capacity and never fail
-/// alone, but the organisation can suffer a systemic disruption.
+/// National: every CCG is assigned to its nearest open site (private if none is open); one
+/// national onboarding queue fed by the open sites' slots; fixed costs partly shared with a
+/// national overhead; sites pool spare capacity. Sites are local teams like any other unit:
+/// they can fail the checkpoint, be weak and fail in operation, at `risk.national_site_factor`
+/// times the others' probabilities (version 5); and the organisation can suffer a systemic
+/// disruption.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct National;
 
@@ -16,7 +19,6 @@ impl DeliveryOption for National {
             honours_preferences: false,
             pools: true,
             negotiates_nationally: true,
-            units_can_fail: false,
             systemic_risk: true,
             national_queue: true,
             switch_rule: false,
@@ -31,8 +33,15 @@ impl DeliveryOption for National {
         Some(params.costs.national_overhead)
     }
 
+    fn risk_factor(&self, params: &Params) -> f64 {
+        params.risk.national_site_factor
+    }
+
     fn choose(&self, market: &Market, request: &Request) -> Choice {
-        Choice::Unit(market.layout.planned_unit(request.ccg, request.function))
+        market
+            .open_by_distance(request.ccg)
+            .next()
+            .map_or(Choice::Private, Choice::Unit)
     }
 
     fn price_paid(&self, market: &Market, _choice: Choice) -> f64 {

@@ -16,7 +16,6 @@ impl DeliveryOption for Network {
             honours_preferences: false,
             pools: true,
             negotiates_nationally: true,
-            units_can_fail: true,
             systemic_risk: false,
             national_queue: false,
             switch_rule: false,

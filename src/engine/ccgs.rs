@@ -29,6 +29,16 @@ pub(super) enum Link {
     Serving(Provider),
 }
 
+/// Returns the slots of the national queue: the sum of `slots(u)` over the sites open
+/// (docs/model.md section 4, version 5: a site that failed adds none).
+pub(super) fn national_slots(slots: &[u64], open: &[bool]) -> u64 {
+    slots
+        .iter()
+        .zip(open)
+        .filter(|&(_, &open)| open)
+        .fold(0u64, |total, (&s, _)| total.saturating_add(s))
+}
+
 /// The onboarding queues and per-CCG vectors of a cell, kept for the next cell
 /// ([`super::Workspace`]).
 #[derive(Debug, Default)]
@@ -53,11 +63,18 @@ pub(super) struct CcgBuffers {
 
 impl CcgBuffers {
     /// Empties the buffers for a cell of `n` CCGs, with an onboarding queue of each of
-    /// `slots` (national: one of their sum) and one for the private sector.
-    pub(super) fn reset(mut self, n: usize, slots: &[u64], national_queue: bool, private_slots: u64) -> CcgBuffers {
+    /// `slots` (national: one of the sum over the units `open` at month 0) and one for the
+    /// private sector.
+    pub(super) fn reset(
+        mut self,
+        n: usize,
+        (slots, open): (&[u64], &[bool]),
+        national_queue: bool,
+        private_slots: u64,
+    ) -> CcgBuffers {
         let n_units = slots.len();
         let queues: Vec<u64> = if national_queue {
-            vec![slots.iter().fold(0u64, |total, &s| total.saturating_add(s))]
+            vec![national_slots(slots, open)]
         } else {
             slots.to_vec()
         };

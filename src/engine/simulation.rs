@@ -21,7 +21,6 @@ use crate::model::places::Places;
 use crate::model::{Function, LayoutKind, N_FUNCTIONS};
 
 /// Bit mask of all four functions.
-#[cfg(test)]
 const ALL_MASK: u8 = (1 << N_FUNCTIONS) - 1;
 
 /// Iterates over the indices of the functions whose bit is set in `mask`, in section 1 order.
@@ -67,6 +66,12 @@ pub(super) struct Simulation<'a> {
     flags: OptionFlags,
     /// Results by place, when the cell records them.
     log: Option<PlaceLog>,
+    /// Whether national sites failed last month, so that the CCGs waiting for them or
+    /// onboarded by them are re-assigned this month (section 7, version 5).
+    reassign: bool,
+    /// National CCGs left with no open site to be re-assigned to, in CCG order: each goes to
+    /// the private sector in step 2 of this month, in CCG order with the month's decisions.
+    stranded: Vec<u32>,
 }
 
 /// What a cell recording places keeps besides the routes' log.
@@ -128,7 +133,7 @@ impl<'a> Simulation<'a> {
         let months = params.time.months as usize;
         let ccgs = workspace.ccgs.take().unwrap_or_default().reset(
             n,
-            &units.slots,
+            (&units.slots, &units.open),
             cell.option.traits().national_queue,
             u64::from(params.onboarding.private_per_month),
         );
@@ -191,6 +196,8 @@ impl<'a> Simulation<'a> {
             },
             units,
             log,
+            reassign: false,
+            stranded: Vec::new(),
         };
         sim.tally.failures_checkpoint = sim.units.failed_checkpoint;
         sim.tally
@@ -252,6 +259,9 @@ impl<'a> Simulation<'a> {
         let draws = self.draws;
         for m in 0..time.months {
             self.month = m;
+            if self.reassign {
+                self.reassign_to_open_sites();
+            }
             self.start_onboarded();
             let operating = m >= time.go_live_month;
             if operating && self.flags.traits.systemic_risk {
@@ -263,9 +273,7 @@ impl<'a> Simulation<'a> {
             if operating {
                 self.account_running_costs();
                 self.serve_month(m);
-                if self.flags.traits.units_can_fail {
-                    self.failure_draws(m);
-                }
+                self.failure_draws(m);
             }
         }
         self.finish(workspace)
@@ -302,6 +310,9 @@ impl<'a> Simulation<'a> {
             if last.replace(i) == Some(i) {
                 continue;
             }
+            if !self.stranded.is_empty() {
+                self.send_stranded_private(Some(i));
+            }
             let i = i as usize;
             let mask = Function::ALL
                 .into_iter()
@@ -311,6 +322,71 @@ impl<'a> Simulation<'a> {
                 self.decide(i, mask);
             }
         }
+        if !self.stranded.is_empty() {
+            self.send_stranded_private(None);
+        }
+    }
+
+    /// Sends the stranded national CCGs (no site open to re-assign them to) with an index
+    /// below `before` (all, for `None`) to the private sector, each as one entry for all four
+    /// functions (section 7, version 5).
+    fn send_stranded_private(&mut self, before: Option<u32>) {
+        let count = before.map_or(self.stranded.len(), |i| self.stranded.partition_point(|&s| s < i));
+        let sent: Vec<u32> = self.stranded.drain(..count).collect();
+        for ccg in sent {
+            self.enqueue(ccg as usize, ALL_MASK, Choice::Private);
+        }
+    }
+
+    /// Re-assigns, at the start of the month after national sites failed, the CCGs waiting in
+    /// the national queue for a failed site and those a failed site onboarded in its last
+    /// month, to the nearest site open now (ties: lower unit number), at no cost and keeping
+    /// their place; with no site open, they become stranded (section 7, version 5). Sites that
+    /// failed in the same month are thus handled together.
+    fn reassign_to_open_sites(&mut self) {
+        self.reassign = false;
+        let layout = self.cell.layout;
+        let open = &self.units.open;
+        let nearest = |ccg: u32| {
+            layout
+                .by_distance(ccg as usize)
+                .iter()
+                .copied()
+                .find(|&u| open[u as usize])
+        };
+        let ccgs = &mut self.ccgs;
+        let mut stranded = std::mem::take(&mut self.stranded);
+        ccgs.onboarded.retain_mut(|entry| {
+            let Some(unit) = entry.unit.filter(|&u| !open[u as usize]) else {
+                return true;
+            };
+            let new = nearest(entry.ccg);
+            for f in functions_in(entry.mask) {
+                let link = &mut ccgs.links[entry.ccg as usize][f];
+                debug_assert_eq!(*link, Link::Onboarded(Provider::Unit(unit)));
+                *link = match new {
+                    Some(site) => Link::Onboarded(Provider::Unit(site)),
+                    None => Link::Waiting,
+                };
+            }
+            entry.unit = new;
+            if new.is_none() {
+                stranded.push(entry.ccg);
+            }
+            new.is_some()
+        });
+        let queue = &mut ccgs.onboarding[0];
+        if open.iter().any(|&o| o) {
+            for entry in queue.waiting_mut() {
+                if entry.unit.is_some_and(|u| !open[u as usize]) {
+                    entry.unit = nearest(entry.ccg);
+                }
+            }
+        } else {
+            stranded.extend(queue.drain_all().iter().map(|entry| entry.ccg));
+        }
+        stranded.sort_unstable();
+        self.stranded = stranded;
     }
 
     /// One decision of CCG `i` for the functions in `mask` (section 7).
@@ -639,18 +715,28 @@ impl<'a> Simulation<'a> {
             // Every CCG-function in service with the unit leaves it below.
             self.units_serving -= 1;
         }
-        let queue = self.queue_of(unit);
-        let waiting = self.ccgs.onboarding[queue].drain_all().to_vec();
         let mut moved = vec![(0u8, 0u8); self.ccgs.links.len()];
-        for entry in waiting {
-            moved[entry.ccg as usize].1 |= entry.mask;
+        let national = self.flags.traits.national_queue;
+        if national {
+            // Version 5: the national queue keeps its CCGs and their places; those waiting for
+            // this site, or onboarded by it this month, are re-assigned next month
+            // ([`Simulation::reassign_to_open_sites`]), and the queue loses the site's slots.
+            let queue = &mut self.ccgs.onboarding[0];
+            queue.slots = queue.slots.saturating_sub(self.units.slots[unit]);
+            self.reassign = true;
+        } else {
+            for entry in self.ccgs.onboarding[unit].drain_all() {
+                moved[entry.ccg as usize].1 |= entry.mask;
+            }
         }
         for (i, links) in self.ccgs.links.iter().enumerate() {
             for f in Function::ALL {
                 match links[f.index()] {
                     Link::Serving(Provider::Unit(u)) if u as usize == unit => moved[i].0 |= 1 << f.index(),
                     // A CCG onboarded this month counts as still waiting (section 7 fine print).
-                    Link::Onboarded(Provider::Unit(u)) if u as usize == unit => moved[i].1 |= 1 << f.index(),
+                    Link::Onboarded(Provider::Unit(u)) if u as usize == unit && !national => {
+                        moved[i].1 |= 1 << f.index()
+                    }
                     _ => {}
                 }
             }

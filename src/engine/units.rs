@@ -41,7 +41,7 @@ pub struct UnitBook {
     /// Price per head of all functions the unit provides at `Qplan` \[GBP/year\].
     pub price: Vec<f64>,
     /// Operating failures to come, as (month, unit) in the order they happen: each unit's
-    /// first month `m >= G` whose failure uniform is below `p_fail_annual / 12` (a unit that
+    /// first month `m >= G` whose failure uniform is below its monthly threshold (a unit that
     /// has failed stays closed, so later months never matter; nor do months of a unit that
     /// is not open, which the engine checks when the month comes).
     pub failures: Vec<(u32, usize)>,
@@ -81,20 +81,28 @@ impl UnitBook {
         let sharing = option.shared_overhead(params).is_some();
         let cost_dist = MeanOneLogNormal::new(params.costs.cost_cv);
         let risk = &params.risk;
-        let threshold = risk.p_fail_annual / 12.0;
+        let factor = option.risk_factor(params);
+        let thresholds = risk.thresholds(factor);
         let go_live = params.time.go_live_month as usize;
         for (unit_idx, unit) in layout.units().iter().enumerate() {
             let mut weak = false;
-            if option.traits().units_can_fail {
+            // At factor 0 (national sites immune, as in version 4) no uniform can fall below a
+            // threshold, so the draws are not looked up.
+            if factor > 0.0 {
+                // The key is the site (and function, for a team), whatever the option: a hub, a
+                // framework supplier and a national site on the same site share their fate.
                 let fate = draws.fate(unit.site, unit.function.map_or(ALL_FUNCTIONS_KEY, Function::index));
-                weak = fate.weak < risk.p_weak;
-                if fate.checkpoint < risk.p_checkpoint {
+                weak = fate.weak < thresholds.weak;
+                if fate.checkpoint < thresholds.checkpoint {
                     book.open[unit_idx] = false;
                     book.failed_checkpoint += 1;
                     book.checkpoint_failed[unit_idx] = true;
                 }
                 let months = &draws.monthly_failure(fate.slot)[..params.time.months as usize];
-                if let Some(offset) = months[go_live.min(months.len())..].iter().position(|&u| u < threshold) {
+                if let Some(offset) = months[go_live.min(months.len())..]
+                    .iter()
+                    .position(|&u| u < thresholds.monthly)
+                {
                     book.failures.push(((go_live + offset) as u32, unit_idx));
                 }
             }

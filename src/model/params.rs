@@ -196,6 +196,36 @@ pub struct RiskParams {
     pub p_systemic_annual: f64,
     /// Months a systemic disruption lasts.
     pub recovery_months: u32,
+    /// National sites' checkpoint, weak and monthly operating failure probabilities as a
+    /// multiple of every other unit's, each capped at 1 after multiplying (version 5); 0 makes
+    /// national sites immune, as in version 4.
+    pub national_site_factor: f64,
+}
+
+/// The uniforms below which one unit fails the checkpoint, is weak, or fails in a month of
+/// operation (docs/model.md section 7).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FateThresholds {
+    /// `min(1, p_checkpoint * factor)`.
+    pub checkpoint: f64,
+    /// `min(1, p_weak * factor)`.
+    pub weak: f64,
+    /// `min(1, p_fail_annual / 12 * factor)`.
+    pub monthly: f64,
+}
+
+impl RiskParams {
+    /// Returns the fate thresholds of a unit whose probabilities are `factor` times the
+    /// scenario's, each capped at 1 after multiplying (version 5: `national_site_factor` for
+    /// national sites, 1 for every other unit). A unit fails where its uniform is strictly
+    /// below the threshold, so at factor 1 the thresholds are the probabilities themselves.
+    pub fn thresholds(&self, factor: f64) -> FateThresholds {
+        FateThresholds {
+            checkpoint: (self.p_checkpoint * factor).min(1.0),
+            weak: (self.p_weak * factor).min(1.0),
+            monthly: (self.p_fail_annual / 12.0 * factor).min(1.0),
+        }
+    }
 }
 
 /// What scale buys and costs beyond running cost, and the price of undone work (docs/model.md
@@ -314,6 +344,7 @@ impl Default for Params {
                 p_fail_annual: 0.03,
                 p_systemic_annual: 0.02,
                 recovery_months: 3,
+                national_site_factor: 1.0,
             },
             value: ValueParams {
                 unmet_penalty: 1.0,

@@ -266,7 +266,7 @@ const FUNCTIONS: [[ParamKey; 5]; 4] = [
     function_keys!("communications", 3, Assumption),
 ];
 
-const OTHERS: [ParamKey; 36] = [
+const OTHERS: [ParamKey; 37] = [
     float_key!(
         "costs.cost_cv",
         Rule::Range(0.0, MAX_CV),
@@ -516,6 +516,14 @@ const OTHERS: [ParamKey; 36] = [
         risk.recovery_months
     ),
     float_key!(
+        "risk.national_site_factor",
+        Rule::Range(0.0, 10.0),
+        "factor",
+        Assumption,
+        "national sites' checkpoint, weak and operating failure probabilities over other units'; 0 is version 4 (section 7)",
+        risk.national_site_factor
+    ),
+    float_key!(
         "value.unmet_penalty",
         Rule::Range(0.0, MAX_FACTOR),
         "share of private price",
@@ -680,7 +688,7 @@ mod tests {
         paths.sort_unstable();
         paths.dedup();
         assert_eq!(paths.len(), n);
-        assert_eq!(n, 38 + 20);
+        assert_eq!(n, 39 + 20);
     }
 
     #[test]
@@ -688,6 +696,9 @@ mod tests {
         let params = Params::default();
         assert_eq!(find_key("risk.p_fail_annual").unwrap().get(&params), 0.03);
         assert_eq!(find_key("time.months").unwrap().get(&params), 30.0);
+        let factor = find_key("risk.national_site_factor").unwrap();
+        assert_eq!(factor.get(&params), 1.0);
+        assert_eq!(factor.rule, Rule::Range(0.0, 10.0));
     }
 
     #[test]

@@ -189,6 +189,31 @@ fn the_baseline_summary_is_byte_identical_to_the_pinned_one() {
     );
 }
 
+/// docs/model.md version 5: with `risk.national_site_factor = 0` every version 4 metric is
+/// unchanged. `baseline_40_summary_v4.csv` is the summary the version 4 engine wrote (commit
+/// 693e10a, `csu-sim run scenarios/baseline.toml --replications 40`), kept as it was: the
+/// version 5 engine at factor 0 must reproduce it byte for byte.
+#[test]
+fn factor_0_reproduces_the_version_4_baseline_byte_for_byte() {
+    let dir = Dir::new("pinned_v4");
+    let (out, _) = run_baseline(
+        &dir,
+        &[
+            "--replications",
+            "40",
+            "--quiet",
+            "--set",
+            "risk.national_site_factor=0",
+        ],
+    );
+    let pinned = std::fs::read(fixture("pinned/baseline_40_summary_v4.csv")).unwrap();
+    let summary = std::fs::read(out.join("summary.csv")).unwrap();
+    assert!(
+        summary == pinned,
+        "summary.csv at factor 0 differs from the version 4 engine's"
+    );
+}
+
 /// `csu-sim keys` lists every key of docs/model.md section 9 with its default and range.
 #[test]
 fn keys_lists_every_key_with_default_range_and_source() {

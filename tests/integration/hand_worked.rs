@@ -65,7 +65,7 @@ fn run(kind: OptionKind, units: usize, register: &Register, params: &Params) -> 
 }
 
 /// Runs replication `replication` (seed 1) of an option with `units` units.
-fn run_replication(
+pub fn run_replication(
     kind: OptionKind,
     units: usize,
     register: &Register,

@@ -9,6 +9,7 @@ mod hostile;
 mod invariants;
 mod known_answers;
 mod mechanics;
+mod national_sites;
 mod places;
 mod properties;
 mod reference;
