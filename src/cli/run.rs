@@ -32,7 +32,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "GBP", allow_negative_numbers = true)]
     target_ci: Option<f64>,
     /// Write only these outputs (run.json always): all, or a comma-separated list of summary,
-    /// comparisons, facts, json, excel, regions, units, replications, charts, report
+    /// comparisons, best_n, lead_parts, facts, json, excel, regions, units, replications, charts,
+    /// report
     #[arg(long, value_name = "LIST")]
     outputs: Option<String>,
     #[command(flatten)]

@@ -7,10 +7,13 @@
 //! identical for any thread count, and memory depends on the chunk, not the replication count.
 
 pub mod compare;
+pub mod explain;
 pub mod findings;
+pub mod margin;
 pub mod places;
 mod results;
 pub mod uncertainty;
+pub mod which_n;
 
 pub use compare::{Comparison, Comparisons, Leader};
 pub use results::{CellResult, ExperimentResults, MapData, RunMeta, SCATTER_SAMPLE, UnitSite, Verdict};

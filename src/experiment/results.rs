@@ -1,7 +1,9 @@
 //! Accumulated results of an experiment.
 
 use super::compare::{Comparisons, Group, Leader, leader};
+use super::margin::{MarginPart, MarginParts};
 use super::places::{PlaceTotals, Regions, catchments};
+use super::which_n::{AcrossN, BestN, Ladder};
 use super::{CellSpec, Experiment};
 use crate::engine::{Metric, N_METRICS, Outcome};
 use crate::model::Function;
@@ -185,6 +187,10 @@ pub struct ExperimentResults {
     pub comparisons: Comparisons,
     /// Cells grouped by (N, sweep point), in run order.
     pub groups: Vec<Group>,
+    /// Paired differences between the N of each option at each sweep point.
+    pub across_n: AcrossN,
+    /// The parts of the paired differences between options, per head.
+    pub margin_parts: MarginParts,
     /// Unit placement of every option and N at the first sweep point.
     pub maps: Vec<MapData>,
     /// Go-live month `G` of the first sweep point.
@@ -254,6 +260,23 @@ impl ExperimentResults {
                 None => groups.push((cell.units, cell.point, vec![(cell.option, idx)])),
             }
         }
+        let mut ladders: Vec<Ladder> = Vec::new();
+        for (idx, cell) in cells.iter().enumerate() {
+            match ladders
+                .iter_mut()
+                .find(|l| l.option == cell.option && l.point == cell.point)
+            {
+                Some(ladder) => ladder.rungs.push((cell.units, idx)),
+                None => ladders.push(Ladder {
+                    option: cell.option,
+                    point: cell.point,
+                    rungs: vec![(cell.units, idx)],
+                }),
+            }
+        }
+        for ladder in &mut ladders {
+            ladder.rungs.sort_unstable();
+        }
         let register = experiment.register();
         let maps = cells
             .iter()
@@ -265,6 +288,8 @@ impl ExperimentResults {
         ExperimentResults {
             meta,
             comparisons: Comparisons::new(&groups),
+            across_n: AcrossN::new(ladders),
+            margin_parts: MarginParts::new(&groups, register.total_population()),
             cells,
             groups,
             maps,
@@ -279,6 +304,35 @@ impl ExperimentResults {
             cell.add(outcome, &self.regions);
         }
         self.comparisons.add(outcomes);
+        self.across_n.add(outcomes);
+        self.margin_parts.add(outcomes);
+    }
+
+    /// Returns the best N of each option at each sweep point with two or more N, on `metric`
+    /// (the headline or the unmet share; docs/model.md section 8, "Which N").
+    pub fn best_n(&self, metric: Metric) -> Vec<BestN> {
+        self.across_n.best(metric, |c| self.cells[c].summary(metric).mean)
+    }
+
+    /// Returns the parts of the cheapest option's margin over the runner-up at a verdict's N
+    /// and sweep point (runner-up minus leader, per head, in [`Metric::headline_parts`] order);
+    /// `None` with a single option.
+    pub fn margin_of(&self, verdict: &Verdict) -> Option<Vec<MarginPart>> {
+        let leader = verdict.cheapest.as_ref()?;
+        let runner_up = leader.runner_up?;
+        let group = self
+            .groups
+            .iter()
+            .position(|g| g.0 == verdict.units && g.1 == verdict.point)?;
+        let cell_of = |option| {
+            self.groups[group]
+                .2
+                .iter()
+                .find(|&&(o, _)| o == option)
+                .map(|&(_, c)| c)
+        };
+        self.margin_parts
+            .margin(group, cell_of(leader.option)?, cell_of(runner_up)?)
     }
 
     /// Returns the verdict of every (N, sweep point), in run order: cheapest on the headline.

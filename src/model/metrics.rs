@@ -97,6 +97,68 @@ impl Metric {
     ];
 }
 
+/// One part of the headline (docs/model.md section 8): a metric in GBP m a year and the sign
+/// with which it enters `net_cost_per_head`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeadlinePart {
+    /// The metric \[GBP m/year\].
+    pub metric: Metric,
+    /// +1 for a cost, -1 for a saving.
+    pub sign: f64,
+    /// A short label for tables and charts.
+    pub label: &'static str,
+}
+
+impl Metric {
+    /// The parts of the headline beyond the cost components: undone work (unmet work at its
+    /// private price, the penalty on it, residual work at its private price), the value of
+    /// choice and, subtracted, the negotiating savings (sections 5a and 8).
+    pub const VALUE_PARTS: [HeadlinePart; 5] = [
+        HeadlinePart {
+            metric: Metric::CostUnmetAtPrivate,
+            sign: 1.0,
+            label: "unmet work at private price",
+        },
+        HeadlinePart {
+            metric: Metric::CostUnmetPenalty,
+            sign: 1.0,
+            label: "penalty on unmet work",
+        },
+        HeadlinePart {
+            metric: Metric::CostResidualAtPrivate,
+            sign: 1.0,
+            label: "residual work at private price",
+        },
+        HeadlinePart {
+            metric: Metric::SavingsLeverage,
+            sign: -1.0,
+            label: "negotiating leverage",
+        },
+        HeadlinePart {
+            metric: Metric::CostChoice,
+            sign: 1.0,
+            label: "overridden choice",
+        },
+    ];
+
+    /// Returns every part of the headline: the cost components of `cost_total_m`, then
+    /// [`Metric::VALUE_PARTS`]. Per head, `sign x value x 1e6 / population` summed over the
+    /// parts is `net_cost_per_head`.
+    pub fn headline_parts() -> impl Iterator<Item = HeadlinePart> {
+        Metric::COST_COMPONENTS
+            .into_iter()
+            .map(|(metric, label)| HeadlinePart {
+                metric,
+                sign: 1.0,
+                label,
+            })
+            .chain(Metric::VALUE_PARTS)
+    }
+}
+
+/// Number of parts of the headline: the cost components and the value parts.
+pub const N_HEADLINE_PARTS: usize = Metric::COST_COMPONENTS.len() + Metric::VALUE_PARTS.len();
+
 /// Number of metrics.
 pub const N_METRICS: usize = Metric::ALL.len();
 
@@ -137,6 +199,32 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Section 8: the headline is `cost_total` plus undone work (unmet at `(1 + penalty)` times
+    /// its private price, residual at the private price), less leverage savings, plus choice,
+    /// per head. An outcome built from arbitrary parts by that formula is their signed sum.
+    #[test]
+    fn the_headline_parts_add_up_to_the_headline() {
+        let population = 4.0e6;
+        let mut values = [f64::NAN; N_METRICS];
+        let mut total = 0.0;
+        for (k, (metric, _)) in Metric::COST_COMPONENTS.into_iter().enumerate() {
+            values[metric as usize] = 1.0 + k as f64;
+            total += 1.0 + k as f64;
+        }
+        let (unmet, penalty, residual, savings, choice) = (3.0, 1.5, 0.25, 2.0, 0.5);
+        values[Metric::CostUnmetAtPrivate as usize] = unmet;
+        values[Metric::CostUnmetPenalty as usize] = penalty;
+        values[Metric::CostResidualAtPrivate as usize] = residual;
+        values[Metric::SavingsLeverage as usize] = savings;
+        values[Metric::CostChoice as usize] = choice;
+        let headline = (total + unmet + penalty + residual - savings + choice) * 1e6 / population;
+        let sum: f64 = Metric::headline_parts()
+            .map(|part| part.sign * values[part.metric as usize] * 1e6 / population)
+            .sum();
+        assert!((sum - headline).abs() < 1e-12, "{sum} vs {headline}");
+        assert_eq!(Metric::headline_parts().count(), N_HEADLINE_PARTS);
+    }
 
     #[test]
     fn metric_names_are_unique_and_in_enum_order() {

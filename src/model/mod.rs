@@ -15,7 +15,7 @@ pub mod register;
 
 pub use cost::UnitCost;
 pub use geo::DistanceMatrix;
-pub use metrics::{Metric, N_METRICS, Outcome, WorkLedger};
+pub use metrics::{HeadlinePart, Metric, N_HEADLINE_PARTS, N_METRICS, Outcome, WorkLedger};
 pub use option::OptionKind;
 pub use params::Params;
 pub use placement::{Layout, LayoutKind, Unit};

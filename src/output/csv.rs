@@ -1,9 +1,12 @@
-//! The CSV tables: `summary.csv` (one row per cell and metric, long format), `comparisons.csv`
-//! and `facts.csv`.
+//! The CSV tables: `summary.csv` (one row per cell and metric, long format), `comparisons.csv`,
+//! `best_n.csv`, `lead_parts.csv` and `facts.csv`.
 
 use super::{Exporter, OutputError, number};
 use crate::experiment::ExperimentResults;
+use crate::experiment::explain;
 use crate::experiment::findings;
+use crate::experiment::margin::PART_GROUPS;
+use crate::experiment::which_n::Shape;
 use crate::model::Metric;
 use crate::model::OptionKind;
 
@@ -162,4 +165,137 @@ impl Exporter for FactsCsv {
         }
         writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
     }
+}
+
+/// Which N is best for each option (docs/model.md section 8, "Which N"): `seed, option,
+/// param_<key>..., metric, best_units, best_mean, best_sure, shape, units, n, mean_diff, sd,
+/// ci95_low, ci95_high, significant`, one row per other N (difference = that N - the best N;
+/// `significant` when its interval lies wholly above 0; `best_sure` when every row of the
+/// best N is; `shape` for the headline with three or more N: u, unclear, falls or rises).
+pub struct BestNCsv;
+
+impl Exporter for BestNCsv {
+    fn file_name(&self) -> &'static str {
+        "best_n.csv"
+    }
+
+    fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = ["seed", "option"].map(String::from).to_vec();
+        header.extend(param_columns(results));
+        header.extend(
+            [
+                "metric",
+                "best_units",
+                "best_mean",
+                "best_sure",
+                "shape",
+                "units",
+                "n",
+                "mean_diff",
+                "sd",
+                "ci95_low",
+                "ci95_high",
+                "significant",
+            ]
+            .map(String::from),
+        );
+        writer.write_record(&header)?;
+        for metric in crate::experiment::which_n::ACROSS_N {
+            for best in results.best_n(metric) {
+                let shape = match best.shape {
+                    Some(Shape::U) => "u",
+                    Some(Shape::Unclear) => "unclear",
+                    Some(Shape::Falls) => "falls",
+                    Some(Shape::Rises) => "rises",
+                    None => "",
+                };
+                for (units, s) in &best.others {
+                    let mut row = vec![results.meta.seed.to_string(), best.option.to_string()];
+                    row.extend(point_values(results, best.point));
+                    row.extend([
+                        metric.name().to_string(),
+                        best.units.to_string(),
+                        number(best.mean),
+                        best.sure.to_string(),
+                        shape.to_string(),
+                        units.to_string(),
+                        s.n.to_string(),
+                    ]);
+                    row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(number));
+                    row.push((s.ci_low > 0.0).to_string());
+                    writer.write_record(&row)?;
+                }
+            }
+        }
+        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+    }
+}
+
+/// Why the leader leads: `seed, units, param_<key>..., leader, runner_up, metric, part, group,
+/// n, mean, ci95_low, ci95_high`, for each N and sweep point with two or more options, one row
+/// per part of the headline: the paired difference runner-up minus leader of `metric` (a cost
+/// component, an undone-work part, leverage savings with their sign reversed, or choice),
+/// turned into GBP per head per year, positive where the part favours the leader; then a row
+/// `net_cost_per_head` (part `margin`) with the margin itself, which the parts add up to.
+pub struct LeadPartsCsv;
+
+impl Exporter for LeadPartsCsv {
+    fn file_name(&self) -> &'static str {
+        "lead_parts.csv"
+    }
+
+    fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = ["seed", "units"].map(String::from).to_vec();
+        header.extend(param_columns(results));
+        header.extend(
+            [
+                "leader",
+                "runner_up",
+                "metric",
+                "part",
+                "group",
+                "n",
+                "mean",
+                "ci95_low",
+                "ci95_high",
+            ]
+            .map(String::from),
+        );
+        writer.write_record(&header)?;
+        for e in explain::explanations(results) {
+            let rows = e
+                .parts
+                .iter()
+                .map(|p| {
+                    let group = PART_GROUPS
+                        .iter()
+                        .find(|(_, members)| members.contains(&p.part.metric))
+                        .map_or("", |(label, _)| *label);
+                    (p.part.metric.name(), p.part.label, group, p.difference)
+                })
+                .chain(std::iter::once((Metric::HEADLINE.name(), "margin", "margin", e.margin)));
+            for (metric, part, group, d) in rows {
+                let mut row = vec![results.meta.seed.to_string(), e.units.to_string()];
+                row.extend(point_values(results, e.point));
+                row.extend([e.leader.to_string(), e.runner_up.to_string()]);
+                row.extend([metric, part, group].map(String::from));
+                row.push(d.n.to_string());
+                row.extend([d.mean, d.low, d.high].map(number));
+                writer.write_record(&row)?;
+            }
+        }
+        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+    }
+}
+
+/// Returns the swept values of a sweep point, as CSV fields.
+fn point_values(results: &ExperimentResults, point: usize) -> Vec<String> {
+    results
+        .cells
+        .iter()
+        .find(|c| c.point == point)
+        .map(|c| c.point_values.iter().map(|(_, v)| number(*v)).collect())
+        .unwrap_or_default()
 }

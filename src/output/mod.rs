@@ -17,7 +17,7 @@ pub mod shard;
 mod table;
 pub mod uncertainty;
 
-pub use self::csv::{ComparisonsCsv, FactsCsv, SummaryCsv};
+pub use self::csv::{BestNCsv, ComparisonsCsv, FactsCsv, LeadPartsCsv, SummaryCsv};
 pub use self::folder::{MANIFEST, OutputDir};
 pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::places::{RegionsCsv, UnitsCsv};
@@ -68,9 +68,11 @@ pub trait Exporter {
 }
 
 /// The kinds of output a run can write, as `--outputs` names them, with their files.
-pub const OUTPUT_KINDS: [(&str, &str); 10] = [
+pub const OUTPUT_KINDS: [(&str, &str); 12] = [
     ("summary", "summary.csv"),
     ("comparisons", "comparisons.csv"),
+    ("best_n", "best_n.csv"),
+    ("lead_parts", "lead_parts.csv"),
     ("facts", "facts.csv"),
     ("json", "summary.json"),
     ("excel", "results.xlsx"),
@@ -154,6 +156,8 @@ pub fn exporters(results: &ExperimentResults) -> Vec<Box<dyn Exporter>> {
     let mut exporters: Vec<Box<dyn Exporter>> = vec![
         Box::new(SummaryCsv),
         Box::new(ComparisonsCsv),
+        Box::new(BestNCsv),
+        Box::new(LeadPartsCsv),
         Box::new(FactsCsv),
         Box::new(SummaryJson),
         Box::new(excel::ExcelWorkbook),

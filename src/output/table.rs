@@ -2,9 +2,12 @@
 
 use std::fmt::Write;
 
+use crate::experiment::explain::{self, fixed};
 use crate::experiment::findings::{self, FactCheck};
+use crate::experiment::which_n::{BestN, Shape};
 use crate::experiment::{ExperimentResults, Leader};
 use crate::model::Metric;
+use crate::stats::{Summary, supported_decimals};
 
 /// Column headings, in order.
 const HEADINGS: [&str; 10] = [
@@ -94,9 +97,140 @@ pub fn lead_text(leader: &Leader, scale: f64, decimals: usize) -> String {
     }
 }
 
-/// Returns the verdict table: per N (and sweep point), the cheapest option on the headline
-/// with its paired lead over the runner-up, and the option leaving least demand unmet.
+/// Returns the verdict: per N (and sweep point), the cheapest option on the headline with its
+/// paired lead over the runner-up and the option leaving least demand unmet; then, for each
+/// option run at two or more N, which N is best. With a single option, which N is best is the
+/// verdict.
 pub fn verdict_table(results: &ExperimentResults) -> String {
+    let single = results.groups.iter().all(|g| g.2.len() < 2);
+    let which = which_n_table(results);
+    match (single, which) {
+        (true, Some(which)) => which,
+        (false, Some(which)) => format!("{}\n{which}", options_table(results)),
+        (_, None) => options_table(results),
+    }
+}
+
+/// Formats the paired difference of an N from its option's best N, times `scale`, with the
+/// decimals its interval supports: `+0.51 [0.45, 0.58]`.
+fn difference_text(s: &Summary, scale: f64) -> String {
+    let d = supported_decimals(scale * (s.ci_high - s.ci_low) / 2.0, 2, 2);
+    let show = |x: f64| fixed(scale * x, d);
+    if s.ci_low.is_finite() {
+        format!(
+            "{}{} [{}, {}]",
+            if s.mean >= 0.0 { "+" } else { "" },
+            show(s.mean),
+            show(s.ci_low),
+            show(s.ci_high)
+        )
+    } else {
+        format!("{} [no CI]", show(s.mean))
+    }
+}
+
+/// Returns the table of which N is best for each option and sweep point run at two or more
+/// N (docs/model.md section 8, "Which N"): every N with its mean headline and unmet share and
+/// their paired differences from the option's best N on each, then a line per option saying
+/// which N is best and how sure; `None` when no option was run at two N.
+pub fn which_n_table(results: &ExperimentResults) -> Option<String> {
+    let costs = results.best_n(Metric::HEADLINE);
+    if costs.is_empty() {
+        return None;
+    }
+    let unmet = results.best_n(Metric::UnmetShare);
+    let mut rows = vec![
+        [
+            "option",
+            "sweep point",
+            "N",
+            "net cost/head",
+            "vs cheapest N: GBP/head [95% CI]",
+            "unmet %",
+            "vs least-unmet N: pp [95% CI]",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let mut lines = Vec::new();
+    for best in &costs {
+        let least = unmet.iter().find(|u| u.option == best.option && u.point == best.point);
+        let Some(ladder) = results
+            .across_n
+            .ladders
+            .iter()
+            .find(|l| l.option == best.option && l.point == best.point)
+        else {
+            continue;
+        };
+        for &(n, cell) in &ladder.rungs {
+            let cell = &results.cells[cell];
+            let versus = |b: Option<&BestN>, scale: f64, label: &str| match b {
+                Some(b) if b.units == n => label.to_string(),
+                Some(b) => b
+                    .others
+                    .iter()
+                    .find(|(m, _)| *m == n)
+                    .map_or("-".to_string(), |(_, s)| difference_text(s, scale)),
+                None => "-".to_string(),
+            };
+            rows.push(vec![
+                best.option.to_string(),
+                point_label(results, best.point),
+                n.to_string(),
+                fixed(cell.summary(Metric::HEADLINE).mean, 2),
+                versus(Some(best), 1.0, "cheapest"),
+                fixed(100.0 * cell.summary(Metric::UnmetShare).mean, 2),
+                versus(least, 100.0, "least unmet"),
+            ]);
+        }
+        let place = point_label(results, best.point);
+        let at = if place.is_empty() {
+            String::new()
+        } else {
+            format!(" ({place})")
+        };
+        let mut line = format!("  {}{at}: {}", best.option, best_clause(best, "cheapest"));
+        if let Some(least) = least {
+            line.push_str(&format!("; {}", best_clause(least, "least unmet")));
+        }
+        lines.push(line);
+    }
+    if results.meta.sweep_keys.is_empty() {
+        rows.iter_mut().for_each(|r| {
+            r.remove(1);
+        });
+    }
+    Some(format!(
+        "Which N is best for each option (intervals of paired differences from the option's best N):\n{}\n{}\n",
+        render(&rows),
+        lines.join("\n")
+    ))
+}
+
+/// Says which N is best on one metric, how sure, and, for the headline, how it runs in N.
+fn best_clause(best: &BestN, what: &str) -> String {
+    let sure = if best.sure {
+        "every other N surely worse"
+    } else {
+        "not sure: an interval includes 0"
+    };
+    let shape = match best.shape {
+        Some(Shape::U) if best.metric == Metric::HEADLINE => ", U-shaped in N",
+        Some(Shape::Falls) if best.metric == Metric::HEADLINE => {
+            ", still falling at the largest N run, so a larger N may be cheaper still"
+        }
+        Some(Shape::Rises) if best.metric == Metric::HEADLINE => {
+            ", rising from the smallest N run, so a smaller N may be cheaper still"
+        }
+        _ => "",
+    };
+    format!("{what} at N = {} ({sure}{shape})", best.units)
+}
+
+/// Returns the table of options at each N (and sweep point): the cheapest on the headline with
+/// its paired lead over the runner-up, and the option leaving least demand unmet.
+fn options_table(results: &ExperimentResults) -> String {
     let mut rows = vec![
         [
             "N",
@@ -206,6 +340,19 @@ pub fn notes(results: &ExperimentResults) -> String {
                     shift.with_values, shift.without_values
                 );
             }
+        }
+    }
+    let explanations = explain::explanations(results);
+    if !explanations.is_empty() {
+        out.push_str("\nWhy the leader leads (paired differences of the headline's parts, GBP per head):\n");
+        for e in &explanations {
+            let place = point_label(results, e.point);
+            let at = if place.is_empty() {
+                format!("N = {}", e.units)
+            } else {
+                format!("N = {}, {place}", e.units)
+            };
+            let _ = writeln!(out, "  {}", e.sentence(&at));
         }
     }
     for check in findings::facts_check(results) {

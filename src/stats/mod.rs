@@ -125,6 +125,80 @@ impl Accumulator for MetricAccumulator {
     }
 }
 
+/// A mean and its 95% confidence interval (Student t, n - 1 degrees of freedom).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MeanInterval {
+    /// Values the mean is over.
+    pub n: u64,
+    /// Mean; NaN for n = 0.
+    pub mean: f64,
+    /// Lower end of the interval; NaN for n < 2.
+    pub low: f64,
+    /// Upper end of the interval; NaN for n < 2.
+    pub high: f64,
+}
+
+impl MeanInterval {
+    /// Returns the interval of the negated values: `-mean [-high, -low]` (a 0 stays 0, never
+    /// a negative zero).
+    pub fn negated(self) -> MeanInterval {
+        MeanInterval {
+            mean: 0.0 - self.mean,
+            low: 0.0 - self.high,
+            high: 0.0 - self.low,
+            ..self
+        }
+    }
+
+    /// Returns true when the whole interval lies strictly above 0.
+    pub fn above_zero(&self) -> bool {
+        self.low > 0.0
+    }
+
+    /// Returns true when the whole interval lies strictly below 0.
+    pub fn below_zero(&self) -> bool {
+        self.high < 0.0
+    }
+
+    /// Returns half the interval's width; NaN without an interval.
+    pub fn half_width(&self) -> f64 {
+        (self.high - self.low) / 2.0
+    }
+}
+
+impl Moments {
+    /// Returns the mean with its 95% confidence interval: `mean +- t(0.975, n - 1) sd / sqrt(n)`
+    /// (Student t); the ends are NaN for n < 2.
+    pub fn interval(&self) -> MeanInterval {
+        let n = self.count();
+        let mean = self.mean();
+        let half_width = if n >= 2 {
+            t_quantile(0.975, (n - 1) as f64) * self.sample_sd() / (n as f64).sqrt()
+        } else {
+            f64::NAN
+        };
+        MeanInterval {
+            n,
+            mean,
+            low: mean - half_width,
+            high: mean + half_width,
+        }
+    }
+}
+
+/// Returns the decimal places a figure carries when its 95% interval has half-width
+/// `half_width`: the place of the half-width's first significant digit
+/// (`ceil(-log10(half_width))`), from 0 to `max`; `fallback` when there is no interval (one
+/// replication, or none) or it has no width. So 9.32 +- 0.05 prints as 9.32, 1.45 +- 0.4 as
+/// 1.5, and 466 +- 3 as 466.
+pub fn supported_decimals(half_width: f64, fallback: usize, max: usize) -> usize {
+    if !(half_width.is_finite() && half_width > 0.0) {
+        return fallback.min(max);
+    }
+    let places = (-half_width.log10()).ceil();
+    if places <= 0.0 { 0 } else { (places as usize).min(max) }
+}
+
 impl MetricAccumulator {
     /// Returns the number of replications where the metric was undefined.
     pub fn undefined(&self) -> u64 {
@@ -138,21 +212,14 @@ impl MetricAccumulator {
 
     /// Returns the summary; with n = 0 every figure is NaN, with n = 1 the spread is NaN.
     pub fn summary(&self) -> Summary {
-        let n = self.moments.count();
-        let mean = self.moments.mean();
-        let sd = self.moments.sample_sd();
+        let interval = self.moments.interval();
         let [p5, p50, p95] = self.quantiles.quantiles(&[0.05, 0.50, 0.95]);
-        let half_width = if n >= 2 {
-            t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt()
-        } else {
-            f64::NAN
-        };
         Summary {
-            n,
-            mean,
-            sd,
-            ci_low: mean - half_width,
-            ci_high: mean + half_width,
+            n: interval.n,
+            mean: interval.mean,
+            sd: self.moments.sample_sd(),
+            ci_low: interval.low,
+            ci_high: interval.high,
             p5,
             p50,
             p95,
@@ -163,6 +230,42 @@ impl MetricAccumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The interval of 1, 2, 3, 4 by hand: mean 2.5, sd sqrt(5/3), t(0.975, 3) = 3.182446
+    /// (tables), half-width 3.182446 x 1.290994 / 2 = 2.054260.
+    #[test]
+    fn a_mean_interval_is_students_t() {
+        let mut moments = Moments::default();
+        for x in [1.0, 2.0, 3.0, 4.0] {
+            moments.add(x);
+        }
+        let interval = moments.interval();
+        assert_eq!((interval.n, interval.mean), (4, 2.5));
+        assert!((interval.half_width() - 2.054260).abs() < 1e-5, "{interval:?}");
+        let negated = interval.negated();
+        assert_eq!(
+            (negated.mean, negated.low, negated.high),
+            (-2.5, -interval.high, -interval.low)
+        );
+        // [0.446, 4.554] lies above 0; its negation below.
+        assert!(interval.above_zero() && !interval.below_zero());
+        assert!(negated.below_zero() && !negated.above_zero());
+        let mut one = Moments::default();
+        one.add(3.0);
+        assert!(one.interval().low.is_nan() && !one.interval().above_zero());
+    }
+
+    #[test]
+    fn decimals_follow_the_first_digit_of_the_half_width() {
+        assert_eq!(supported_decimals(0.05, 2, 4), 2);
+        assert_eq!(supported_decimals(0.4, 2, 4), 1);
+        assert_eq!(supported_decimals(0.1, 2, 4), 1);
+        assert_eq!(supported_decimals(0.09, 2, 4), 2);
+        assert_eq!(supported_decimals(3.0, 2, 4), 0);
+        assert_eq!(supported_decimals(0.0004, 2, 3), 3);
+        assert_eq!(supported_decimals(f64::NAN, 2, 4), 2);
+        assert_eq!(supported_decimals(0.0, 1, 4), 1);
+    }
 
     #[test]
     fn percentiles_interpolate_linearly() {

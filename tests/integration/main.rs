@@ -18,3 +18,4 @@ mod shards;
 mod slurm;
 mod uncertainty;
 mod util;
+mod which_n;
