@@ -27,6 +27,10 @@ impl DeliveryOption for Framework {
         OptionKind::Framework
     }
 
+    fn own_keys(&self) -> &'static [&'static str] {
+        &["procurement.cost_framework", "market.price_margin"]
+    }
+
     fn procurement(&self, params: &Params) -> Option<Procurement> {
         Some(Procurement {
             duration: params.procurement.framework,

@@ -26,6 +26,10 @@ impl DeliveryOption for Hubs {
         OptionKind::Hubs
     }
 
+    fn own_keys(&self) -> &'static [&'static str] {
+        &["procurement.cost_hubs", "choice.max_distance_km"]
+    }
+
     fn procurement(&self, params: &Params) -> Option<Procurement> {
         Some(Procurement {
             duration: params.procurement.hubs,

@@ -133,6 +133,13 @@ pub trait DeliveryOption: Send + Sync {
         1.0
     }
 
+    /// Returns the dotted paths of the scenario's numeric keys that this option alone reads:
+    /// the keys a reader must see beside the option to judge it (the report's table of how the
+    /// options differ). Each key belongs to one option at most.
+    fn own_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Returns true when a unit with this price takes part (framework suppliers).
     fn participates(&self, _unit_price: f64, _prices: &MarketPrices) -> bool {
         true

@@ -33,6 +33,15 @@ impl DeliveryOption for National {
         Some(params.costs.national_overhead)
     }
 
+    fn own_keys(&self) -> &'static [&'static str] {
+        &[
+            "costs.national_overhead",
+            "risk.national_site_factor",
+            "risk.p_systemic_annual",
+            "risk.recovery_months",
+        ]
+    }
+
     fn risk_factor(&self, params: &Params) -> f64 {
         params.risk.national_site_factor
     }

@@ -26,6 +26,10 @@ impl DeliveryOption for Network {
         OptionKind::Network
     }
 
+    fn own_keys(&self) -> &'static [&'static str] {
+        &["costs.network_overhead", "costs.coordination_cost"]
+    }
+
     fn shared_overhead(&self, params: &Params) -> Option<f64> {
         Some(params.costs.network_overhead)
     }

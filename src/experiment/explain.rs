@@ -34,6 +34,17 @@ pub struct LeadExplanation {
     pub parts: Vec<MarginPart>,
 }
 
+/// What a lead is made of, as a sentence and a waterfall chart show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reasons {
+    /// Groups of parts clear of Monte Carlo noise, largest first: runner-up minus leader.
+    pub named: Vec<(&'static str, MeanInterval)>,
+    /// What the other groups add together, when it shows at `rest_decimals`.
+    pub rest: Option<f64>,
+    /// The decimals the rest supports.
+    pub rest_decimals: usize,
+}
+
 /// Returns the explanation of every verdict with two or more options, in run order.
 pub fn explanations(results: &ExperimentResults) -> Vec<LeadExplanation> {
     results
@@ -106,6 +117,26 @@ impl LeadExplanation {
         named
     }
 
+    /// Returns the reasons for the lead: the groups of parts whose interval excludes 0 and
+    /// that show as at least one unit in the last place their interval supports, largest
+    /// first; and what the other parts add, when it shows.
+    pub fn reasons(&self) -> Reasons {
+        let shows = |i: &MeanInterval| i.mean.abs() >= 0.5 * 10f64.powi(-(decimals_of(i) as i32));
+        let named: Vec<_> = self.named().into_iter().filter(|(_, i)| shows(i)).collect();
+        // The rest carries no more decimals than the coarsest figure it is worked out from.
+        let rest_decimals = named
+            .iter()
+            .map(|(_, i)| decimals_of(i))
+            .fold(self.decimals(), usize::min);
+        let rest = self.margin.mean - named.iter().map(|(_, i)| i.mean).sum::<f64>();
+        let shown = rest.abs() >= 0.5 * 10f64.powi(-(rest_decimals as i32));
+        Reasons {
+            named,
+            rest: shown.then_some(rest),
+            rest_decimals,
+        }
+    }
+
     /// Returns the explanation as a sentence: the margin, the parts that favour the leader,
     /// those that favour the runner-up, and what is left within Monte Carlo noise. `at` says
     /// where (`N = 23`, with the sweep point).
@@ -134,10 +165,11 @@ impl LeadExplanation {
                 show(m.mean)
             )
         };
-        // A part is named when its interval excludes 0, with the decimals its own interval
-        // supports, and when it shows as at least one unit of the last place.
-        let shows = |i: &MeanInterval| i.mean.abs() >= 0.5 * 10f64.powi(-(decimals_of(i) as i32));
-        let named: Vec<_> = self.named().into_iter().filter(|(_, i)| shows(i)).collect();
+        let Reasons {
+            named,
+            rest,
+            rest_decimals,
+        } = self.reasons();
         let favour: Vec<String> = named
             .iter()
             .filter(|(_, i)| i.mean > 0.0)
@@ -148,10 +180,6 @@ impl LeadExplanation {
             .filter(|(_, i)| i.mean < 0.0)
             .map(|(label, i)| format!("{label} ({})", fixed(-i.mean, decimals_of(i))))
             .collect();
-        // The rest carries no more decimals than the coarsest figure it is worked out from.
-        let d_rest = named.iter().map(|(_, i)| decimals_of(i)).fold(d, usize::min);
-        let unit = 10f64.powi(-(d_rest as i32));
-        let rest = m.mean - named.iter().map(|(_, i)| i.mean).sum::<f64>();
         let mut clauses = Vec::new();
         if !favour.is_empty() {
             clauses.push(format!("{leader} costs less on {}", join(&favour)));
@@ -159,10 +187,10 @@ impl LeadExplanation {
         if !against.is_empty() {
             clauses.push(format!("{runner_up} costs less on {}", join(&against)));
         }
-        if rest.abs() >= unit / 2.0 {
+        if let Some(rest) = rest {
             clauses.push(format!(
                 "the other parts, none clear of Monte Carlo noise on its own, add {}",
-                fixed(rest, d_rest)
+                fixed(rest, rest_decimals)
             ));
         }
         if !clauses.is_empty() {
@@ -175,7 +203,7 @@ impl LeadExplanation {
 }
 
 /// Returns the decimals an interval supports, at most [`MAX_DECIMALS`].
-fn decimals_of(interval: &MeanInterval) -> usize {
+pub fn decimals_of(interval: &MeanInterval) -> usize {
     supported_decimals(interval.half_width(), MAX_DECIMALS, MAX_DECIMALS)
 }
 

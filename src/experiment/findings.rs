@@ -259,7 +259,7 @@ impl FactLine {
 pub struct FactCheck {
     /// Sweep point index.
     pub point: usize,
-    /// The N of the hubs cell checked: 23 when the run has it, else the nearest.
+    /// The N of the hubs cell checked: always 23 ([`FACTS_UNITS`]).
     pub units: usize,
     /// One line per fact, in section 8b order.
     pub lines: Vec<FactLine>,
@@ -268,18 +268,15 @@ pub struct FactCheck {
 /// The N of the 2013 configuration: 23 approved CSUs.
 pub const FACTS_UNITS: usize = 23;
 
-/// Returns the facts check of every sweep point that has a hubs cell, using the hubs cell at
-/// N = 23 or, failing that, at the N nearest to 23 (the smaller on a tie); empty when the run
-/// has no hubs cell.
+/// Returns the facts check of every sweep point that has a hubs cell at N = 23, the
+/// configuration the facts describe; empty when the run has none ([`facts_unavailable`] says
+/// why). Another N is not compared: the bands describe 23 CSUs, and a figure of 6 hubs set
+/// against them would be marked outside for the wrong reason.
 pub fn facts_check(results: &ExperimentResults) -> Vec<FactCheck> {
     let points = results.cells.iter().map(|c| c.point).max().map_or(0, |p| p + 1);
     (0..points)
         .filter_map(|point| {
-            let cell = results
-                .cells
-                .iter()
-                .filter(|c| c.option == OptionKind::Hubs && c.point == point)
-                .min_by_key(|c| (c.units.abs_diff(FACTS_UNITS), c.units))?;
+            let cell = results.cell(OptionKind::Hubs, FACTS_UNITS, point)?;
             Some(FactCheck {
                 point,
                 units: cell.units,
@@ -287,6 +284,30 @@ pub fn facts_check(results: &ExperimentResults) -> Vec<FactCheck> {
             })
         })
         .collect()
+}
+
+/// Returns why the run has no facts check, in a sentence, or `None` when it has one.
+pub fn facts_unavailable(results: &ExperimentResults) -> Option<String> {
+    if !facts_check(results).is_empty() {
+        return None;
+    }
+    let mut hubs: Vec<usize> = results
+        .cells
+        .iter()
+        .filter(|c| c.option == OptionKind::Hubs)
+        .map(|c| c.units)
+        .collect();
+    hubs.sort_unstable();
+    hubs.dedup();
+    let has = if hubs.is_empty() {
+        "this run has no hubs cell".to_string()
+    } else {
+        let list: Vec<String> = hubs.iter().map(usize::to_string).collect();
+        format!("this run's hubs cells have N = {}", list.join(", "))
+    };
+    Some(format!(
+        "No facts check: the facts describe {FACTS_UNITS} CSUs chosen by CCGs, the hubs option with N = {FACTS_UNITS}, and {has}; add hubs and N = {FACTS_UNITS} to set the model beside 2012-13"
+    ))
 }
 
 fn line(

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod findings;
 pub mod margin;
 pub mod places;
+pub mod profile;
 mod results;
 pub mod uncertainty;
 pub mod which_n;

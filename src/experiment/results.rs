@@ -195,6 +195,8 @@ pub struct ExperimentResults {
     pub maps: Vec<MapData>,
     /// Go-live month `G` of the first sweep point.
     pub go_live_month: u32,
+    /// The parameters of the first sweep point.
+    pub params: crate::model::Params,
     /// The register's NHS regions.
     pub regions: Regions,
     /// The register's CCGs, for outputs that name or place them.
@@ -285,6 +287,7 @@ impl ExperimentResults {
             .map(|(idx, cell)| MapData::new(cell.option, experiment.layout(idx), register))
             .collect();
         let go_live_month = points.first().map_or(0, |p| p.params.time.go_live_month);
+        let params = points.first().map(|p| p.params.clone()).unwrap_or_default();
         ExperimentResults {
             meta,
             comparisons: Comparisons::new(&groups),
@@ -294,6 +297,7 @@ impl ExperimentResults {
             groups,
             maps,
             go_live_month,
+            params,
             regions,
             ccgs: register.ccgs().to_vec(),
         }

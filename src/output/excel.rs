@@ -1,8 +1,9 @@
 //! `results.xlsx`: the run for people who brief from Excel.
 //!
 //! Sheets: `Summary` (one row per cell, every metric's mean, the headline's interval, units in
-//! the headers, shown rounded but stored whole), `Verdict`, `Comparisons` and `Facts` (the rows
-//! of comparisons.csv and facts.csv), `Dictionary` (every metric: meaning, unit, where the
+//! the headers, shown rounded but stored whole), `Verdict`, `Comparisons`, `Which N`, `Lead
+//! parts` and `Facts` (the rows of comparisons.csv, best_n.csv, lead_parts.csv and facts.csv;
+//! `Which N` when an option was run at two or more N, `Lead parts` with two or more options), `Dictionary` (every metric: meaning, unit, where the
 //! model defines it) and `Charts` (native Excel charts of the headline against N and of the
 //! cost breakdown, drawn from a data block on the same sheet).
 
@@ -78,6 +79,22 @@ impl Exporter for ExcelWorkbook {
             &ComparisonsCsv.serialize(results)?,
             &bold,
         )?;
+        if !results.across_n.ladders.is_empty() {
+            csv_sheet(
+                workbook.add_worksheet(),
+                "Which N",
+                &super::BestNCsv.serialize(results)?,
+                &bold,
+            )?;
+        }
+        if !results.groups.iter().all(|g| g.2.len() < 2) {
+            csv_sheet(
+                workbook.add_worksheet(),
+                "Lead parts",
+                &super::LeadPartsCsv.serialize(results)?,
+                &bold,
+            )?;
+        }
         csv_sheet(workbook.add_worksheet(), "Facts", &FactsCsv.serialize(results)?, &bold)?;
         if results.cells.iter().any(|cell| cell.places.is_some()) {
             csv_sheet(

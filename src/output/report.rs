@@ -5,9 +5,12 @@ use std::fmt::Write;
 use super::RunInfo;
 use super::chart::Chart;
 use super::table::{PRECISION_NOTE, point_label};
+use crate::experiment::explain::{self, fixed};
 use crate::experiment::findings::{self, FactCheck};
+use crate::experiment::profile;
 use crate::experiment::{ExperimentResults, Leader};
 use crate::model::Metric;
+use crate::stats::MeanInterval;
 
 /// Escapes text for HTML (every report's text goes through it).
 pub(super) fn escape(text: &str) -> String {
@@ -237,8 +240,8 @@ fn what_the_headline_rests_on(results: &ExperimentResults) -> String {
 fn facts(results: &ExperimentResults) -> String {
     let checks = findings::facts_check(results);
     let mut out = String::from("<h2>Facts check: the 2013 configuration against 2012-13</h2>");
-    if checks.is_empty() {
-        out.push_str("<p>This run has no <code>hubs</code> cell, so the model cannot be set beside what was reported in 2012-13: add <code>hubs</code> to <code>options</code> and N = 23 to <code>units</code>.</p>");
+    if let Some(why) = findings::facts_unavailable(results) {
+        let _ = write!(out, "<p>{}.</p>", escape(&why));
         return out;
     }
     for check in &checks {
@@ -250,13 +253,8 @@ fn facts(results: &ExperimentResults) -> String {
 
 fn fact_table(results: &ExperimentResults, check: &FactCheck) -> String {
     let place = point_label(results, check.point);
-    let nearest = if check.units == findings::FACTS_UNITS {
-        String::new()
-    } else {
-        " (the run has no N = 23, so the nearest N is used; the bands are for 23 units)".to_string()
-    };
     let mut out = format!(
-        "<p>In 2013, 23 approved CSUs each offered all four functions to CCGs that chose them: the model's <code>hubs</code> option at N = {}{}{nearest}. Each line sets what was reported beside the model's figure (mean and 95% interval).</p>",
+        "<p>In 2013, 23 approved CSUs each offered all four functions to CCGs that chose them: the model's <code>hubs</code> option at N = {}{}. Each line sets what was reported beside the model's figure (mean and 95% interval).</p>",
         check.units,
         if place.is_empty() {
             String::new()
@@ -463,6 +461,123 @@ fn metadata(results: &ExperimentResults, run: &RunInfo) -> String {
     out
 }
 
+/// Why the leader leads at each N: a sentence, a table of every part of the margin with its
+/// interval, and the waterfall charts among `charts`.
+fn why_the_leader_leads(results: &ExperimentResults, charts: &[(Chart, String)]) -> String {
+    let explanations = explain::explanations(results);
+    if explanations.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2>Why the leader leads</h2><p>The cheapest option's margin over the runner-up, split into the parts of \
+         the headline: each is the paired difference runner-up minus leader, in GBP per head per year, so a positive \
+         part favours the leader and the parts add up to the margin. A reason is named only when its 95% interval \
+         excludes 0.</p><ul>",
+    );
+    let at = |e: &explain::LeadExplanation| {
+        let place = point_label(results, e.point);
+        if place.is_empty() {
+            format!("N = {}", e.units)
+        } else {
+            format!("N = {}, {place}", e.units)
+        }
+    };
+    for e in &explanations {
+        let _ = write!(out, "<li>{}</li>", escape(&e.sentence(&at(e))));
+    }
+    out.push_str("</ul><table><tr><th>part of the headline</th>");
+    for e in &explanations {
+        let _ = write!(out, "<th>{}: {} over {}</th>", escape(&at(e)), e.leader, e.runner_up);
+    }
+    out.push_str("</tr>");
+    let rows = explanations[0].parts.len();
+    for k in 0..rows {
+        let _ = write!(out, "<tr><td>{}</td>", escape(explanations[0].parts[k].part.label));
+        for e in &explanations {
+            let _ = write!(out, "<td>{}</td>", interval_text(&e.parts[k].difference));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("<tr><th>margin</th>");
+    for e in &explanations {
+        let _ = write!(out, "<th>{}</th>", interval_text(&e.margin));
+    }
+    out.push_str("</tr></table>");
+    for (chart, svg) in charts.iter().filter(|(c, _)| c.stem.starts_with("lead_parts")) {
+        let _ = write!(
+            out,
+            "<figure id=\"{}\" aria-label=\"{}\">{svg}</figure>",
+            chart.stem,
+            escape(&chart.title)
+        );
+    }
+    out
+}
+
+/// Formats a mean and its interval with the decimals the interval supports: `0.36 (0.30 to
+/// 0.43)`; a part that is 0 in every replication as `0`.
+fn interval_text(i: &MeanInterval) -> String {
+    if i.mean == 0.0 && i.low == 0.0 && i.high == 0.0 {
+        return "0".to_string();
+    }
+    let d = explain::decimals_of(i);
+    if i.low.is_finite() {
+        format!("{} ({} to {})", fixed(i.mean, d), fixed(i.low, d), fixed(i.high, d))
+    } else {
+        fixed(i.mean, d)
+    }
+}
+
+/// Which N is best for each option run at two or more N: the console's table, as HTML.
+fn which_n(results: &ExperimentResults) -> String {
+    let Some(table) = super::table::which_n_table(results) else {
+        return String::new();
+    };
+    format!(
+        "<h2>Which N for each option</h2><p>Each option's N against its own best N, paired like the comparison of \
+         options (the sites for a smaller N are the first of those for a larger one, with the same draws).</p><pre>{}</pre>",
+        escape(&table)
+    )
+}
+
+/// How the options differ, read from the options' own code, and the keys only one option reads.
+fn how_options_differ(results: &ExperimentResults) -> String {
+    let profiles = profile::profiles(results);
+    let mut out = String::from(
+        "<h2>How the options differ</h2><p>Read from the delivery options' own code, at this scenario's values \
+         (first sweep point).</p><table class=\"facts\"><tr><th></th>",
+    );
+    for p in &profiles {
+        let _ = write!(out, "<th>{}</th>", p.option);
+    }
+    out.push_str("</tr>");
+    let answers: Vec<Vec<(&str, String)>> = profiles.iter().map(|p| p.answers()).collect();
+    if let Some(first) = answers.first() {
+        for (k, (question, _)) in first.iter().enumerate() {
+            let _ = write!(out, "<tr><td>{}</td>", escape(question));
+            for a in &answers {
+                let _ = write!(out, "<td>{}</td>", escape(&a[k].1));
+            }
+            out.push_str("</tr>");
+        }
+    }
+    out.push_str("</table><p>Keys only one option reads:</p><table class=\"facts\"><tr><th>option</th><th>key</th><th>this scenario</th><th>default</th></tr>");
+    for p in &profiles {
+        for (path, value, default) in &p.own_keys {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                p.option,
+                escape(path),
+                super::number(*value),
+                super::number(*default)
+            );
+        }
+    }
+    out.push_str("</table>");
+    out
+}
+
 /// Returns the report: verdict, charts (inline SVG), summary table, scenario changes, run data.
 pub fn report_html(results: &ExperimentResults, charts: &[(Chart, String)], run: &RunInfo) -> String {
     let title = escape(&results.meta.scenario);
@@ -478,7 +593,10 @@ pub fn report_html(results: &ExperimentResults, charts: &[(Chart, String)], run:
         results.meta.replications
     );
     out.push_str(&verdict(results));
+    out.push_str(&why_the_leader_leads(results, charts));
+    out.push_str(&which_n(results));
     out.push_str(&caveats(results));
+    out.push_str(&how_options_differ(results));
     out.push_str("<h2>Summary</h2>");
     out.push_str(&summary_table(results));
     out.push_str(&by_region(results));
@@ -486,7 +604,7 @@ pub fn report_html(results: &ExperimentResults, charts: &[(Chart, String)], run:
     out.push_str(&what_the_headline_rests_on(results));
     out.push_str(&facts(results));
     out.push_str("<h2>Charts</h2>");
-    for (chart, svg) in charts {
+    for (chart, svg) in charts.iter().filter(|(c, _)| !c.stem.starts_with("lead_parts")) {
         // The SVG carries its own title; the figure is labelled for screen readers.
         let _ = write!(
             out,

@@ -358,6 +358,9 @@ pub fn notes(results: &ExperimentResults) -> String {
     for check in findings::facts_check(results) {
         let _ = writeln!(out, "\n{}", facts_summary(results, &check));
     }
+    if let Some(why) = findings::facts_unavailable(results) {
+        let _ = writeln!(out, "\n{why}.");
+    }
     let _ = writeln!(out, "\n{PRECISION_NOTE}");
     out
 }

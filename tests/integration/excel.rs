@@ -39,6 +39,8 @@ fn r18_the_workbook_holds_the_summary_verdict_comparisons_facts_dictionary_and_c
             "Summary",
             "Verdict",
             "Comparisons",
+            "Which N",
+            "Lead parts",
             "Facts",
             "Regions",
             "Dictionary",
@@ -105,6 +107,8 @@ fn r18_the_workbook_holds_the_summary_verdict_comparisons_facts_dictionary_and_c
     // Comparisons and facts: the CSVs' rows, cell for cell.
     for (sheet, file) in [
         ("Comparisons", "comparisons.csv"),
+        ("Which N", "best_n.csv"),
+        ("Lead parts", "lead_parts.csv"),
         ("Facts", "facts.csv"),
         ("Regions", "regions.csv"),
     ] {

@@ -293,6 +293,56 @@ fn the_facts_check_sets_the_2013_configuration_beside_the_reported_figures() {
     assert!(report.contains("Facts check") && report.contains("23 approved CSUs"));
 }
 
+/// Issue 24: the report says why the leader leads (the console's sentences, a table of the
+/// parts and a waterfall per N), which N is best, and how the options differ, read from the
+/// options' code: with national sites twice as risky, national's column says so and the key
+/// appears among those only national reads, at 2 against its default 1.
+#[test]
+fn r24_the_report_explains_the_lead_and_how_the_options_differ() {
+    let dir = Dir::new("report_v5");
+    let (out, output) = run_baseline(&dir, &["--replications", "40", "--set", "risk.national_site_factor=2"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let sentences: Vec<&str> = stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("At N = "))
+        .collect();
+    assert_eq!(sentences.len(), 3, "{stdout}");
+    for sentence in sentences {
+        assert!(report.contains(sentence), "{sentence}");
+    }
+    for n in [10, 23, 35] {
+        assert!(
+            report.contains(&format!("id=\"lead_parts_n{n}\"")),
+            "waterfall at N = {n}"
+        );
+    }
+    assert!(report.contains("<h2>Which N for each option</h2>"));
+    let differ = &report[report.find("<h2>How the options differ</h2>").unwrap()..];
+    let row = &differ[differ.find("unit risks").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("yes, at 2 times the scenario's probabilities"), "{row}");
+    assert!(row.contains("yes, at the scenario"), "{row}");
+    assert!(differ.contains("<td>national</td><td><code>risk.national_site_factor</code></td><td>2</td><td>1</td>"));
+}
+
+/// Issue 24: the facts describe 23 CSUs, so a run without hubs at N = 23 makes no comparison
+/// and says why, naming the N it has; facts.csv has its header only.
+#[test]
+fn r24_the_facts_check_is_made_only_at_hubs_n_23() {
+    let dir = Dir::new("facts_n");
+    let (out, output) = run_baseline(&dir, &["--replications", "20", "--set", "units=[6, 10]"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let why = "No facts check: the facts describe 23 CSUs chosen by CCGs, the hubs option with N = 23, \
+               and this run's hubs cells have N = 6, 10";
+    assert!(stdout.contains(why), "{stdout}");
+    assert!(!stdout.contains("Facts check (hubs"), "{stdout}");
+    assert!(csv_rows(&out.join("facts.csv")).is_empty());
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains(why) && !report.contains("outside their band"));
+}
+
 /// The caveat counts the replications in which no NHS unit served, which replications.csv
 /// shows one by one (units_serving_mean = 0), and says so in words on the console and in the
 /// report; options whose units all serve get none.

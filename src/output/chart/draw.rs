@@ -8,6 +8,7 @@ use plotters::style::FontStyle;
 use super::{
     CAUSE_COLOURS, Chart, ChartKind, FONT, LABEL_SIZE, LEGEND_WIDTH, PALETTE, TICK_SIZE, TITLE_SIZE, option_colour,
 };
+use crate::experiment::explain;
 use crate::experiment::{CellResult, ExperimentResults};
 use crate::model::Metric;
 use crate::model::OptionKind;
@@ -229,11 +230,48 @@ where
     match chart.kind {
         ChartKind::CostPerHead => {
             legend(&side, &option_entries)?;
-            line_by_units(&plot, results, Metric::HEADLINE, 1.0, "GBP/head/year (mean, 95% CI)")
+            let note_at = 30 + option_entries.len() as i32 * 30 + 10;
+            for (k, line) in ["ring: the option's", "cheapest N"].iter().enumerate() {
+                side.draw(&Text::new(
+                    line.to_string(),
+                    (12, note_at + 24 * k as i32),
+                    (FONT, TICK_SIZE - 2).into_font(),
+                ))?;
+            }
+            line_by_units(
+                &plot,
+                results,
+                Metric::HEADLINE,
+                1.0,
+                "GBP/head/year (mean, 95% CI)",
+                true,
+            )
         }
         ChartKind::UncontractedAtGoLive => {
             legend(&side, &option_entries)?;
-            line_by_units(&plot, results, Metric::UncontractedAtGoLive, 1.0, "CCGs (mean, 95% CI)")
+            line_by_units(
+                &plot,
+                results,
+                Metric::UncontractedAtGoLive,
+                1.0,
+                "CCGs (mean, 95% CI)",
+                false,
+            )
+        }
+        ChartKind::LeadParts(units) => {
+            let Some(e) = explain::explanations(results)
+                .into_iter()
+                .find(|e| e.point == 0 && e.units == units)
+            else {
+                return Ok(());
+            };
+            let entries = [
+                (format!("favours {}", e.leader), option_colour(e.leader)),
+                (format!("favours {}", e.runner_up), option_colour(e.runner_up)),
+                ("margin, 95% CI".to_string(), RGBColor(0x33, 0x33, 0x33)),
+            ];
+            legend(&side, &entries)?;
+            super::lead::waterfall(&plot, &e)
         }
         ChartKind::UnmetByCause => {
             let entries: Vec<(String, RGBColor)> = CAUSES
@@ -357,6 +395,7 @@ fn line_by_units<DB: DrawingBackend>(
     metric: Metric,
     scale: f64,
     y_desc: &str,
+    mark_best: bool,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -399,6 +438,17 @@ where
             })
             .collect();
         band_and_line(&mut chart, &points, colour)?;
+    }
+    if mark_best {
+        // A ring round each option's cheapest N (docs/model.md section 8, "Which N").
+        for best in results.best_n(metric).iter().filter(|b| b.point == 0) {
+            let ring = Circle::new(
+                (best.units as f64, best.mean * scale),
+                11,
+                option_colour(best.option).stroke_width(3),
+            );
+            chart.draw_series(std::iter::once(ring))?;
+        }
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod draw;
 mod geography;
+pub mod lead;
 pub mod uncertainty;
 
 use std::sync::Once;
@@ -99,6 +100,9 @@ pub enum ChartKind {
     CostBreakdown,
     /// A swept key against cost per head and unmet share, at one N.
     Sweep(usize, usize),
+    /// What the cheapest option's margin over the runner-up is made of, at one N (a
+    /// waterfall of the headline's parts).
+    LeadParts(usize),
 }
 
 /// Returns the charts a run gets: the nine kinds, N-specific ones at the middle N.
@@ -154,6 +158,20 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
             ChartKind::CostBreakdown,
         ),
     ];
+    // Why the leader leads, at each N of the first sweep point with two or more options.
+    for e in crate::experiment::explain::explanations(results)
+        .iter()
+        .filter(|e| e.point == 0)
+    {
+        charts.push(chart(
+            &format!("lead_parts_n{}", e.units),
+            format!(
+                "What {}'s lead over {} is made of, N = {}{point}",
+                e.leader, e.runner_up, e.units
+            ),
+            ChartKind::LeadParts(e.units),
+        ));
+    }
     // Where unmet work falls needs the results by place.
     if results.cells.iter().any(|c| c.places.is_some()) {
         let at = charts

@@ -1,0 +1,196 @@
+//! The waterfall of a lead: what the cheapest option's margin over the runner-up at one N is
+//! made of (docs/model.md section 8), one horizontal bar per reason.
+//!
+//! Each reason (a group of the headline's parts clear of Monte Carlo noise) moves the running
+//! total from where the previous one left it, in the colour of the option it favours; the last
+//! bar is the margin itself, from 0, with its 95% interval. The bars are those of the sentence
+//! "Why the leader leads" ([`crate::experiment::explain::LeadExplanation::reasons`]).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::draw::{Axes, DrawResult, cartesian, padded_range, tick};
+use super::option_colour;
+use crate::experiment::explain::LeadExplanation;
+
+/// Colour of the margin's bar and its interval.
+const MARGIN: RGBColor = RGBColor(0x33, 0x33, 0x33);
+
+/// One bar of the waterfall: its label, where it starts and ends \[GBP per head\], its
+/// colour, and the interval drawn on it, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// The reason, or "margin".
+    pub label: String,
+    /// Start of the bar.
+    pub from: f64,
+    /// End of the bar.
+    pub to: f64,
+    /// Colour of the option the reason favours (the margin's own colour for the last bar).
+    pub colour: RGBColor,
+    /// The 95% interval of the margin, on the last bar.
+    pub interval: Option<(f64, f64)>,
+}
+
+/// Returns the bars of a lead, top to bottom: each named reason from the running total, the
+/// other parts together when they show, and the margin from 0.
+pub fn steps(e: &LeadExplanation) -> Vec<Step> {
+    let reasons = e.reasons();
+    let mut steps = Vec::new();
+    let mut total = 0.0;
+    let favours = |x: f64| option_colour(if x >= 0.0 { e.leader } else { e.runner_up });
+    for (label, interval) in &reasons.named {
+        steps.push(Step {
+            label: (*label).to_string(),
+            from: total,
+            to: total + interval.mean,
+            colour: favours(interval.mean),
+            interval: None,
+        });
+        total += interval.mean;
+    }
+    if let Some(rest) = reasons.rest {
+        steps.push(Step {
+            label: "other parts (each within noise)".to_string(),
+            from: total,
+            to: total + rest,
+            colour: favours(rest),
+            interval: None,
+        });
+    }
+    steps.push(Step {
+        label: "margin".to_string(),
+        from: 0.0,
+        to: e.margin.mean,
+        colour: MARGIN,
+        interval: e.margin.low.is_finite().then_some((e.margin.low, e.margin.high)),
+    });
+    steps
+}
+
+/// Draws the waterfall of one lead.
+pub fn waterfall<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, e: &LeadExplanation) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let steps = steps(e);
+    let rows = steps.len();
+    let x_range = padded_range(
+        steps
+            .iter()
+            .flat_map(|s| {
+                [
+                    s.from,
+                    s.to,
+                    s.interval.map_or(s.to, |i| i.0),
+                    s.interval.map_or(s.to, |i| i.1),
+                ]
+            })
+            .chain([0.0]),
+    );
+    // Row k (top first) sits at y = rows - k.
+    let labels: Vec<String> = steps.iter().rev().map(|s| s.label.clone()).collect();
+    let y_format = |y: &f64| {
+        let idx = y.round();
+        if (y - idx).abs() < 1e-6 && idx >= 1.0 {
+            labels.get(idx as usize - 1).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    let span = x_range.1 - x_range.0;
+    let x_format = |x: &f64| tick(*x, span);
+    let x_desc = format!(
+        "GBP per head per year: {} minus {} (right of 0 favours {})",
+        e.runner_up, e.leader, e.leader
+    );
+    let axes = Axes {
+        x_desc: &x_desc,
+        y_desc: "",
+        y_labels: Some(rows + 2),
+        x_format: Some(&x_format),
+        y_format: Some(&y_format),
+        y_area: Some(330),
+        ..Axes::default()
+    };
+    let mut chart = cartesian(area, x_range, (0.4, rows as f64 + 0.6), &axes)?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, 0.4), (0.0, rows as f64 + 0.6)],
+        BLACK.stroke_width(1),
+    )))?;
+    for (k, step) in steps.iter().enumerate() {
+        let y = (rows - k) as f64;
+        let (lo, hi) = (step.from.min(step.to), step.from.max(step.to));
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(lo, y - 0.3), (hi, y + 0.3)],
+            step.colour.filled(),
+        )))?;
+        if let Some((low, high)) = step.interval {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(low, y), (high, y)],
+                BLACK.stroke_width(3),
+            )))?;
+            for end in [low, high] {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(end, y - 0.15), (end, y + 0.15)],
+                    BLACK.stroke_width(3),
+                )))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::OptionKind;
+    use crate::stats::MeanInterval;
+
+    fn interval(mean: f64, half: f64) -> MeanInterval {
+        MeanInterval {
+            n: 1000,
+            mean,
+            low: mean - half,
+            high: mean + half,
+        }
+    }
+
+    /// National leads network by 1.33: undone work +1.20, shared fixed +0.55, coordination
+    /// -0.40 (network's favour), distance within noise (-0.02 +- 0.05). Bars: 0 -> 1.20 ->
+    /// 1.75 -> 1.35, then the rest -0.02 (1.35 -> 1.33), then the margin 0 -> 1.33; favouring
+    /// national in its colour, network in its own.
+    #[test]
+    fn each_bar_starts_where_the_last_ended_and_the_margin_from_0() {
+        let e = LeadExplanation {
+            units: 23,
+            point: 0,
+            leader: OptionKind::National,
+            runner_up: OptionKind::Network,
+            margin: interval(1.33, 0.05),
+            groups: vec![
+                ("undone work", interval(1.20, 0.04)),
+                ("shared fixed costs and overheads", interval(0.55, 0.01)),
+                ("network coordination", interval(-0.40, 0.02)),
+                ("distance and remote delivery", interval(-0.02, 0.05)),
+            ],
+            parts: Vec::new(),
+        };
+        let steps = steps(&e);
+        let ends: Vec<(f64, f64)> = steps.iter().map(|s| (s.from, s.to)).collect();
+        let expected = [(0.0, 1.20), (1.20, 1.75), (1.75, 1.35), (1.35, 1.33), (0.0, 1.33)];
+        assert_eq!(ends.len(), expected.len());
+        for (got, want) in ends.iter().zip(expected) {
+            assert!(
+                (got.0 - want.0).abs() < 1e-12 && (got.1 - want.1).abs() < 1e-12,
+                "{got:?} {want:?}"
+            );
+        }
+        let national = option_colour(OptionKind::National);
+        let network = option_colour(OptionKind::Network);
+        let colours: Vec<RGBColor> = steps.iter().map(|s| s.colour).collect();
+        assert_eq!(colours, [national, national, network, network, MARGIN]);
+        let (low, high) = steps[4].interval.unwrap();
+        assert!((low - 1.28).abs() < 1e-12 && (high - 1.38).abs() < 1e-12);
+    }
+}
