@@ -17,9 +17,8 @@ use super::shared::SharedArgs;
 use super::{CliError, print_out, worker_pool};
 use crate::experiment::shard_range;
 use crate::experiment::uncertainty::{
-    self, CellMeans, Plan, Progress, Study, UncertaintyError, UncertaintyResults, analyse, planned_sets,
+    self, Plan, Progress, Study, UncertaintyError, UncertaintyResults, analyse, planned_sets,
 };
-use crate::model::OptionKind;
 use crate::output::shard::{Invocation, Part, ShardError, ShardFile, ShardHeader, ShardWriter, study_hash};
 use crate::output::uncertainty::{
     UncertaintyRunInfo, uncertainty_charts, uncertainty_report, uncertainty_summary, uncertainty_tables,
@@ -43,9 +42,13 @@ pub struct UncertaintyArgs {
     /// Replications per evaluation of the tornado and the switching values
     #[arg(long, default_value_t = Plan::default().oat_replications)]
     oat_replications: u64,
-    /// Bootstrap resamples of the Sobol' indices
+    /// Bootstrap resamples of the Sobol' indices (at least 200)
     #[arg(long, default_value_t = Plan::default().bootstrap)]
     bootstrap: usize,
+    /// Replications of a PSA set run again because its cheapest option is not the scenario's
+    /// leader or the leader's lead is within Monte Carlo noise (0: none run again)
+    #[arg(long, default_value_t = Plan::default().confirm_replications)]
+    confirm_replications: u64,
     #[command(flatten)]
     shared: SharedArgs,
 }
@@ -87,11 +90,18 @@ impl UncertaintyArgs {
                 "an integer from 1 to 100000",
             ));
         }
-        if !(10..=100_000).contains(&self.bootstrap) {
+        if !(200..=100_000).contains(&self.bootstrap) {
             return Err(bad(
                 "bootstrap",
                 self.bootstrap.to_string(),
-                "an integer from 10 to 100000",
+                "an integer from 200 to 100000 (fewer resamples give intervals whose ends are themselves noise)",
+            ));
+        }
+        if self.confirm_replications > 100_000 {
+            return Err(bad(
+                "confirm-replications",
+                self.confirm_replications.to_string(),
+                "an integer from 0 (no confirmation) to 100000",
             ));
         }
         Ok(Plan {
@@ -100,6 +110,7 @@ impl UncertaintyArgs {
             trajectories: self.trajectories,
             oat_replications: self.oat_replications,
             bootstrap: self.bootstrap,
+            confirm_replications: self.confirm_replications,
         })
     }
 }
@@ -161,10 +172,19 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     )
 }
 
-/// The folder an analysis writes to: `--out`, or `output/<name>-uncertainty`.
+/// The folder an analysis writes to: `--out`, or `output/<name>-uncertainty`
+/// (`output/<name>-analysis` when the name already ends in "uncertainty", so that
+/// `scenarios/uncertainty.toml` writes `output/uncertainty-analysis`, beside the plain run's
+/// `output/uncertainty`).
 fn output_folder(out: Option<&Path>, name: &str) -> PathBuf {
+    let name = folder_name(name);
+    let suffix = if name.ends_with("uncertainty") {
+        "analysis"
+    } else {
+        "uncertainty"
+    };
     out.map_or_else(
-        || PathBuf::from("output").join(format!("{}-uncertainty", folder_name(name))),
+        || PathBuf::from("output").join(format!("{name}-{suffix}")),
         Path::to_path_buf,
     )
 }
@@ -195,6 +215,7 @@ impl UncertaintyArgs {
             ("--trajectories", self.trajectories.to_string()),
             ("--oat-replications", self.oat_replications.to_string()),
             ("--bootstrap", self.bootstrap.to_string()),
+            ("--confirm-replications", self.confirm_replications.to_string()),
         ] {
             args.extend([flag.to_string(), value]);
         }
@@ -270,40 +291,21 @@ fn run_shard(
         },
     };
     let computed = pool.install(|| -> Result<_, UncertaintyError> {
-        let outputs = study.evaluate_sets(sets.clone(), progress)?;
-        let found = if searches.is_empty() {
-            Vec::new()
-        } else {
-            // The searches need the verdict at the scenario's values: the first set.
-            let defaults = match (sets.start, outputs.first()) {
-                (0, Some(defaults)) => defaults.clone(),
-                _ => study.evaluate_sets(0..1, progress)?.remove(0),
-            };
-            study.search(searches.clone(), &study.verdicts(&defaults), progress)?
-        };
+        // Confirmation and the searches need the verdict at the scenario's values.
+        let verdicts = study.verdicts(&study.evaluate_defaults(progress)?);
+        let outputs = study.evaluate_sets(sets.clone(), &verdicts, progress)?;
+        let found = study.search(searches.clone(), &verdicts, progress)?;
         Ok((outputs, found))
     });
     progress.bar.finish_and_clear();
     let (outputs, found) = computed.map_err(|e| analysis_error(&args.scenario, e))?;
     let dir_path = super::run::shard_folder(&args.shared, &loaded.scenario.name, "uncertainty-shards");
     let mut writer = ShardWriter::create(&dir_path, &header).map_err(CliError::from_output)?;
-    for means in &outputs {
-        for m in means {
-            writer.put_f64s(&[m.headline, m.unmet]);
-        }
+    for set in &outputs {
+        writer.put_set(set);
     }
-    for answer in &found {
-        let (tag, value, option) = match answer {
-            Some((value, option)) => (
-                1u8,
-                *value,
-                OptionKind::ALL.iter().position(|o| o == option).unwrap_or(0) as u8,
-            ),
-            None => (0, 0.0, 0),
-        };
-        writer.put(&[tag]);
-        writer.put_f64s(&[value]);
-        writer.put(&[option]);
+    for side in &found {
+        writer.put_search(side);
     }
     let path = writer.finish().map_err(CliError::from_output)?;
     if !args.shared.quiet {
@@ -353,38 +355,30 @@ pub(super) fn merge(
         let count = |list: usize| shard.header.parts.get(list).map_or(0, |p| p.end - p.start);
         let mut payload = shard.payload().map_err(shard_error)?;
         for _ in 0..count(0) {
-            let means = (0..cells)
-                .map(|_| {
-                    Ok(CellMeans {
-                        headline: payload.f64()?,
-                        unmet: payload.f64()?,
-                    })
-                })
-                .collect::<Result<Vec<_>, ShardError>>()
-                .map_err(shard_error)?;
-            outputs.push(means);
+            outputs.push(payload.set(cells).map_err(shard_error)?);
         }
         for _ in 0..count(1) {
-            let tag = payload.u8().map_err(shard_error)?;
-            let value = payload.f64().map_err(shard_error)?;
-            let option = payload.u8().map_err(shard_error)?;
-            found.push(match (tag, OptionKind::ALL.get(usize::from(option))) {
-                (1, Some(&option)) => Some((value, option)),
-                (0, _) => None,
-                _ => {
-                    return Err(CliError::Input(anyhow!(
-                        "{}: its payload holds a search answer that is neither found nor not found",
-                        shard.path.display()
-                    )));
-                }
-            });
+            found.push(payload.search().map_err(shard_error)?);
         }
         payload.end().map_err(shard_error)?;
     }
-    let results = study.finish(outputs, found);
+    let results = study
+        .finish(outputs, found)
+        .map_err(|e| analysis_error(&args.scenario, e))?;
     let dir_path = output_folder(out, &loaded.scenario.name);
     let dir = OutputDir::create(&dir_path).map_err(CliError::from_output)?;
-    let sets = planned_sets(plan, loaded.scenario.uncertain.len(), loaded.scenario.units.len());
+    let values = loaded
+        .scenario
+        .uncertain
+        .iter()
+        .filter(|input| uncertainty::is_value(input))
+        .count();
+    let sets = planned_sets(
+        plan,
+        loaded.scenario.uncertain.len(),
+        values,
+        loaded.scenario.units.len(),
+    );
     write_analysis(dir, &dir_path, &results, &loaded, &pool, started, sets, quiet)
 }
 

@@ -13,9 +13,9 @@
 //!
 //! Payloads: a run's shard holds, for each of its replications and each cell, the cell's
 //! metric values, then its months of contracted CCGs (a `u32` count, then the values); an
-//! uncertainty shard holds, for each of its parameter sets, every cell's mean headline and
-//! unmet share, then for each of its switching-value searches a tag (0 none, 1 found), the
-//! value and the index of the option that takes over.
+//! uncertainty shard holds, for each of its parameter sets, every cell's means
+//! ([`ShardWriter::put_set`]), then each of its switching-value searches
+//! ([`ShardWriter::put_search`]).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -27,6 +27,9 @@ use sha2::{Digest, Sha256};
 use super::OutputError;
 use crate::experiment::Observer;
 use crate::experiment::places::{PlaceTotals, UnitTotals};
+use crate::experiment::uncertainty::switching::{Crossing, SideSearch};
+use crate::experiment::uncertainty::{CellMeans, SetOutput, option_index};
+use crate::model::OptionKind;
 use crate::model::{N_METRICS, Outcome, WorkLedger};
 use crate::stats::{ExactMoments, ExactSum};
 
@@ -205,6 +208,45 @@ impl ShardWriter {
                 let (count, sum) = sum.parts();
                 self.put(&count.to_le_bytes());
                 self.put(&sum.to_le_bytes());
+            }
+        }
+    }
+
+    /// Appends one parameter set's cell means: each cell's headline, unmet share,
+    /// replications and four paired standard deviations.
+    fn put_means(&mut self, means: &[CellMeans]) {
+        for m in means {
+            self.put_f64s(&[m.headline, m.unmet, m.replications as f64]);
+            self.put_f64s(&m.pair_sd);
+        }
+    }
+
+    /// Appends an uncertainty analysis's fixed set: its means, then a tag (0: not confirmed;
+    /// 1: confirmed, followed by the confirmed means, the count of N confirmed and each N).
+    pub fn put_set(&mut self, set: &SetOutput) {
+        self.put_means(&set.means);
+        match &set.confirmed {
+            None => self.put(&[0]),
+            Some((means, units)) => {
+                self.put(&[1]);
+                self.put_means(means);
+                self.put_f64s(&[units.len() as f64]);
+                self.put_f64s(&units.iter().map(|&n| n as f64).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    /// Appends a switching-value search's answer: the searched values, then a tag (0: no
+    /// crossing; 1: a crossing, followed by its value, interval, rival, and whether it is in
+    /// range and confirmed).
+    pub fn put_search(&mut self, side: &SideSearch) {
+        self.put_f64s(&[side.searched.0, side.searched.1]);
+        match side.crossing {
+            None => self.put(&[0]),
+            Some(c) => {
+                self.put(&[1]);
+                self.put_f64s(&[c.value, c.interval.0, c.interval.1]);
+                self.put(&[option_index(c.rival) as u8, u8::from(c.in_range), u8::from(c.confirmed)]);
             }
         }
     }
@@ -433,6 +475,74 @@ impl Payload {
             };
         }
         Ok(totals)
+    }
+
+    fn means(&mut self, cells: usize) -> Result<Vec<CellMeans>, ShardError> {
+        (0..cells)
+            .map(|_| {
+                Ok(CellMeans {
+                    headline: self.f64()?,
+                    unmet: self.f64()?,
+                    replications: self.f64()? as u64,
+                    pair_sd: [self.f64()?, self.f64()?, self.f64()?, self.f64()?],
+                })
+            })
+            .collect()
+    }
+
+    fn flag(&mut self, what: &str) -> Result<bool, ShardError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(ShardError::Damaged {
+                path: self.path.clone(),
+                reason: format!("its payload holds a {what} that is neither 0 nor 1"),
+            }),
+        }
+    }
+
+    /// Reads an uncertainty analysis's fixed set of `cells` cells ([`ShardWriter::put_set`]).
+    pub fn set(&mut self, cells: usize) -> Result<SetOutput, ShardError> {
+        let means = self.means(cells)?;
+        let confirmed = if self.flag("confirmation tag")? {
+            let confirmed = self.means(cells)?;
+            let count = self.f64()?;
+            if !(0.0..=1e6).contains(&count) {
+                return Err(self.short());
+            }
+            let units = (0..count as usize)
+                .map(|_| self.f64().map(|n| n as usize))
+                .collect::<Result<Vec<_>, _>>()?;
+            Some((confirmed, units))
+        } else {
+            None
+        };
+        Ok(SetOutput { means, confirmed })
+    }
+
+    /// Reads a switching-value search's answer ([`ShardWriter::put_search`]).
+    pub fn search(&mut self) -> Result<SideSearch, ShardError> {
+        let searched = (self.f64()?, self.f64()?);
+        let crossing = if self.flag("search tag")? {
+            let (value, low, high) = (self.f64()?, self.f64()?, self.f64()?);
+            let rival = OptionKind::ALL
+                .get(usize::from(self.u8()?))
+                .copied()
+                .ok_or_else(|| ShardError::Damaged {
+                    path: self.path.clone(),
+                    reason: "its payload names an option that does not exist".to_string(),
+                })?;
+            Some(Crossing {
+                value,
+                interval: (low, high),
+                rival,
+                in_range: self.flag("range flag")?,
+                confirmed: self.flag("confirmation flag")?,
+            })
+        } else {
+            None
+        };
+        Ok(SideSearch { searched, crossing })
     }
 
     /// Checks that every byte was read.

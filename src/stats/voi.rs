@@ -5,12 +5,13 @@
 //! parameter before choosing would be worth:
 //! `EVPI = mean_k max_d NB(k, d) - max_d mean_k NB(k, d)`.
 //!
-//! The expected value of partial perfect information about one parameter `theta` follows
-//! Strong and Oakley's single-parameter nonparametric method (Strong and Oakley 2013, "An
-//! efficient method for computing single-parameter partial expected value of perfect
-//! information", Medical Decision Making 33): the conditional expectation
-//! `E[NB(d) | theta]` is estimated by smoothing each decision's net benefit against `theta`
-//! over the same sample, and `EVPPI = mean_k max_d g_d(theta_k) - max_d mean_k g_d(theta_k)`.
+//! The expected value of partial perfect information about one parameter `theta` follows the
+//! nonparametric regression method of Strong, Oakley and Brennan (2014, "Estimating
+//! multiparameter partial expected value of perfect information from a probabilistic
+//! sensitivity analysis sample: a nonparametric regression approach", Medical Decision Making
+//! 34(3): 311-326), here for one parameter at a time: the conditional expectation
+//! `E[NB(d) | theta]` is estimated by regressing each decision's net benefit on `theta` over
+//! the same sample, and `EVPPI = mean_k max_d g_d(theta_k) - max_d mean_k g_d(theta_k)`.
 //! The smoother here is a local linear regression with a Gaussian kernel on the ranks of
 //! `theta` (so the bandwidth does not depend on its scale or skew), bandwidth 0.1 in rank
 //! units (Silverman's rule for n = 300 to 2,000 gives 0.07 to 0.1; the wider end tolerates the
@@ -41,11 +42,28 @@ fn value_of_knowing(g: &[Vec<f64>]) -> f64 {
     (best_each - best_on_average).max(0.0)
 }
 
-/// Returns the EVPPI of `theta` (one value per parameter set) for the sample's decisions.
-pub fn evppi(theta: &[f64], net_benefit: &[Vec<f64>]) -> f64 {
+/// `theta` and the net benefits do not describe the same parameter sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("EVPPI needs one value of the input per parameter set: {theta} values for {sets} sets")]
+pub struct LengthMismatch {
+    /// Values of the input.
+    pub theta: usize,
+    /// Parameter sets (rows of net benefit).
+    pub sets: usize,
+}
+
+/// Returns the EVPPI of `theta` (one value per parameter set) for the sample's decisions; 0
+/// with fewer than three sets, too few to smooth; an error when the lengths differ.
+pub fn evppi(theta: &[f64], net_benefit: &[Vec<f64>]) -> Result<f64, LengthMismatch> {
     let n = theta.len();
-    if n < 3 || net_benefit.len() != n {
-        return 0.0;
+    if net_benefit.len() != n {
+        return Err(LengthMismatch {
+            theta: n,
+            sets: net_benefit.len(),
+        });
+    }
+    if n < 3 {
+        return Ok(0.0);
     }
     let decisions = net_benefit[0].len();
     let ranks = ranks(theta);
@@ -56,7 +74,7 @@ pub fn evppi(theta: &[f64], net_benefit: &[Vec<f64>]) -> f64 {
         })
         .collect();
     let rows: Vec<Vec<f64>> = (0..n).map(|k| fitted.iter().map(|g| g[k]).collect()).collect();
-    value_of_knowing(&rows)
+    Ok(value_of_knowing(&rows))
 }
 
 /// Returns each value's mid-rank scaled to (0, 1): `(rank + 1/2) / n`, ties sharing the mean
@@ -152,8 +170,8 @@ mod tests {
             (got - expected_evpi).abs() < 0.02 * expected_evpi,
             "EVPI {got} vs {expected_evpi}"
         );
-        let got_1 = evppi(&theta1, &nb);
-        let got_2 = evppi(&theta2, &nb);
+        let got_1 = evppi(&theta1, &nb).unwrap();
+        let got_2 = evppi(&theta2, &nb).unwrap();
         assert!(
             (got_1 - expected_1).abs() < 0.05 * expected_1,
             "EVPPI 1 {got_1} vs {expected_1}"
@@ -169,7 +187,8 @@ mod tests {
     fn a_parameter_that_changes_nothing_is_worth_nothing() {
         let theta: Vec<f64> = (0..500).map(|k| k as f64).collect();
         let nb: Vec<Vec<f64>> = (0..500).map(|k| vec![1.0, 2.0 + 0.0 * k as f64]).collect();
-        assert_eq!(evppi(&theta, &nb), 0.0);
+        assert_eq!(evppi(&theta, &nb), Ok(0.0));
+        assert_eq!(evppi(&theta[..499], &nb), Err(LengthMismatch { theta: 499, sets: 500 }));
         assert_eq!(evpi(&nb), 0.0);
         assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![0.75, 0.125, 0.75, 0.375]);
     }

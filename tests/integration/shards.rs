@@ -22,7 +22,7 @@ pub(crate) const RUN_TABLES: [&str; 8] = [
 ];
 
 /// A small uncertainty analysis (one N, a few dozen parameter sets), for tests of its shards.
-pub(crate) const SMALL_PLAN: [&str; 12] = [
+pub(crate) const SMALL_PLAN: [&str; 14] = [
     "--samples",
     "8",
     "--replications",
@@ -32,14 +32,18 @@ pub(crate) const SMALL_PLAN: [&str; 12] = [
     "--oat-replications",
     "3",
     "--bootstrap",
-    "10",
+    "200",
+    "--confirm-replications",
+    "20",
     "--set",
     "units=[10]",
 ];
 
 /// The analysis's tables.
-pub(crate) const UNCERTAINTY_TABLES: [&str; 10] = [
+pub(crate) const UNCERTAINTY_TABLES: [&str; 12] = [
+    "confirmation.csv",
     "decisions.csv",
+    "psa_held.csv",
     "design.csv",
     "morris.csv",
     "probability_best.csv",

@@ -15,14 +15,50 @@ use crate::delivery::{self, DeliveryOption, OptionKind};
 use crate::engine::{Cell, Metric, ReplicationDraws, Workspace, run_cell_in};
 use crate::model::placement::apportion_teams;
 use crate::model::{Layout, LayoutKind, N_FUNCTIONS, Params, Register};
+use crate::stats::{Accumulator, Moments};
 
 /// The means of one cell at one parameter set.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CellMeans {
     /// Mean headline, `net_cost_per_head` \[GBP per head per year\].
     pub headline: f64,
     /// Mean unmet share of demand.
     pub unmet: f64,
+    /// Replications the means are over.
+    pub replications: u64,
+    /// For each option of [`OptionKind::ALL`], the standard deviation (n - 1) over
+    /// replications of this cell's headline minus that option's at the same N, paired by
+    /// replication; NaN for the cell's own option, an option not run, or one replication.
+    pub pair_sd: [f64; 4],
+}
+
+impl Default for CellMeans {
+    fn default() -> CellMeans {
+        CellMeans {
+            headline: 0.0,
+            unmet: 0.0,
+            replications: 0,
+            pair_sd: [f64::NAN; 4],
+        }
+    }
+}
+
+impl CellMeans {
+    /// Returns the half-width of the 95% interval (Student t) of the mean paired difference
+    /// between this cell's headline and `other`'s at the same N; NaN without one.
+    pub fn paired_half_width(&self, other: OptionKind) -> f64 {
+        let sd = self.pair_sd[option_index(other)];
+        let n = self.replications;
+        if n < 2 || sd.is_nan() {
+            return f64::NAN;
+        }
+        crate::stats::t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt()
+    }
+}
+
+/// Returns the position of an option in [`OptionKind::ALL`].
+pub fn option_index(option: OptionKind) -> usize {
+    OptionKind::ALL.iter().position(|&o| o == option).unwrap_or(0)
 }
 
 /// Watches an analysis: the count of parameter sets evaluated, and a request to stop.
@@ -154,6 +190,22 @@ impl<'a> Evaluator<'a> {
             .map(|((option, _), (_, layout))| Cell::new(option.as_ref(), layout, params, self.register))
             .collect();
         let mut sums = vec![CellMeans::default(); cells.len()];
+        // Every two cells at the same N, for their paired differences.
+        let at_n: Vec<(usize, OptionKind)> = self
+            .options
+            .iter()
+            .flat_map(|o| self.units.iter().map(move |&n| (n, o.kind())))
+            .filter(|&(n, _)| only.is_none_or(|m| m == n))
+            .collect();
+        let mut pairs: Vec<(usize, usize, Moments)> = Vec::new();
+        for a in 0..at_n.len() {
+            for b in a + 1..at_n.len() {
+                if at_n[a].0 == at_n[b].0 {
+                    pairs.push((a, b, Moments::default()));
+                }
+            }
+        }
+        let mut headlines = vec![0.0; cells.len()];
         let (draws, workspace) = buffers;
         for replication in 0..replications {
             let draws = match draws {
@@ -168,19 +220,32 @@ impl<'a> Evaluator<'a> {
                     self.months,
                 )),
             };
-            for (cell, sum) in cells.iter().zip(&mut sums) {
+            for ((cell, sum), headline) in cells.iter().zip(&mut sums).zip(&mut headlines) {
                 let outcome = run_cell_in(cell, draws, workspace);
-                sum.headline += outcome.get(Metric::HEADLINE);
+                *headline = outcome.get(Metric::HEADLINE);
+                sum.headline += *headline;
                 sum.unmet += outcome.get(Metric::UnmetShare);
+            }
+            for (a, b, moments) in &mut pairs {
+                moments.add(headlines[*a] - headlines[*b]);
             }
         }
         let n = replications as f64;
-        sums.iter()
+        let mut means: Vec<CellMeans> = sums
+            .iter()
             .map(|s| CellMeans {
                 headline: s.headline / n,
                 unmet: s.unmet / n,
+                replications,
+                pair_sd: [f64::NAN; 4],
             })
-            .collect()
+            .collect();
+        for (a, b, moments) in &pairs {
+            let sd = moments.sample_sd();
+            means[*a].pair_sd[option_index(at_n[*b].1)] = sd;
+            means[*b].pair_sd[option_index(at_n[*a].1)] = sd;
+        }
+        means
     }
 
     /// Evaluates every parameter set (all cells, or only those at N = `only`), in parallel,

@@ -16,6 +16,9 @@ pub const TORNADO_BARS: usize = 15;
 /// Bins of a margin histogram.
 const BINS: usize = 30;
 
+/// Colour of the margin histogram's bars where the scenario's leader is behind.
+const BEHIND: RGBColor = RGBColor(0x99, 0x99, 0x99);
+
 /// Colours of a tornado's low and high ends.
 const LOW_END: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
 const HIGH_END: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
@@ -65,7 +68,15 @@ where
             probability_best(&plot, results)
         }
         UncertaintyChart::Margins => {
-            legend(&side, &[("leader ahead: > 0".to_string(), RGBColor(0x59, 0x59, 0x59))])?;
+            let mut entries: Vec<(String, RGBColor)> = Vec::new();
+            for v in &results.verdicts {
+                let label = format!("{} ahead", v.leader);
+                if !entries.iter().any(|(l, _)| *l == label) {
+                    entries.push((label, option_colour(v.leader)));
+                }
+            }
+            entries.push(("leader behind".to_string(), BEHIND));
+            legend(&side, &entries)?;
             margins(&plot, results)
         }
         UncertaintyChart::Scatter(units) => {
@@ -105,7 +116,7 @@ where
         for (k, (option, share)) in shares.iter().enumerate() {
             let left = g as f64 - 0.4 + k as f64 * width;
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(left, 0.0), (left + width * 0.9, share * 100.0)],
+                [(left, 0.0), (left + width * 0.9, share.value() * 100.0)],
                 option_colour(*option).filled(),
             )))?;
         }
@@ -149,9 +160,11 @@ where
             .axis_desc_style((FONT, LABEL_SIZE))
             .label_style((FONT, TICK_SIZE))
             .draw()?;
-        let colour = leader.map_or(RGBColor(0x59, 0x59, 0x59), option_colour);
+        let ahead = leader.map_or(BEHIND, option_colour);
         chart.draw_series(counts.iter().enumerate().map(|(b, &c)| {
             let x = lo + b as f64 * step;
+            // A bin is the leader's when its middle is a lead (> 0), grey when a deficit.
+            let colour = if x + step / 2.0 > 0.0 { ahead } else { BEHIND };
             Rectangle::new(
                 [(x, 0.0), (x + step * 0.95, c as f64 * 100.0 / values.len() as f64)],
                 colour.filled(),
@@ -169,7 +182,7 @@ fn scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &Uncertai
 where
     DB::ErrorType: 'static,
 {
-    let psa = results.psa();
+    let psa = &results.psa.sets;
     let columns: Vec<usize> = (0..results.cells.len())
         .filter(|&c| results.cells[c].1 == units)
         .collect();
@@ -196,8 +209,8 @@ where
     Ok(())
 }
 
-/// Returns the tornado's bars at N, widest first, at most [`TORNADO_BARS`]: (input, margin at
-/// the 5th percentile, at the 95th).
+/// Returns the tornado's bars at N, widest first, at most [`TORNADO_BARS`]: (input, lead over
+/// the best rival at the 5th percentile, at the 95th).
 pub fn tornado_bars(results: &UncertaintyResults, units: usize) -> Vec<(usize, f64, f64)> {
     let default = results.default_margin(units);
     let mut bars: Vec<_> = results.tornado.iter().filter(|b| b.units == units).collect();
@@ -228,7 +241,7 @@ where
         .collect();
     let rows_named = category_ticks(&names);
     let axes = Axes {
-        x_desc: "Margin of the default leader over the runner-up, GBP per head per year",
+        x_desc: "Lead of the scenario's leader over its best rival at each point, GBP per head per year",
         y_labels: Some(bars.len().max(1)),
         y_format: Some(&rows_named),
         y_area: Some(420),
