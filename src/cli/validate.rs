@@ -18,8 +18,8 @@ pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
     let loaded = load(&args.scenario, |_| Ok(()))?;
     let s = &loaded.scenario;
     let options: Vec<&str> = s.options.iter().map(|o| o.key()).collect();
-    println!(
-        "{}: ok: '{}', {} CCGs, options [{}], N {:?}, {} sweep point(s), {} replications, seed {}",
+    super::print_out(&format!(
+        "{}: ok: '{}', {} CCGs, options [{}], N {:?}, {} sweep point(s), {} replications, seed {}\n",
         s.file,
         s.name,
         loaded.register.len(),
@@ -28,6 +28,5 @@ pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
         s.point_count(),
         s.replications,
         s.seed
-    );
-    Ok(())
+    ))
 }

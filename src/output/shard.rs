@@ -332,6 +332,14 @@ impl ShardFile {
             path: path.to_path_buf(),
             reason: reason.to_string(),
         };
+        // Checked before opening: opening a FIFO named like a shard would block until a
+        // writer came, which may be never.
+        let metadata = std::fs::metadata(path).map_err(io)?;
+        if !metadata.is_file() {
+            return Err(damaged(
+                "not a regular file (a shard is a file written by csu-sim run --shard)",
+            ));
+        }
         let mut file = File::open(path).map_err(io)?;
         let metadata = file.metadata().map_err(io)?;
         if !metadata.is_file() {

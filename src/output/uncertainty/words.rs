@@ -3,7 +3,9 @@
 //! carries the digits its interval supports, with its unit.
 
 use crate::experiment::uncertainty::switching::{Crossing, SideSearch};
-use crate::experiment::uncertainty::{Output, Psa, Share, Switch, UncertaintyResults, ValueOfInformation};
+use crate::experiment::uncertainty::{
+    Output, Psa, Share, Switch, UncertaintyResults, ValueOfInformation, gap_half_width, gap_to_best_rival,
+};
 use crate::model::OptionKind;
 use crate::stats::supported_decimals;
 
@@ -79,9 +81,9 @@ pub fn range_text(low: f64, high: f64, unit: &str) -> String {
     )
 }
 
-/// Formats a value known within `interval`, with the digits the interval supports: `about
-/// 3.9 (3.6 to 4.2)` in the input's unit.
-pub fn approx(value: f64, interval: (f64, f64), unit: &str) -> String {
+/// Returns a value known within `interval` and the interval, with the digits the interval
+/// supports: (`about GBP 3.9 a head a year`, `3.6 to 4.2`).
+pub fn approx_parts(value: f64, interval: (f64, f64), unit: &str) -> (String, String) {
     let (scale, before, after) = display(value, unit);
     let words = display_unit(unit, after);
     let half = (interval.1 - interval.0).abs() / 2.0 / scale;
@@ -93,11 +95,9 @@ pub fn approx(value: f64, interval: (f64, f64), unit: &str) -> String {
         let x = place.map_or(x, |p| (x / p).round() * p);
         crate::experiment::explain::fixed(x, decimals)
     };
-    format!(
-        "about {before}{}{words} ({} to {})",
-        show(value),
-        show(interval.0),
-        show(interval.1)
+    (
+        format!("about {before}{}{words}", show(value)),
+        format!("{} to {}", show(interval.0), show(interval.1)),
     )
 }
 
@@ -118,11 +118,8 @@ fn side_clause(results: &UncertaintyResults, switch: &Switch, upward: bool) -> O
     let c: Crossing = side.crossing?;
     let input = &results.inputs[switch.input];
     let verb = if upward { "exceeds" } else { "falls below" };
-    let mut clause = format!(
-        "{verb} {} (then {} is)",
-        approx(c.value, c.interval, input.unit),
-        c.rival
-    );
+    let (value, interval) = approx_parts(c.value, c.interval, input.unit);
+    let mut clause = format!("{verb} {value} ({interval}; then {} is)", c.rival);
     if !c.in_range {
         clause.push_str(&format!(
             ", beyond this analysis's range of {}",
@@ -130,11 +127,25 @@ fn side_clause(results: &UncertaintyResults, switch: &Switch, upward: bool) -> O
         ));
     }
     if !c.confirmed {
-        clause.push_str(
-            ", not settled: at four times the replications the leader was not surely ahead on its side, or the rival on the other",
-        );
+        clause.push_str(if level_at_scenario(results, switch.units) {
+            ", not settled: at the scenario's values the leader's lead is itself within Monte Carlo noise"
+        } else {
+            ", not settled: at four times the replications the leader was not surely ahead on its side, or the rival on the other"
+        });
     }
     Some(clause)
+}
+
+/// Returns whether the scenario's leader at N is level with its best rival at the scenario's
+/// values: its lead lies within its 95% interval at the one-at-a-time replications.
+pub fn level_at_scenario(results: &UncertaintyResults, units: usize) -> bool {
+    let Some(v) = results.verdicts.iter().find(|v| v.units == units) else {
+        return false;
+    };
+    let (gap, rival) = gap_to_best_rival(&results.cells, &results.defaults, v.leader, units);
+    let half = gap_half_width(&results.cells, &results.defaults, v.leader, rival, units);
+    let clear = gap + half < 0.0;
+    !clear
 }
 
 /// Returns the sentence a briefing can quote for one switching value.
@@ -208,7 +219,17 @@ pub fn how_sure_lines(results: &UncertaintyResults) -> Vec<String> {
                 .verdicts
                 .iter()
                 .find(|v| v.units == n)
-                .map_or("-".to_string(), |v| v.leader.to_string());
+                .map_or("-".to_string(), |v| {
+                    if level_at_scenario(results, n) {
+                        format!(
+                            "{}, but level with {} within Monte Carlo noise",
+                            v.leader,
+                            v.runner_up.map_or("-".to_string(), |r| r.to_string())
+                        )
+                    } else {
+                        v.leader.to_string()
+                    }
+                });
             let mut line = format!(
                 "N = {n} (cheapest at the scenario's values: {leader}): {}",
                 shares_text(&shares)
@@ -341,6 +362,11 @@ mod tests {
 
     /// A switching value of 3.88 known to 3.6 to 4.2 (half-width 0.3) carries one decimal;
     /// one of 90.4 m known to 85 m to 95 m carries none, in millions.
+    fn approx(value: f64, interval: (f64, f64), unit: &str) -> String {
+        let (value, interval) = approx_parts(value, interval, unit);
+        format!("{value} ({interval})")
+    }
+
     #[test]
     fn a_switching_value_carries_the_digits_its_interval_supports() {
         assert_eq!(
