@@ -71,10 +71,7 @@ pub fn load_from(
         .map_err(|e| CliError::Input(anyhow!("could not read scenario '{display}': {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::Input(anyhow!("{display}: the scenario is not valid UTF-8 text")))?;
-    read.push(EmbeddedFile {
-        path: display.clone(),
-        text: text.clone(),
-    });
+    read.push(EmbeddedFile::new(display.clone(), text.clone()));
     let stem = path
         .file_stem()
         .map_or("scenario".into(), |s| s.to_string_lossy().to_string());
@@ -133,10 +130,7 @@ fn read_register(
                     ))
                 })?;
             let register = Register::parse(&bytes, &shown).map_err(|e| CliError::Input(e.into()))?;
-            read.push(EmbeddedFile {
-                path: shown,
-                text: String::from_utf8_lossy(&bytes).into_owned(),
-            });
+            read.push(EmbeddedFile::new(shown, String::from_utf8_lossy(&bytes).into_owned()));
             register
         }
     })

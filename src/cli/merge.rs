@@ -1,10 +1,13 @@
 //! `csu-sim merge`: joins the shards of a study into the outputs one run would have written.
 //!
-//! The shards are checked first: each whole (its checksum), all from one study (the same
-//! version, command, resolved scenario, register and plan) and split the same way, every shard
-//! once. The study is then rebuilt from the files and arguments the shards embed, and the
-//! shards' results are fed, in order, through the same code a single run uses, so the tables
-//! are the same to the byte.
+//! A shard is untrusted input. The shards are checked first: each a regular file, whole (its
+//! checksum), all from one study (the same version, command, resolved scenario, register and
+//! plan) and split the same way, every shard once. The study is then rebuilt from the files and
+//! arguments shard 1 embeds, every shard's totals are checked against that study (a checksum
+//! proves integrity, not honesty), and every value of every payload is checked to be one the
+//! model can produce, before the output folder is touched. Only then are the shards' results
+//! fed, in order and one shard open at a time, through the same code a single run uses, so the
+//! tables are the same to the byte and memory does not grow with the number of shards.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,8 +18,9 @@ use clap::{Args, Parser};
 use super::load::{Files, load_from};
 use super::run::{Finished, folder_name, run_study_hash};
 use super::{CliError, Command, worker_pool};
+use crate::engine::{Metric, Outcome};
 use crate::experiment::{Experiment, shard_range};
-use crate::output::shard::{ShardError, ShardFile, ShardHeader};
+use crate::output::shard::{Part, ShardError, ShardFile, ShardHeader};
 use crate::output::{OutputDir, ReplicationLog};
 
 /// Arguments of `merge`.
@@ -35,6 +39,9 @@ pub struct MergeArgs {
     #[arg(long, short)]
     quiet: bool,
 }
+
+/// Most ranges of missing shards an error lists.
+const MISSING_SHOWN: usize = 10;
 
 /// Merges shards end to end.
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
@@ -77,9 +84,17 @@ fn rebuild(header: &ShardHeader) -> Result<Command, String> {
         .map_err(|e| format!("its recorded arguments do not parse: {e}"))
 }
 
-/// Opens every shard named (files, or folders of `shard-K-of-N.csu` files) and checks that
-/// they are one whole study: returns them in shard order.
-pub(super) fn open_shards(paths: &[PathBuf]) -> Result<Vec<ShardFile>, CliError> {
+/// The lists of a command's shards, in order.
+fn lists_of(command: &str) -> Option<&'static [&'static str]> {
+    match command {
+        "run" => Some(&["replications"]),
+        "uncertainty" => Some(&["sets", "searches"]),
+        _ => None,
+    }
+}
+
+/// Lists the shard files named: files, and the `shard-K-of-N.csu` files of folders.
+fn shard_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -105,59 +120,121 @@ pub(super) fn open_shards(paths: &[PathBuf]) -> Result<Vec<ShardFile>, CliError>
             files.push(path.clone());
         }
     }
-    let mut shards = files
-        .iter()
-        .map(|f| ShardFile::open(f).map_err(shard_error))
-        .collect::<Result<Vec<_>, _>>()?;
-    let ours = env!("CARGO_PKG_VERSION");
-    let Some(first) = shards.first().map(|s| (s.path.clone(), s.header.clone())) else {
+    if files.is_empty() {
         return Err(input("no shard files were given".to_string()));
+    }
+    Ok(files)
+}
+
+/// Checks one shard's header against the first's: same program, version, command, study and
+/// split, its parts the lists of its command, each part its share of the list's total.
+fn check_header(shard: &ShardFile, first: &ShardFile) -> Result<(), CliError> {
+    let (path, header) = (&shard.path, &shard.header);
+    let ours = env!("CARGO_PKG_VERSION");
+    if header.program != "csu-sim" {
+        return Err(damaged(path, "it was not written by csu-sim"));
+    }
+    if header.version != ours {
+        return Err(damaged(
+            path,
+            &format!(
+                "it was written by csu-sim {}, and this is csu-sim {ours}: merge with the version that ran the shards",
+                header.version
+            ),
+        ));
+    }
+    let Some(lists) = lists_of(&header.command) else {
+        return Err(damaged(path, "its command cannot be sharded"));
     };
-    let (first_path, first) = first;
-    for shard in &shards {
-        let (path, header) = (&shard.path, &shard.header);
-        if header.program != "csu-sim" {
-            return Err(damaged(path, "it was not written by csu-sim"));
+    let model = &first.header;
+    if header.command != model.command || header.study != model.study {
+        return Err(damaged(
+            path,
+            &format!(
+                "it is from another study than {} (another command, scenario, seed, register, plan or --outputs)",
+                first.path.display()
+            ),
+        ));
+    }
+    if header.invocation.args != model.invocation.args {
+        return Err(damaged(
+            path,
+            &format!(
+                "it was run with other arguments than {} ({} against {}): every shard of a study takes the same flags, --outputs included",
+                first.path.display(),
+                header.invocation.args.join(" "),
+                model.invocation.args.join(" ")
+            ),
+        ));
+    }
+    if header.of != model.of {
+        return Err(damaged(
+            path,
+            &format!(
+                "it is shard {} of {}, but {} is one of {}: the shards were split differently",
+                header.shard,
+                header.of,
+                first.path.display(),
+                model.of
+            ),
+        ));
+    }
+    let parts_named =
+        header.parts.len() == lists.len() && header.parts.iter().zip(lists).all(|(part, list)| part.list == *list);
+    let split_right = (1..=header.of).contains(&header.shard)
+        && parts_named
+        && header.parts.iter().zip(&model.parts).all(|(part, model)| {
+            part.total == model.total && (part.start..part.end) == shard_range(header.shard, header.of, part.total)
+        });
+    if !split_right {
+        return Err(damaged(path, "its header does not describe a shard of this study"));
+    }
+    Ok(())
+}
+
+/// Returns the missing shards of 1..=`of` given the present ones (sorted), as ranges, at most
+/// [`MISSING_SHOWN`] of them and then how many more: `2, 5-9, 12 (and 3 more ranges)`.
+fn missing_ranges(present: &[u64], of: u64) -> (u64, String) {
+    let mut ranges: Vec<(u64, u64)> = Vec::new();
+    let mut next = 1;
+    for &k in present.iter().chain(std::iter::once(&of.saturating_add(1))) {
+        if k > next {
+            ranges.push((next, k - 1));
         }
-        if header.version != ours {
-            return Err(damaged(
-                path,
-                &format!(
-                    "it was written by csu-sim {}, and this is csu-sim {ours}: merge with the version that ran the shards",
-                    header.version
-                ),
-            ));
+        next = k.saturating_add(1);
+    }
+    let count = ranges.iter().map(|(a, b)| b - a + 1).sum();
+    let mut text: Vec<String> = ranges
+        .iter()
+        .take(MISSING_SHOWN)
+        .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+        .collect();
+    if ranges.len() > MISSING_SHOWN {
+        text.push(format!("and {} more ranges", ranges.len() - MISSING_SHOWN));
+    }
+    (count, text.join(", "))
+}
+
+/// Opens every shard named (files, or folders of `shard-K-of-N.csu` files), checks that they
+/// are one whole study, and returns them in shard order: shard 1 with the files it embeds,
+/// the others with their embedded files dropped once their hashes match shard 1's, so that
+/// memory does not grow with the number of shards.
+pub(super) fn open_shards(paths: &[PathBuf]) -> Result<Vec<ShardFile>, CliError> {
+    let files = shard_paths(paths)?;
+    let mut shards: Vec<ShardFile> = Vec::with_capacity(files.len());
+    for file in &files {
+        let mut shard = ShardFile::open(file).map_err(shard_error)?;
+        if shard.header.shard != 1 {
+            for embedded in &mut shard.header.invocation.files {
+                embedded.text = String::new();
+            }
         }
-        if header.command != first.command || header.study != first.study {
-            return Err(damaged(
-                path,
-                &format!(
-                    "it is from another study than {} (another command, scenario, seed, register or plan)",
-                    first_path.display()
-                ),
-            ));
+        if let Some(first) = shards.first() {
+            check_header(&shard, first)?;
+        } else {
+            check_header(&shard, &shard)?;
         }
-        if header.of != first.of {
-            return Err(damaged(
-                path,
-                &format!(
-                    "it is shard {} of {}, but {} is one of {}: the shards were split differently",
-                    header.shard,
-                    header.of,
-                    first_path.display(),
-                    first.of
-                ),
-            ));
-        }
-        let split_right = (1..=header.of).contains(&header.shard)
-            && header.parts.len() == first.parts.len()
-            && header.parts.iter().zip(&first.parts).all(|(part, model)| {
-                let expected = shard_range(header.shard, header.of, part.total);
-                part.list == model.list && part.total == model.total && (part.start..part.end) == expected
-            });
-        if !split_right {
-            return Err(damaged(path, "its header does not describe a shard of this study"));
-        }
+        shards.push(shard);
     }
     shards.sort_by_key(|s| s.header.shard);
     for pair in shards.windows(2) {
@@ -165,25 +242,86 @@ pub(super) fn open_shards(paths: &[PathBuf]) -> Result<Vec<ShardFile>, CliError>
             return Err(input(format!(
                 "shard {} of {} is given twice: {} and {}",
                 pair[0].header.shard,
-                first.of,
+                pair[0].header.of,
                 pair[0].path.display(),
                 pair[1].path.display()
             )));
         }
     }
-    let missing: Vec<String> = (1..=first.of)
-        .filter(|k| !shards.iter().any(|s| s.header.shard == *k))
-        .map(|k| k.to_string())
-        .collect();
-    if !missing.is_empty() {
+    let of = shards[0].header.of;
+    let present: Vec<u64> = shards.iter().map(|s| s.header.shard).collect();
+    let (missing, list) = missing_ranges(&present, of);
+    if missing > 0 {
         return Err(input(format!(
-            "the study has {} shards and {} missing: {}",
-            first.of,
-            if missing.len() == 1 { "this one is" } else { "these are" },
-            missing.join(", ")
+            "the study has {of} shards and {missing} {} missing: {list}",
+            if missing == 1 { "is" } else { "are" },
         )));
     }
+    // Every shard names the files shard 1 embeds.
+    let hashes = |s: &ShardFile| -> Vec<(String, String)> {
+        s.header
+            .invocation
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.sha256.clone()))
+            .collect()
+    };
+    let first = hashes(&shards[0]);
+    if let Some(other) = shards.iter().find(|s| hashes(s) != first) {
+        return Err(damaged(
+            &other.path,
+            &format!("it names other input files than {}", shards[0].path.display()),
+        ));
+    }
     Ok(shards)
+}
+
+/// Checks that the shards' lists have the totals of the study rebuilt from them.
+pub(super) fn check_totals(shards: &[ShardFile], expected: &[(&str, u64)]) -> Result<(), CliError> {
+    let first = &shards[0];
+    for (part, &(list, total)) in first.header.parts.iter().zip(expected) {
+        if part.total != total {
+            return Err(damaged(
+                &first.path,
+                &format!(
+                    "its header says the study has {} {list}, but the study it records has {total}",
+                    part.total
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The count of a shard's items in one of its lists.
+fn count(part: Option<&Part>) -> u64 {
+    part.map_or(0, |p| p.end - p.start)
+}
+
+/// Returns why one replication's outcomes from a shard are not ones the model can produce,
+/// naming the cell and the metric.
+fn check_outcomes(outcomes: &[Outcome], experiment: &Experiment, n_ccgs: usize) -> Result<(), String> {
+    for (outcome, spec) in outcomes.iter().zip(experiment.cells()) {
+        let cell = || format!("{} at N = {}", spec.option, spec.units);
+        for &metric in Metric::ALL {
+            let value = outcome.get(metric);
+            if !metric.admits(value) {
+                return Err(format!(
+                    "{}: {} = {value} cannot come from the model",
+                    cell(),
+                    metric.name()
+                ));
+            }
+        }
+        if let Some(bad) = outcome
+            .contracted_by_month
+            .iter()
+            .find(|&&c| !(c.fract() == 0.0 && (0.0..=n_ccgs as f64).contains(&c)))
+        {
+            return Err(format!("{}: {bad} CCGs contracted in a month, of {n_ccgs}", cell()));
+        }
+    }
+    Ok(())
 }
 
 fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunArgs) -> Result<(), CliError> {
@@ -199,11 +337,45 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
             "its recorded scenario does not rebuild the study it names",
         ));
     }
+    check_totals(shards, &[("replications", loaded.scenario.replications)])?;
     let pool = worker_pool(args.threads)?;
     let outputs = run_args.outputs()?;
     let mut experiment = Experiment::new(&loaded.scenario, &loaded.register);
     if outputs.needs_places() {
         experiment = experiment.with_places();
+    }
+    let cells = experiment.cells().len();
+    let n_ccgs = loaded.register.len();
+    // First every value of every shard, one shard open at a time, before anything is written.
+    let mut template = experiment.start_results();
+    for shard in shards {
+        let mut payload = shard.payload().map_err(shard_error)?;
+        for r in 0..count(shard.header.parts.first()) {
+            let outcomes = payload.replication(cells).map_err(shard_error)?;
+            check_outcomes(&outcomes, &experiment, n_ccgs).map_err(|why| {
+                damaged(
+                    &shard.path,
+                    &format!("replication {}: {why}", shard.header.parts[0].start + r + 1),
+                )
+            })?;
+        }
+        if experiment.places() {
+            for cell in &mut template.cells {
+                if let Some(totals) = &mut cell.places {
+                    let theirs = payload.places(totals).map_err(shard_error)?;
+                    theirs.check(count(shard.header.parts.first())).map_err(|why| {
+                        damaged(&shard.path, &format!("{} at N = {}: {why}", cell.option, cell.units))
+                    })?;
+                }
+            }
+        }
+        payload.end().map_err(|e| match e {
+            ShardError::Damaged { path, .. } => damaged(
+                &path,
+                "its payload is longer than its study's: it was written with other --outputs or is not of this study",
+            ),
+            other => shard_error(other),
+        })?;
     }
     let dir_path = args
         .out
@@ -213,26 +385,26 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
     let started = Instant::now();
     let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
     let mut log = ReplicationLog::create(&mut dir, &experiment, outputs.wants("replications")).map_err(internal)?;
-    let cells = experiment.cells().len();
-    // Each shard's payload is its replications in order, one outcome per cell; the shards
-    // in order are every replication once.
-    let mut readers = Vec::new();
+    // Then the replay: each shard's replications in order, one outcome per cell; the shards in
+    // order are every replication once. After its replications, a shard holds its totals by
+    // place, order-free sums merged with checked arithmetic.
+    let mut results = experiment.start_results();
+    let mut replication = 0;
     for shard in shards {
-        readers.push((shard, shard.payload().map_err(shard_error)?));
-    }
-    let mut stream = readers.iter_mut().flat_map(|(shard, payload)| {
-        let count = shard.header.parts[0].end - shard.header.parts[0].start;
-        (0..count).map(move |_| payload.replication(cells))
-    });
-    let mut results = experiment
-        .replay(std::iter::from_fn(|| stream.next()), &mut log)
-        .map_err(shard_error)?;
-    for (_, mut payload) in readers {
-        // After its replications, a shard holds its totals by place.
+        let mut payload = shard.payload().map_err(shard_error)?;
+        for _ in 0..count(shard.header.parts.first()) {
+            let outcomes = payload.replication(cells).map_err(shard_error)?;
+            results.add_replication(&outcomes);
+            crate::experiment::Observer::on_replication(&mut log, replication, &outcomes);
+            replication += 1;
+        }
         if experiment.places() {
             for cell in &mut results.cells {
                 if let Some(totals) = &mut cell.places {
-                    totals.merge(&payload.places(totals).map_err(shard_error)?);
+                    let theirs = payload.places(totals).map_err(shard_error)?;
+                    totals.try_merge(&theirs).map_err(|why| {
+                        damaged(&shard.path, &format!("{} at N = {}: {why}", cell.option, cell.units))
+                    })?;
                 }
             }
         }
@@ -248,4 +420,23 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
         outputs: &outputs,
     };
     finished.write(dir, &results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_shards_are_ranges_and_bounded() {
+        assert_eq!(missing_ranges(&[1, 2, 3], 3), (0, String::new()));
+        assert_eq!(missing_ranges(&[1, 3, 10], 12), (9, "2, 4-9, 11-12".to_string()));
+        // One shard of 10^15: a count and one range, not a list of 10^15 numbers.
+        let (count, text) = missing_ranges(&[7], 1_000_000_000_000_000);
+        assert_eq!(count, 999_999_999_999_999);
+        assert_eq!(text, "1-6, 8-1000000000000000");
+        let every_other: Vec<u64> = (1..=100).map(|k| 2 * k).collect();
+        let (count, text) = missing_ranges(&every_other, 200);
+        assert_eq!(count, 100);
+        assert!(text.ends_with("and 90 more ranges") && text.len() < 200, "{text}");
+    }
 }

@@ -12,7 +12,7 @@ use super::progress::{RunObserver, interrupt_flag};
 use super::shared::SharedArgs;
 use super::{CliError, print_out, worker_pool};
 use crate::experiment::{Experiment, ExperimentResults, Observer, shard_range};
-use crate::output::shard::{Invocation, Part, ShardHeader, ShardWriter, study_hash};
+use crate::output::shard::{Invocation, Part, ShardHeader, ShardWriter, embedded_for, study_hash};
 use crate::output::{self, OutputDir, Outputs, ReplicationLog, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario, replications_limit};
 
@@ -43,7 +43,7 @@ pub struct RunArgs {
 impl RunArgs {
     /// The arguments that shape the study, as a shard records them for merge to rebuild it.
     fn study_args(&self) -> Vec<String> {
-        let mut args = vec![self.scenario.display().to_string()];
+        let mut args = Vec::new();
         if let Some(replications) = self.replications {
             args.extend(["--replications".to_string(), replications.to_string()]);
         }
@@ -54,6 +54,8 @@ impl RunArgs {
             args.extend(["--outputs".to_string(), outputs.clone()]);
         }
         args.extend(self.shared.study_args());
+        // The scenario last, after `--`, so that a path starting with '-' parses back as one.
+        args.extend(["--".to_string(), self.scenario.display().to_string()]);
         args
     }
 
@@ -337,7 +339,7 @@ fn run_shard(
         }],
         invocation: Invocation {
             args: args.study_args(),
-            files: loaded.files.clone(),
+            files: embedded_for(k, &loaded.files),
         },
     };
     let dir_path = shard_folder(&args.shared, &loaded.scenario.name, "shards");

@@ -19,7 +19,9 @@ use crate::experiment::shard_range;
 use crate::experiment::uncertainty::{
     self, Plan, Progress, Study, UncertaintyError, UncertaintyResults, analyse, planned_sets,
 };
-use crate::output::shard::{Invocation, Part, ShardError, ShardFile, ShardHeader, ShardWriter, study_hash};
+use crate::output::shard::{
+    Invocation, Part, ShardError, ShardFile, ShardHeader, ShardWriter, embedded_for, study_hash,
+};
 use crate::output::uncertainty::{
     UncertaintyRunInfo, uncertainty_charts, uncertainty_report, uncertainty_summary, uncertainty_tables,
 };
@@ -159,7 +161,9 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     let analysed = pool.install(|| analyse(&loaded.scenario, &loaded.register, plan, &progress));
     progress.bar.finish_and_clear();
     let results = analysed.map_err(|err| analysis_error(&args.scenario, err))?;
-    let sets = progress.done.load(Ordering::Relaxed);
+    // The planned count, as a merge of shards reports it: the count evaluated also holds the
+    // confirmations and the searches' probes, which depend on what the sets show.
+    let sets = planned_count(&loaded, plan);
     write_analysis(
         dir,
         &dir_path,
@@ -208,7 +212,7 @@ impl UncertaintyArgs {
 
     /// The arguments that shape the study, as a shard records them for merge to rebuild it.
     fn study_args(&self) -> Vec<String> {
-        let mut args = vec![self.scenario.display().to_string()];
+        let mut args = Vec::new();
         for (flag, value) in [
             ("--samples", self.samples.to_string()),
             ("--replications", self.replications.to_string()),
@@ -220,6 +224,8 @@ impl UncertaintyArgs {
             args.extend([flag.to_string(), value]);
         }
         args.extend(self.shared.study_args());
+        // The scenario last, after `--`, so that a path starting with '-' parses back as one.
+        args.extend(["--".to_string(), self.scenario.display().to_string()]);
         args
     }
 }
@@ -287,7 +293,7 @@ fn run_shard(
         ],
         invocation: Invocation {
             args: args.study_args(),
-            files: loaded.files.clone(),
+            files: embedded_for(k, &loaded.files),
         },
     };
     let computed = pool.install(|| -> Result<_, UncertaintyError> {
@@ -348,17 +354,32 @@ pub(super) fn merge(
     }
     let pool = worker_pool(threads)?;
     let study = Study::new(&loaded.scenario, &loaded.register, plan).map_err(|e| analysis_error(&args.scenario, e))?;
+    super::merge::check_totals(
+        shards,
+        &[
+            ("parameter sets", study.set_count()),
+            ("searches", study.search_count()),
+        ],
+    )?;
     let cells = study.cells().len();
     let shard_error = |e: ShardError| CliError::Input(e.into());
     let (mut outputs, mut found) = (Vec::new(), Vec::new());
     for shard in shards {
         let count = |list: usize| shard.header.parts.get(list).map_or(0, |p| p.end - p.start);
         let mut payload = shard.payload().map_err(shard_error)?;
-        for _ in 0..count(0) {
-            outputs.push(payload.set(cells).map_err(shard_error)?);
+        for s in 0..count(0) {
+            let set = payload.set(cells).map_err(shard_error)?;
+            let at = shard.header.parts[0].start + s + 1;
+            check_set(&set, plan)
+                .map_err(|why| CliError::Input(anyhow!("{}: parameter set {at}: {why}", shard.path.display())))?;
+            outputs.push(set);
         }
-        for _ in 0..count(1) {
-            found.push(payload.search().map_err(shard_error)?);
+        for s in 0..count(1) {
+            let side = payload.search().map_err(shard_error)?;
+            let at = shard.header.parts[1].start + s + 1;
+            check_search(&side)
+                .map_err(|why| CliError::Input(anyhow!("{}: search {at}: {why}", shard.path.display())))?;
+            found.push(side);
         }
         payload.end().map_err(shard_error)?;
     }
@@ -367,19 +388,65 @@ pub(super) fn merge(
         .map_err(|e| analysis_error(&args.scenario, e))?;
     let dir_path = output_folder(out, &loaded.scenario.name);
     let dir = OutputDir::create(&dir_path).map_err(CliError::from_output)?;
-    let values = loaded
-        .scenario
+    let sets = planned_count(&loaded, plan);
+    write_analysis(dir, &dir_path, &results, &loaded, &pool, started, sets, quiet)
+}
+
+/// The parameter sets an analysis plans before its confirmations and searches.
+fn planned_count(loaded: &LoadedScenario, plan: Plan) -> u64 {
+    let scenario = &loaded.scenario;
+    let values = scenario
         .uncertain
         .iter()
         .filter(|input| uncertainty::is_value(input))
         .count();
-    let sets = planned_sets(
-        plan,
-        loaded.scenario.uncertain.len(),
-        values,
-        loaded.scenario.units.len(),
-    );
-    write_analysis(dir, &dir_path, &results, &loaded, &pool, started, sets, quiet)
+    planned_sets(plan, scenario.uncertain.len(), values, scenario.units.len())
+}
+
+/// Returns why a fixed set's means from a shard are not ones the analysis can produce: a
+/// headline beyond any cost, an unmet share outside 0 to 1, replications the plan never runs,
+/// a paired sd negative or infinite.
+fn check_set(set: &uncertainty::SetOutput, plan: Plan) -> Result<(), String> {
+    let rungs = [
+        plan.replications,
+        plan.oat_replications,
+        100,
+        300,
+        plan.confirm_replications,
+    ];
+    let means = std::iter::once(&set.means).chain(set.confirmed.iter().map(|(m, _)| m));
+    for (c, m) in means.flatten().enumerate() {
+        let sd_ok = m.pair_sd.iter().all(|&sd| sd.is_nan() || (sd.is_finite() && sd >= 0.0));
+        let ok = m.headline.is_finite()
+            && m.headline.abs() <= crate::model::metrics::MAX_MONEY_METRIC
+            && (0.0..=1.0).contains(&m.unmet)
+            && rungs.contains(&m.replications)
+            && sd_ok;
+        if !ok {
+            return Err(format!(
+                "cell {}: means (headline {}, unmet {}, {} replications) cannot come from the analysis",
+                c + 1,
+                m.headline,
+                m.unmet,
+                m.replications
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Returns why a switching-value search's answer from a shard cannot be one the analysis
+/// gives: values not finite, or an interval not ordered.
+fn check_search(side: &uncertainty::switching::SideSearch) -> Result<(), String> {
+    let searched_ok = side.searched.0.is_finite() && side.searched.1.is_finite() && side.searched.0 <= side.searched.1;
+    let crossing_ok = side.crossing.is_none_or(|c| {
+        c.value.is_finite() && c.interval.0.is_finite() && c.interval.1.is_finite() && c.interval.0 <= c.interval.1
+    });
+    if searched_ok && crossing_ok {
+        Ok(())
+    } else {
+        Err("its values cannot come from the analysis".to_string())
+    }
 }
 
 /// Writes an analysis's tables, charts and report, swaps the folder into place and prints

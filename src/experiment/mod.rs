@@ -290,11 +290,15 @@ impl<'a> Experiment<'a> {
         Ok(())
     }
 
+    /// Returns the empty results of this experiment, to which replications' outcomes are
+    /// added in replication order ([`ExperimentResults::add_replication`]): what merge builds
+    /// from shards, one shard at a time; the same results, to the bit, as [`Experiment::run`]'s.
+    pub fn start_results(&self) -> ExperimentResults {
+        ExperimentResults::new(self, self.scenario.max_months() as usize)
+    }
+
     /// Builds the results of a whole run from its replications' outcomes, given in
-    /// replication order (from shards, say), handing each to `observer` as a run does: the
-    /// same results, to the bit, as [`Experiment::run`]'s. `replications` yields each
-    /// replication's outcomes, one per cell in [`Experiment::cells`] order, or an error that
-    /// stops the replay.
+    /// replication order (from shards, say), handing each to `observer` as a run does.
     pub fn replay<E>(
         &self,
         replications: impl Iterator<Item = Result<Vec<Outcome>, E>>,

@@ -237,6 +237,94 @@ impl PlaceTotals {
         }
     }
 
+    /// Returns why a cell's totals over `replications` replications (a shard's) are not ones
+    /// the model could have produced: a count other than the replications', a sum beyond what
+    /// values of the quantity allow (shares within 0 and 1, counts of CCGs within the
+    /// register, costs not negative), or unit counts beyond the replications.
+    pub fn check(&self, replications: u64) -> Result<(), String> {
+        let ccgs = self.ccg_unmet.len() as f64;
+        let bounds = |metric: &RegionMetric| match metric.unit {
+            "share" => (0.0, 1.0),
+            "CCGs" => (0.0, ccgs),
+            _ => (0.0, crate::model::metrics::MAX_MONEY_METRIC),
+        };
+        let region_moments = self.regions.iter().flat_map(|r| {
+            r.iter()
+                .zip(&REGION_METRICS)
+                .map(|(m, metric)| (m, bounds(metric), metric.name))
+        });
+        let ccg_moments = self.ccg_unmet.iter().map(|m| (m, (0.0, 1.0), "CCG unmet share"));
+        for (moments, (low, high), name) in region_moments.chain(ccg_moments) {
+            if moments.count().checked_add(moments.undefined()) != Some(replications) {
+                return Err(format!(
+                    "{name} counts {} values for {replications} replications",
+                    moments.count() + moments.undefined()
+                ));
+            }
+            if !moments.plausible(low, high) {
+                return Err(format!("{name} sums to values beyond {low} to {high}"));
+            }
+        }
+        for unit in &self.units {
+            let per_replication = [unit.opened, unit.failed_checkpoint, unit.failed_operating];
+            let sane = unit.replications == replications
+                && per_replication.iter().all(|&c| c <= replications)
+                && unit.utilisation_months <= unit.desk_months
+                && unit.saturated_months <= unit.desk_months
+                && unit.utilisation.count() == unit.utilisation.count().min(replications)
+                && unit.utilisation.sum() >= 0.0
+                && unit.utilisation.sum() <= unit.utilisation_months as f64 * (1.0 + 1e-9) + 1e-6
+                && unit.population_months.sum() >= 0.0;
+            if !sane {
+                return Err("a unit's totals cannot come from the model".to_string());
+            }
+        }
+        Ok(())
+    }
+
+    /// Absorbs another cell's totals of other replications, as [`PlaceTotals::merge`], with
+    /// checked arithmetic: an error, and nothing merged past it, where a sum would overflow.
+    pub fn try_merge(&mut self, other: &PlaceTotals) -> Result<(), String> {
+        let overflow = || "its totals by place overflow when added to the other shards'".to_string();
+        for (mine, theirs) in self.regions.iter_mut().zip(&other.regions) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.checked_merge(b).ok_or_else(overflow)?;
+            }
+        }
+        for (a, b) in self.ccg_unmet.iter_mut().zip(&other.ccg_unmet) {
+            a.checked_merge(b).ok_or_else(overflow)?;
+        }
+        for (a, b) in self.units.iter_mut().zip(&other.units) {
+            let mut merged = *a;
+            merged.utilisation.checked_merge(&b.utilisation).ok_or_else(overflow)?;
+            merged
+                .population_months
+                .checked_merge(&b.population_months)
+                .ok_or_else(overflow)?;
+            let counts = [
+                (merged.replications, b.replications),
+                (merged.opened, b.opened),
+                (merged.failed_checkpoint, b.failed_checkpoint),
+                (merged.failed_operating, b.failed_operating),
+                (merged.desk_months, b.desk_months),
+                (merged.utilisation_months, b.utilisation_months),
+                (merged.saturated_months, b.saturated_months),
+            ];
+            if counts.iter().any(|(x, y)| x.checked_add(*y).is_none()) {
+                return Err(overflow());
+            }
+            merged.replications += b.replications;
+            merged.opened += b.opened;
+            merged.failed_checkpoint += b.failed_checkpoint;
+            merged.failed_operating += b.failed_operating;
+            merged.desk_months += b.desk_months;
+            merged.utilisation_months += b.utilisation_months;
+            merged.saturated_months += b.saturated_months;
+            *a = merged;
+        }
+        Ok(())
+    }
+
     /// Absorbs another cell's totals of other replications (a shard's).
     pub fn merge(&mut self, other: &PlaceTotals) {
         for (mine, theirs) in self.regions.iter_mut().zip(&other.regions) {

@@ -303,7 +303,8 @@ impl ExperimentResults {
         }
     }
 
-    pub(super) fn add_replication(&mut self, outcomes: &[Outcome]) {
+    /// Adds one replication's outcomes, one per cell in run order, as a run does.
+    pub fn add_replication(&mut self, outcomes: &[Outcome]) {
         for (cell, outcome) in self.cells.iter_mut().zip(outcomes) {
             cell.add(outcome, &self.regions);
         }

@@ -97,6 +97,57 @@ impl Metric {
     ];
 }
 
+/// Largest magnitude a money metric can take \[GBP m a year, or GBP a head a year\]: far
+/// beyond any cost the key table's bounds allow, and far below overflow when summed.
+pub const MAX_MONEY_METRIC: f64 = 1e12;
+
+/// Largest count a count metric can take (units, CCGs, events, months).
+pub const MAX_COUNT_METRIC: f64 = 1e9;
+
+impl Metric {
+    /// Returns whether a replication's value of this metric is one the model can produce: a
+    /// share within \[0, 1\], a cost non-negative (the headline, which subtracts savings, any
+    /// sign), a count a whole non-negative number, a distance within half the Earth's
+    /// circumference, every value finite; NaN only for the metrics that can be undefined
+    /// (docs/model.md section 8). Merge checks a shard's values with it.
+    pub fn admits(self, value: f64) -> bool {
+        use Metric::*;
+        if value.is_nan() {
+            return matches!(
+                self,
+                UtilisationMean
+                    | UtilisationP95
+                    | SaturatedUnitShare
+                    | PrivateShare
+                    | InHouseShare
+                    | DistanceKmMean
+                    | MonthsToContract
+            );
+        }
+        if !value.is_finite() {
+            return false;
+        }
+        let name = self.name();
+        match self {
+            NetCostPerHead => value.abs() <= MAX_MONEY_METRIC,
+            UncontractedAtGoLive | FailuresCheckpoint | FailuresOperating | SystemicEvents => {
+                (0.0..=MAX_COUNT_METRIC).contains(&value) && value.fract() == 0.0
+            }
+            UnitsServingMean | MonthsToContract => (0.0..=MAX_COUNT_METRIC).contains(&value),
+            DistanceKmMean => (0.0..=20_040.0).contains(&value),
+            // Utilisation counts pooled work against effective capacity: at most 1, to rounding.
+            _ if name.ends_with("_share")
+                || name.starts_with("unmet_share")
+                || name.starts_with("utilisation")
+                || self == PreferenceOverridden =>
+            {
+                (0.0..=1.0 + 1e-9).contains(&value)
+            }
+            _ => (0.0..=MAX_MONEY_METRIC).contains(&value),
+        }
+    }
+}
+
 /// One part of the headline (docs/model.md section 8): a metric in GBP m a year and the sign
 /// with which it enters `net_cost_per_head`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -224,6 +275,24 @@ mod tests {
             .sum();
         assert!((sum - headline).abs() < 1e-12, "{sum} vs {headline}");
         assert_eq!(Metric::headline_parts().count(), N_HEADLINE_PARTS);
+    }
+
+    /// What the model can produce and what it cannot, metric by metric.
+    #[test]
+    fn metrics_admit_only_values_the_model_can_produce() {
+        assert!(Metric::UnmetShare.admits(0.3) && !Metric::UnmetShare.admits(1.5));
+        assert!(Metric::CostSharedFixed.admits(3.16), "a cost, not a share");
+        assert!(!Metric::UnmetCapacity.admits(1.5) && !Metric::OverBudgetShare.admits(-0.1));
+        assert!(!Metric::UnmetShare.admits(f64::NAN), "never undefined");
+        assert!(Metric::UtilisationP95.admits(f64::NAN), "undefined with no open unit");
+        assert!(!Metric::CostTotal.admits(f64::INFINITY) && !Metric::CostTotal.admits(1e308));
+        assert!(!Metric::CostTotal.admits(-1.0) && Metric::CostTotal.admits(466.2));
+        assert!(Metric::NetCostPerHead.admits(-3.0), "savings can exceed costs");
+        assert!(Metric::FailuresOperating.admits(3.0) && !Metric::FailuresOperating.admits(2.5));
+        assert!(!Metric::DistanceKmMean.admits(30_000.0));
+        for &metric in Metric::ALL {
+            assert!(!metric.admits(f64::NEG_INFINITY), "{}", metric.name());
+        }
     }
 
     #[test]

@@ -48,15 +48,40 @@ const MAX_HEADER_BYTES: u64 = 80 << 20;
 pub struct EmbeddedFile {
     /// The path as the command resolved it.
     pub path: String,
-    /// Its contents.
+    /// Its contents: in shard 1 only; the other shards of a study carry its hash alone, so a
+    /// large register is stored once per study.
     pub text: String,
+    /// SHA-256 of the contents, in hex.
+    #[serde(default)]
+    pub sha256: String,
+}
+
+impl EmbeddedFile {
+    /// A file read, with its contents and their hash.
+    pub fn new(path: String, text: String) -> EmbeddedFile {
+        let sha256 = hex(&Sha256::digest(text.as_bytes()));
+        EmbeddedFile { path, text, sha256 }
+    }
+}
+
+/// Returns the files shard `k` embeds: every file whole in shard 1, their paths and hashes
+/// only in the others (merge rebuilds the study from shard 1).
+pub fn embedded_for(k: u64, files: &[EmbeddedFile]) -> Vec<EmbeddedFile> {
+    files
+        .iter()
+        .map(|f| EmbeddedFile {
+            path: f.path.clone(),
+            text: if k == 1 { f.text.clone() } else { String::new() },
+            sha256: f.sha256.clone(),
+        })
+        .collect()
 }
 
 /// What a shard was made by: enough to rebuild its study without the original files.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invocation {
     /// The command's arguments that shape the study (no `--shard`, `--out`, `--threads` or
-    /// `--quiet`), the scenario file first.
+    /// `--quiet`), the scenario file last, after `--`.
     pub args: Vec<String>,
     /// Every input file the command read.
     pub files: Vec<EmbeddedFile>,
@@ -141,6 +166,17 @@ impl ShardWriter {
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let path = dir.join(header.file_name());
+        // Replacing a file of that name is allowed only when it is a shard of this study (a
+        // rerun); anything else, another study's shard or a user's file, stays.
+        if path.symlink_metadata().is_ok() {
+            let same = ShardFile::open(&path).is_ok_and(|old| old.header.study == header.study);
+            if !same {
+                return Err(OutputError::Refused(format!(
+                    "{} exists and is not a shard of this study: move it, or give another --out",
+                    path.display()
+                )));
+            }
+        }
         let temp = dir.join(format!(".{}.tmp-{}", header.file_name(), std::process::id()));
         let file = File::create(&temp).map_err(io(&temp))?;
         let mut writer = ShardWriter {

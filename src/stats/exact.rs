@@ -33,6 +33,15 @@ impl ExactSum {
         self.sum += other.sum;
     }
 
+    /// Absorbs another sum, or returns `None` (and changes nothing) where the count or the
+    /// sum would overflow: sums read from outside (a shard) may be anything.
+    pub fn checked_merge(&mut self, other: &ExactSum) -> Option<()> {
+        let count = self.count.checked_add(other.count)?;
+        let sum = self.sum.checked_add(other.sum)?;
+        (self.count, self.sum) = (count, sum);
+        Some(())
+    }
+
     /// Returns the number of values.
     pub fn count(&self) -> u64 {
         self.count
@@ -91,6 +100,32 @@ impl ExactMoments {
         self.sum.merge(&other.sum);
         self.squares = self.squares.saturating_add(other.squares);
         self.undefined += other.undefined;
+    }
+
+    /// Absorbs another accumulator, or returns `None` (and changes nothing) where a count, the
+    /// sum or the sum of squares would overflow.
+    pub fn checked_merge(&mut self, other: &ExactMoments) -> Option<()> {
+        let mut sum = self.sum;
+        sum.checked_merge(&other.sum)?;
+        let squares = self.squares.checked_add(other.squares)?;
+        let undefined = self.undefined.checked_add(other.undefined)?;
+        (self.sum, self.squares, self.undefined) = (sum, squares, undefined);
+        Some(())
+    }
+
+    /// Returns whether the state is one that values between `low` and `high` could give: a
+    /// sum of squares not negative, a sum within `count` times the bounds (in fixed point), and
+    /// sum and squares consistent (`sum^2 <= count x squares`, Cauchy-Schwarz).
+    pub fn plausible(&self, low: f64, high: f64) -> bool {
+        let n = self.sum.count as i128;
+        let (lo, hi) = (fixed(low), fixed(high));
+        let within = n.checked_mul(lo).is_some_and(|a| a <= self.sum.sum)
+            && n.checked_mul(hi).is_some_and(|b| self.sum.sum <= b);
+        let consistent = match (self.sum.sum.checked_mul(self.sum.sum), n.checked_mul(self.squares)) {
+            (Some(s2), Some(nq)) => s2 <= nq,
+            _ => false,
+        };
+        self.squares >= 0 && within && consistent
     }
 
     /// Returns the number of defined values.

@@ -17,5 +17,6 @@ mod report;
 mod shards;
 mod slurm;
 mod uncertainty;
+mod untrusted;
 mod util;
 mod which_n;

@@ -160,7 +160,7 @@ fn an_uncertainty_analysis_in_shards_merges_to_the_whole_analysis() {
 
 /// Rewrites a shard file's header with `edit` and gives it a valid checksum again, as another
 /// build of csu-sim would have written it.
-fn rewritten(path: &Path, edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+pub(crate) fn rewritten(path: &Path, edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
     let bytes = std::fs::read(path).unwrap();
     let body = &bytes[..bytes.len() - 32];
     let magic = body.iter().position(|&b| b == b'\n').unwrap() + 1;
