@@ -23,6 +23,20 @@ pub struct InitArgs {
 
 /// Writes the scenario.
 pub fn init(args: &InitArgs) -> Result<(), CliError> {
+    if let Some(c) = args.name.chars().find(|c| c.is_control()) {
+        return Err(CliError::Input(anyhow!(
+            "the name '{}' holds a control character ({}): a name is printable text, e.g. my_study",
+            args.name.escape_debug(),
+            c.escape_unicode()
+        )));
+    }
+    if args.out.is_none() && (args.name.contains(['/', '\\']) || args.name.starts_with('.')) {
+        return Err(CliError::Input(anyhow!(
+            "the name '{}' looks like a path: init takes a name (e.g. my_study) and writes <name>.toml here; \
+             to write elsewhere give --out PATH",
+            args.name
+        )));
+    }
     let text = output::init_scenario(&args.name);
     let path = args
         .out

@@ -217,6 +217,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             format!(
                 "--target-ci {target}: every headline's 95% CI is within +/- {widest:.4} GBP/head after {used} replications (batches of {TARGET_BATCH}, cap {cap})\n"
             )
+        } else if !widest.is_finite() {
+            format!(
+                "--target-ci {target}: not reached by the cap of {cap} replications: with {used} replication a cell has no interval yet; give --replications at least 2 (a batch is {TARGET_BATCH})\n"
+            )
         } else {
             format!(
                 "--target-ci {target}: not reached by the cap of {cap} replications; the widest headline 95% CI is +/- {widest:.4} GBP/head (about {} replications would reach it)\n",

@@ -151,6 +151,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     // Refused before the output folder is touched.
     uncertainty::check(&loaded.scenario)
         .map_err(|err| CliError::Input(anyhow!("{}: {err}", args.scenario.display())))?;
+    check_estimate(&loaded, plan)?;
     let progress = StageBar::new(args.shared.quiet);
     let started = Instant::now();
     if let Some((k, n)) = shard {
@@ -390,6 +391,40 @@ pub(super) fn merge(
     let dir = OutputDir::create(&dir_path).map_err(CliError::from_output)?;
     let sets = planned_count(&loaded, plan);
     write_analysis(dir, &dir_path, &results, &loaded, &pool, started, sets, quiet)
+}
+
+/// Refuses, before anything runs, an analysis whose estimated work or memory is past the
+/// limits, saying how much it would take and which flags reduce it.
+fn check_estimate(loaded: &LoadedScenario, plan: Plan) -> Result<(), CliError> {
+    let scenario = &loaded.scenario;
+    let values = scenario
+        .uncertain
+        .iter()
+        .filter(|input| uncertainty::is_value(input))
+        .count();
+    let estimate = plan.estimate(
+        scenario.uncertain.len(),
+        values,
+        scenario.options.len(),
+        scenario.units.len(),
+    );
+    // About 60,000 cell-replications a second on this two-core machine.
+    let hours = estimate.work / 60_000.0 / 3600.0;
+    let gib = estimate.memory / (1024.0 * 1024.0 * 1024.0);
+    if estimate.work > uncertainty::MAX_WORK || estimate.memory > uncertainty::MAX_MEMORY {
+        return Err(CliError::Input(anyhow!(
+            "{}: this analysis would run up to {:.2e} cell-replications (about {:.0} hours on two cores) and hold about {:.1} GiB; \
+             allowed are {:.0e} and {:.0} GiB: reduce --samples, --trajectories, --replications, --oat-replications or \
+             --confirm-replications, or the inputs, options or N",
+            scenario.file,
+            estimate.work,
+            hours.max(1.0),
+            gib,
+            uncertainty::MAX_WORK,
+            uncertainty::MAX_MEMORY / (1024.0 * 1024.0 * 1024.0)
+        )));
+    }
+    Ok(())
 }
 
 /// The parameter sets an analysis plans before its confirmations and searches.

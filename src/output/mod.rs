@@ -168,7 +168,52 @@ pub fn exporters(results: &ExperimentResults) -> Vec<Box<dyn Exporter>> {
     exporters
 }
 
+/// Returns register text (a code, a name, a region) safe to open in a spreadsheet: a cell
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula
+/// (CSV injection), so it gets a leading `'`, as OWASP advises; Unicode bidirectional
+/// controls, which can make a name read as another, are dropped.
+pub fn spreadsheet_text(text: &str) -> String {
+    let clean = without_bidi_controls(text);
+    if clean.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{clean}")
+    } else {
+        clean
+    }
+}
+
+/// Returns text without Unicode bidirectional controls (U+202A-U+202E, U+2066-U+2069,
+/// U+200E, U+200F, U+061C).
+pub fn without_bidi_controls(text: &str) -> String {
+    text.chars()
+        .filter(
+            |c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'),
+        )
+        .collect()
+}
+
 /// Formats a number for CSV: shortest round-trip form, empty for NaN.
 pub fn number(x: f64) -> String {
     if x.is_nan() { String::new() } else { x.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// OWASP's CSV injection cases: formulas and their lookalikes get a leading quote; plain
+    /// names, and names with a minus inside, stay; bidi controls go.
+    #[test]
+    fn register_text_cannot_be_a_formula() {
+        assert_eq!(spreadsheet_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_text("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        for lead in ["+", "-", "@", "\t", "\r"] {
+            assert!(spreadsheet_text(&format!("{lead}1+1")).starts_with('\''), "{lead:?}");
+        }
+        assert_eq!(
+            spreadsheet_text("NHS Airedale - Wharfedale CCG"),
+            "NHS Airedale - Wharfedale CCG"
+        );
+        assert_eq!(spreadsheet_text("NHS \u{202E}GCC\u{202C} Leeds"), "NHS GCC Leeds");
+        assert_eq!(spreadsheet_text("\u{202E}=1"), "'=1");
+    }
 }

@@ -2,6 +2,7 @@
 //! (each unit of each cell: site, catchment, utilisation, saturation, failures).
 
 use super::csv::param_columns;
+use super::spreadsheet_text;
 use super::{Exporter, OutputError, number};
 use crate::experiment::places::{N_REGION_METRICS, REGION_METRICS};
 use crate::experiment::{CellResult, ExperimentResults};
@@ -68,7 +69,7 @@ impl Exporter for RegionsCsv {
                     let mut row = cell_columns(results, cell);
                     let (mean, half) = (acc.mean(), acc.half_width());
                     row.extend([
-                        regions.names[r].clone(),
+                        spreadsheet_text(&regions.names[r]),
                         counts[r].to_string(),
                         number(regions.populations[r]),
                         metric.name.to_string(),
@@ -123,9 +124,9 @@ impl Exporter for UnitsCsv {
                 row.extend([
                     (u + 1).to_string(),
                     site.function.map_or("all", |f| f.key()).to_string(),
-                    ccg.code.clone(),
-                    ccg.name.clone(),
-                    ccg.region.clone().unwrap_or_default(),
+                    spreadsheet_text(&ccg.code),
+                    spreadsheet_text(&ccg.name),
+                    spreadsheet_text(ccg.region.as_deref().unwrap_or_default()),
                     number(ccg.lat),
                     number(ccg.lon),
                     number(site.catchment),

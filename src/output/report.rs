@@ -12,9 +12,11 @@ use crate::experiment::{ExperimentResults, Leader};
 use crate::model::Metric;
 use crate::stats::MeanInterval;
 
-/// Escapes text for HTML (every report's text goes through it).
+/// Escapes text for HTML (every report's text goes through it), dropping Unicode
+/// bidirectional controls, with which a register's name could make itself read as another.
 pub(super) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    super::without_bidi_controls(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -157,6 +157,8 @@ impl Parser<'_> {
             max_unmet_share: f64::NAN,
             confidence: 0.95,
         };
+        // Given, even if not valid (the error then says so): "missing" is for absent keys.
+        let given = table.contains_key("max_unmet_share");
         for (key, value) in table {
             let path = format!("decision.{}", key.get_ref());
             let parsed = match key.get_ref().as_ref() {
@@ -181,6 +183,9 @@ impl Parser<'_> {
             }
         }
         if rule.max_unmet_share.is_nan() {
+            if given {
+                return;
+            }
             self.problem(
                 Some(item.span()),
                 "decision.max_unmet_share",

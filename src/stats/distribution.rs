@@ -42,6 +42,11 @@ pub enum Distribution {
     },
 }
 
+/// Returns whether a number is NaN or above a bound (infinity included).
+fn nan_or_above(x: f64, bound: f64) -> bool {
+    x.is_nan() || x > bound
+}
+
 impl Distribution {
     /// Returns what is wrong with the parameters, if anything, in words for a message.
     pub fn problem(&self) -> Option<String> {
@@ -71,6 +76,14 @@ impl Distribution {
                 "beta [mean, sd] = [{mean}, {sd}] is impossible: a beta of mean {mean} has sd below {:.6}",
                 (mean * (1.0 - mean)).sqrt()
             )),
+            // Shape parameters mean k and (1 - mean) k, k = mean (1 - mean) / sd^2 - 1: beyond
+            // about 1e12 the quantiles cannot be computed (1e-200 makes k infinite).
+            Distribution::Beta { mean, sd } if sd > 0.0 && nan_or_above(mean * (1.0 - mean) / (sd * sd), 1e12) => {
+                Some(format!(
+                    "beta [mean, sd] = [{mean}, {sd:e}]: an sd this small cannot be computed; give sd = 0 for the fixed value {mean}, or an sd of at least {:.1e}",
+                    (mean * (1.0 - mean) / 1e12).sqrt()
+                ))
+            }
             _ => None,
         }
     }

@@ -244,7 +244,22 @@ fn bad_uncertainty_input_exits_2_and_writes_nothing() {
         "horizon.toml",
         "units = [10]\n[uncertain]\n\"time.months\" = { uniform = [3, 40] }\n",
     );
-    let cases: [(Vec<&str>, &str); 6] = [
+    let shipped = root().join("scenarios/uncertainty.toml");
+    let cases: [(Vec<&str>, &str); 8] = [
+        // Issue 26: the whole analysis is estimated before it runs.
+        (vec![shipped.to_str().unwrap(), "--samples", "65536"], "would run up to"),
+        (
+            vec![
+                shipped.to_str().unwrap(),
+                "--trajectories",
+                "65536",
+                "--replications",
+                "10000",
+                "--oat-replications",
+                "100000",
+            ],
+            "GiB; allowed are 1e9",
+        ),
         (vec![baseline.to_str().unwrap()], "no [uncertain] inputs"),
         (
             vec![scenario.to_str().unwrap(), "--samples", "2"],

@@ -292,3 +292,95 @@ fn r26_shard_paths_and_files_are_handled_with_care() {
         "my notes"
     );
 }
+
+/// Register text that a spreadsheet would run as a formula reaches units.csv and regions.csv
+/// quoted, as text; numbers stay numbers; bidi controls do not reach the report.
+#[test]
+fn r26_register_text_is_not_a_formula_in_the_csvs() {
+    let dir = Dir::new("untrusted-formula");
+    let register = "code,name,population,lat,lon,region\n\
+                    =HYPERLINK(\"x\"),\u{202E}Evil CCG,500000,52.0,-1.0,=cmd|' /C calc'!A0\n\
+                    B2,Plain CCG,600000,53.0,-1.5,@North\n";
+    dir.write("ccgs.csv", register);
+    let scenario = dir.write(
+        "f.toml",
+        "name = \"f\"\nccgs = \"ccgs.csv\"\nunits = [1]\noptions = [\"hubs\"]\nreplications = 5\n",
+    );
+    let out = dir.join("out");
+    let output = csu_sim(&["run", &text(&scenario), "--out", &text(&out), "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let units = std::fs::read_to_string(out.join("units.csv")).unwrap();
+    let regions = std::fs::read_to_string(out.join("regions.csv")).unwrap();
+    for csv in [&units, &regions] {
+        for line in csv.lines() {
+            for field in line.split(',') {
+                let field = field.trim_matches('"');
+                assert!(!field.starts_with(['=', '+', '@']), "a formula cell: {field} in {line}");
+            }
+        }
+    }
+    assert!(regions.contains("'=cmd|") && regions.contains("'@North"));
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!report.contains('\u{202E}'));
+}
+
+/// Issue 26's messages: a rule's share above 1 is one problem, not also "missing"; a tiny beta
+/// sd is named, not "NaN to NaN"; `--target-ci` with one replication says why it cannot be
+/// reached; `init` refuses control characters and paths, writing nothing.
+#[test]
+fn r26_messages_say_what_is_wrong_once_and_plainly() {
+    let dir = Dir::new("untrusted-messages");
+    let share = dir.write("share.toml", "[decision]\nmax_unmet_share = 2\n");
+    let output = csu_sim(&["validate", &text(&share)]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        message.contains("has 1 problem") && !message.contains("missing"),
+        "{message}"
+    );
+    let beta = dir.write("beta.toml", "[uncertain]\n\"risk.p_weak\" = { beta = [0.5, 1e-200] }\n");
+    let message = stderr(&csu_sim(&["validate", &text(&beta)]));
+    assert!(
+        message.contains("cannot be computed") && !message.contains("NaN") && message.len() < 400,
+        "{message}"
+    );
+    let baseline = root().join("scenarios/baseline.toml");
+    let output = csu_sim(&[
+        "run",
+        &text(&baseline),
+        "--target-ci",
+        "0.5",
+        "--replications",
+        "1",
+        "--set",
+        "units=[10]",
+        "--outputs",
+        "summary",
+        "--out",
+        &text(&dir.join("tci")),
+    ]);
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains("give --replications at least 2") && !printed.contains("inf"),
+        "{printed}"
+    );
+    for name in ["bad\u{1}name", "../../x", "/tmp/y"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_csu-sim"))
+            .current_dir(&dir.path)
+            .args(["init", name])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("TOML"), "{}", stderr(&output));
+    }
+    let written: Vec<_> = std::fs::read_dir(&dir.path)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "toml")
+                && e.file_name() != "share.toml"
+                && e.file_name() != "beta.toml"
+        })
+        .collect();
+    assert!(written.is_empty(), "init wrote {written:?}");
+}

@@ -72,6 +72,54 @@ impl Default for Plan {
     }
 }
 
+/// Most cell-replications an analysis may plan: about five hours on two cores here (the
+/// shipped analysis runs some 15 million in four minutes).
+pub const MAX_WORK: f64 = 1e9;
+
+/// Most memory an analysis may plan to hold \[bytes\]: its parameter sets and their means.
+pub const MAX_MEMORY: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// What an analysis will cost, estimated before it runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// Cell-replications, the confirmations and searches at their most.
+    pub work: f64,
+    /// Bytes held: every fixed parameter set and its cells' means.
+    pub memory: f64,
+}
+
+impl Plan {
+    /// Estimates an analysis of `inputs` uncertain inputs (`values` of them value inputs)
+    /// over `options` options and `units` N: the fixed sets at their replications, every PSA
+    /// set confirmed to the top of the ladder at every N, and every search probing, bisecting
+    /// and confirming in full; memory for every fixed set's parameters and its cells' means
+    /// (twice for the PSA sets, confirmed).
+    pub fn estimate(&self, inputs: usize, values: usize, options: usize, units: usize) -> Estimate {
+        let (d, n, t) = (inputs as f64, self.samples as f64, self.trajectories as f64);
+        let cells = (options * units) as f64;
+        let held = if values > 0 { 2.0 * n } else { 0.0 };
+        let design_sets = n * (d + 2.0) + held + t * (d + 1.0);
+        let oat_sets = 1.0 + 2.0 * d;
+        let psa = 2.0 * n + held;
+        let ladder = 100.0 + 300.0 + self.confirm_replications as f64;
+        let probes_per_search = (switching::RANGE_PROBES
+            + 2 * switching::BEYOND_PROBES
+            + switching::BISECTION_STEPS
+            + 2 * switching::INTERVAL_STEPS
+            + 2 * switching::CONFIRM_FACTOR as usize) as f64;
+        let searches = 2.0 * d * units as f64;
+        let work = design_sets * cells * self.replications as f64
+            + oat_sets * cells * self.oat_replications as f64
+            + psa * cells * ladder
+            + searches * probes_per_search * options as f64 * self.oat_replications as f64;
+        let per_set = std::mem::size_of::<crate::model::Params>() as f64
+            + cells * std::mem::size_of::<CellMeans>() as f64
+            + d * 8.0;
+        let memory = (design_sets + oat_sets + psa) * per_set;
+        Estimate { work, memory }
+    }
+}
+
 /// Grid levels of the Morris design.
 pub const MORRIS_LEVELS: usize = 4;
 

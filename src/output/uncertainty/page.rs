@@ -368,9 +368,9 @@ fn decisions_html(results: &UncertaintyResults) -> String {
     if let Some((rule, answers)) = &results.rule {
         let _ = write!(
             out,
-            "<p>The cheapest option whose unmet share stays at or below {:.1}% in at least {:.0}% of parameter sets:</p><ul>",
-            100.0 * rule.max_unmet_share,
-            100.0 * rule.confidence
+            "<p>The cheapest option whose unmet share stays at or below {}% in at least {}% of parameter sets:</p><ul>",
+            crate::scenario::keys::shown(100.0 * rule.max_unmet_share),
+            crate::scenario::keys::shown(100.0 * rule.confidence)
         );
         for a in answers {
             let _ = write!(

@@ -6,6 +6,7 @@ use super::words::{decision_name, switch_sentence};
 use crate::experiment::uncertainty::switching::SideSearch;
 use crate::experiment::uncertainty::{Output, Psa, UncertaintyResults, output_value};
 use crate::output::{OutputError, number};
+use crate::scenario::keys::shown;
 
 /// Builds a CSV from a header and rows.
 fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, OutputError> {
@@ -416,8 +417,8 @@ fn decisions_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
             rows.push(vec![
                 format!(
                     "cheapest with unmet <= {} in {}% of sets",
-                    rule.max_unmet_share,
-                    rule.confidence * 100.0
+                    shown(rule.max_unmet_share),
+                    shown(rule.confidence * 100.0)
                 ),
                 answer.units.to_string(),
                 answer.choice.map_or("none".to_string(), |o| o.to_string()),
