@@ -156,6 +156,14 @@ fn an_uncertainty_analysis_in_shards_merges_to_the_whole_analysis() {
         3,
     );
     assert_same_files(&whole, &merged, &UNCERTAINTY_TABLES);
+    // Issue 26: the pages say the same number of parameter sets (they differed, 45 and 33).
+    let sets = |folder: &std::path::Path| {
+        let page = std::fs::read_to_string(folder.join("uncertainty.html")).unwrap();
+        let at = page.find(" parameter sets, each run").unwrap();
+        let start = page[..at].rfind(' ').unwrap();
+        page[start + 1..at].to_string()
+    };
+    assert_eq!(sets(&whole), sets(&merged));
 }
 
 /// Rewrites a shard file's header with `edit` and gives it a valid checksum again, as another
