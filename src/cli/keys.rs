@@ -8,14 +8,18 @@ use clap::Args;
 use super::CliError;
 use crate::output;
 
-/// Arguments of `keys` (none).
+/// Arguments of `keys`.
 #[derive(Debug, Args)]
-pub struct KeysArgs {}
+pub struct KeysArgs {
+    /// One row per key with every column (wider than 100 characters)
+    #[arg(long)]
+    long: bool,
+}
 
 /// Prints the key table.
-pub fn keys(_args: &KeysArgs) -> Result<(), CliError> {
+pub fn keys(args: &KeysArgs) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{}", output::keys_table())
+    write!(stdout, "{}", output::keys_table(args.long))
         .and_then(|()| stdout.flush())
         .map_err(|e| CliError::Internal(anyhow!("could not write to standard output: {e}")))
 }

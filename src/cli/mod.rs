@@ -139,6 +139,19 @@ pub fn print_out(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// Prints, on stderr, a warning for every value the scenario sets that is far from its
+/// default, as a slip of units would be; nothing with `quiet`. A closed stderr is ignored.
+pub fn print_warnings(scenario: &crate::scenario::Scenario, quiet: bool) {
+    use std::io::Write;
+    if quiet {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    for warning in scenario.slips() {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> Result<(), CliError> {
     // The signal handler goes in first, so that SIGINT or SIGTERM at any point stops cleanly.

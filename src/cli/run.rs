@@ -155,6 +155,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         }
     }
     let loaded = load(&args.scenario, |s| args.adjust(s))?;
+    super::print_warnings(&loaded.scenario, args.shared.quiet);
     let pool = worker_pool(args.shared.threads)?;
     let mut experiment = Experiment::new(&loaded.scenario, &loaded.register);
     if outputs.needs_places() {

@@ -147,6 +147,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     let plan = args.plan()?;
     let shard = args.shared.shard()?;
     let loaded = load(&args.scenario, |scenario| args.adjust(scenario))?;
+    super::print_warnings(&loaded.scenario, args.shared.quiet);
     let pool = worker_pool(args.shared.threads)?;
     // Refused before the output folder is touched.
     uncertainty::check(&loaded.scenario)

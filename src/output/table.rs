@@ -390,14 +390,123 @@ pub fn facts_summary(results: &ExperimentResults, check: &FactCheck) -> String {
 
 /// Returns the scenario keys as a table: every numeric key of the parameter table with its
 /// default, unit, allowed range and source, then the keys that take lists or tables.
-pub fn keys_table() -> String {
-    let mut rows = vec![
-        ["key", "default", "unit", "allowed", "source", "meaning"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    rows.extend(key_rows().into_iter().map(|row| row.to_vec()));
-    render_aligned(&rows, false)
+pub fn keys_table(long: bool) -> String {
+    let all: Vec<[String; 6]> = run_key_rows().into_iter().chain(key_rows()).collect();
+    if long {
+        let mut rows = vec![
+            ["key", "default", "unit", "allowed", "source", "meaning"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        rows.extend(all.into_iter().map(|row| row.to_vec()));
+        return render_aligned(&rows, false);
+    }
+    // Within 100 columns: the key, its default and source on one line, what is allowed and
+    // what it means on the next, wrapped.
+    let width = all.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
+    let mut out = String::from("Every scenario key (csu-sim keys --long for one row each):\n\n");
+    for [key, default, unit, allowed, source, meaning] in all {
+        let default = if default.chars().count() > 40 {
+            format!("{}...", default.chars().take(37).collect::<String>())
+        } else {
+            default
+        };
+        let source = if source.is_empty() {
+            String::new()
+        } else {
+            format!("  ({source})")
+        };
+        let _ = writeln!(out, "{key:<width$}  {default}{source}");
+        let unit = if unit.is_empty() {
+            String::new()
+        } else {
+            format!(" [{unit}]")
+        };
+        for line in wrap(&format!("{allowed}{unit}: {meaning}"), KEYS_WIDTH - 4) {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out
+}
+
+/// Columns the short form of `csu-sim keys` fits in.
+pub const KEYS_WIDTH: usize = 100;
+
+/// Splits text into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The keys that say what a run is (docs/model.md section 9): name, seed, replications,
+/// options, units and the register.
+pub fn run_key_rows() -> Vec<[String; 6]> {
+    let row = |key: &str, default: &str, unit: &str, allowed: String, source: &str, meaning: &str| {
+        [key, default, unit, &allowed, source, meaning].map(String::from)
+    };
+    vec![
+        row(
+            "name",
+            "the file's stem",
+            "",
+            "text".to_string(),
+            "setting",
+            "labels the outputs and the default output folder",
+        ),
+        row(
+            "seed",
+            "1",
+            "",
+            "a whole number from 0 to 2^63 - 1".to_string(),
+            "setting",
+            "master seed of every random stream (section 10)",
+        ),
+        row(
+            "replications",
+            "1000",
+            "",
+            format!("an integer from 1 to {}", crate::scenario::MAX_REPLICATIONS),
+            "setting",
+            "replications of every cell (option x N x sweep point)",
+        ),
+        row(
+            "options",
+            "all four",
+            "",
+            "a list of national, network, hubs, framework, no repeats".to_string(),
+            "",
+            "the delivery options compared (section 1)",
+        ),
+        row(
+            "units",
+            "[23]",
+            "units",
+            "a list of integers from 1 to the register's CCGs (network: at least 4), no repeats".to_string(),
+            "fact",
+            "the numbers of units N run; 23 CSUs were approved in 2012 (section 4)",
+        ),
+        row(
+            "ccgs",
+            "built-in 2013 register",
+            "",
+            "a CSV path, relative to the scenario".to_string(),
+            "fact",
+            "the CCG register (section 2)",
+        ),
+    ]
 }
 
 /// Every scenario key with its default (as TOML), unit, allowed values, source and meaning:

@@ -149,7 +149,59 @@ impl fmt::Debug for ParamKey {
     }
 }
 
+/// How far from its default a value may be before it reads as a slip of units: a factor of
+/// 50 either way (a yearly cost of GBP 10 for GBP 10 m, a headroom of 10 for 10%).
+pub const SLIP_FACTOR: f64 = 50.0;
+
 impl ParamKey {
+    /// Returns a warning when `value`, though allowed, is more than [`SLIP_FACTOR`] times the
+    /// default or less than its fiftieth (keys whose default is 0 have no scale, and are left
+    /// alone), saying what was probably meant: a share written as a percentage, or GBP
+    /// millions written as GBP.
+    pub fn slip(&self, value: f64) -> Option<String> {
+        let default = self.get(&Params::default());
+        if default == 0.0 || value == 0.0 || !value.is_finite() {
+            return None;
+        }
+        let ratio = value / default;
+        if (1.0 / SLIP_FACTOR..=SLIP_FACTOR).contains(&ratio.abs()) {
+            return None;
+        }
+        let near = |v: f64| (1.0 / SLIP_FACTOR..=SLIP_FACTOR).contains(&(v / default).abs());
+        let shares = matches!(
+            self.unit,
+            "share"
+                | "factor"
+                | "share of F_f"
+                | "share of spend"
+                | "share of private price"
+                | "probability"
+                | "probability/year"
+        );
+        let guess = if ratio > 1.0 && shares && near(value / 100.0) {
+            format!(
+                "; if a percentage was meant, write {} for {}%",
+                shown(value / 100.0),
+                shown(value)
+            )
+        } else if ratio < 1.0 && self.unit.starts_with("GBP") && near(value * 1e6) {
+            format!("; if GBP millions were meant, write {}", shown(value * 1e6))
+        } else {
+            String::new()
+        };
+        let how = if ratio > 1.0 {
+            format!("{} times", shown((ratio * 10.0).round() / 10.0))
+        } else {
+            format!("1/{} of", shown((1.0 / ratio).round()))
+        };
+        Some(format!(
+            "{} is {how} the default {} ({}): allowed, but far from it{guess}",
+            shown(value),
+            shown(default),
+            self.unit
+        ))
+    }
+
     /// Writes `value` into `params`; the caller has checked it against [`ParamKey::rule`].
     /// Integer keys take the value rounded to the nearest integer.
     pub fn set(&self, params: &mut Params, value: f64) {
@@ -652,6 +704,33 @@ pub fn did_you_mean<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 27's slips: a headroom of 10 (1,000%), an overhead of GBP 10 a year, an in-house
+    /// premium of 20 are warned of, with what was probably meant; ordinary values are not.
+    #[test]
+    fn unit_slips_are_warned_of_with_what_was_meant() {
+        let key = |path| find_key(path).unwrap();
+        let headroom = key("functions.business_support.headroom").slip(10.0).unwrap();
+        assert!(
+            headroom.contains("100 times") && headroom.contains("write 0.1 for 10%"),
+            "{headroom}"
+        );
+        let overhead = key("costs.national_overhead").slip(10.0).unwrap();
+        assert!(overhead.contains("write 10000000"), "{overhead}");
+        assert!(
+            key("costs.in_house_premium")
+                .slip(20.0)
+                .unwrap()
+                .contains("write 0.2 for 20%")
+        );
+        assert_eq!(key("risk.p_fail_annual").slip(0.5), None);
+        assert_eq!(key("costs.national_overhead").slip(60e6), None);
+        assert_eq!(
+            key("value.leverage_max").slip(0.002),
+            None,
+            "a default of 0 has no scale"
+        );
+    }
 
     #[test]
     fn numbers_in_messages_stay_short() {

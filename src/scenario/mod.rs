@@ -231,11 +231,36 @@ impl Scenario {
                 "expected key=v1,v2,..., e.g. --sweep risk.p_fail_annual=0.03,0.1",
             ));
         };
+        let key = key.trim();
+        let values = match expand_range(values.trim()) {
+            Some(Ok(list)) => list,
+            Some(Err(why)) => return Err(self.override_error(&label, &why)),
+            None => values.to_string(),
+        };
+        // Each value must be a number: a percentage or a stray word gets the help --set gives.
+        for text in values.split(',').map(str::trim) {
+            if text.replace('_', "").parse::<f64>().is_err() {
+                let hint = if text.ends_with('%') {
+                    format!(
+                        " (a percentage is written as a share: {text} is {})",
+                        percent_as_share(text)
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(self.override_error(
+                    &label,
+                    &format!(
+                        "key '{key}': expected numbers separated by commas (e.g. 0.03,0.1) or a range FROM:TO:STEP (e.g. 10:35:5), found '{text}'{hint}"
+                    ),
+                ));
+            }
+        }
         // N is not a parameter but the list of cells: sweeping it sets the list.
-        if key.trim() == "units" {
+        if key == "units" {
             return self.apply_snippet(&label, &format!("units = [{values}]\n"));
         }
-        let snippet = format!("[sweep]\n\"{}\" = [{values}]\n", key.trim());
+        let snippet = format!("[sweep]\n\"{key}\" = [{values}]\n");
         self.apply_snippet(&label, &snippet)
     }
 
@@ -281,6 +306,29 @@ impl Scenario {
                 problems,
             })
         }
+    }
+
+    /// Returns a warning for every value the scenario sets (or sweeps) that is allowed but
+    /// far from its key's default, as a slip of units would be ([`ParamKey::slip`]), each
+    /// naming where it was set.
+    pub fn slips(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for change in &self.changes {
+            let path = change.key.strip_prefix("sweep.").unwrap_or(&change.key);
+            let Some(key) = keys::find_key(path) else {
+                continue;
+            };
+            let values: Vec<f64> = match self.sweep.iter().find(|axis| axis.key.path == path) {
+                Some(axis) if change.key.starts_with("sweep.") => axis.values.clone(),
+                _ => vec![key.get(&self.params)],
+            };
+            for value in values {
+                if let Some(why) = key.slip(value) {
+                    warnings.push(format!("{}: key '{}': {why}", change.from, change.key));
+                }
+            }
+        }
+        warnings
     }
 
     /// Returns the line a key was set on, if the file set it.
@@ -415,6 +463,50 @@ impl Scenario {
 }
 
 /// Returns `6%` as `0.06`, or the text unchanged if it is not a percentage.
+/// Most values a range `FROM:TO:STEP` may expand to.
+const MAX_RANGE_VALUES: f64 = 1000.0;
+
+/// Expands a sweep range `FROM:TO:STEP` (both ends included when TO is on the step) to a
+/// comma-separated list; `None` when the text is not a range (a list, then), an error when it
+/// is a malformed one. `10..35` gets the syntax explained.
+fn expand_range(text: &str) -> Option<Result<String, String>> {
+    if text.contains("..") {
+        return Some(Err(format!(
+            "'{text}' is not a sweep: give values separated by commas (10,23,35) or a range FROM:TO:STEP (10:35:5)"
+        )));
+    }
+    let parts: Vec<&str> = text.split(':').map(str::trim).collect();
+    if parts.len() == 1 {
+        return None;
+    }
+    let numbers: Option<Vec<f64>> = parts.iter().map(|p| p.replace('_', "").parse::<f64>().ok()).collect();
+    let (from, to, step) = match (parts.len(), numbers.as_deref()) {
+        (3, Some(&[from, to, step])) if from.is_finite() && to.is_finite() && step.is_finite() => (from, to, step),
+        _ => {
+            return Some(Err(format!(
+                "'{text}' is not a range: write FROM:TO:STEP with three numbers, e.g. 10:35:5"
+            )));
+        }
+    };
+    // A TO on the step is included, rounding aside: (0.3 - 0.1) / 0.1 is 1.9999999999999998.
+    let count = ((to - from) / step + 1e-9).floor();
+    if step <= 0.0 || to < from || count + 1.0 > MAX_RANGE_VALUES {
+        return Some(Err(format!(
+            "'{text}': a range FROM:TO:STEP needs FROM <= TO and STEP > 0, and at most {MAX_RANGE_VALUES} values"
+        )));
+    }
+    // Each value from FROM by whole steps, so that 0.1:0.3:0.1 gives 0.1, 0.2, 0.3.
+    let values: Vec<String> = (0..=count as usize)
+        .map(|k| {
+            // Twelve significant figures: 0.1 + 2 x 0.1 is 0.3, not 0.30000000000000004.
+            let v = from + k as f64 * step;
+            let rounded: f64 = format!("{v:.11e}").parse().unwrap_or(v);
+            format!("{rounded}")
+        })
+        .collect();
+    Some(Ok(values.join(",")))
+}
+
 fn percent_as_share(text: &str) -> String {
     text.trim_end_matches('%')
         .trim()

@@ -313,9 +313,22 @@ impl<'t> Parser<'t> {
         let mut candidates: Vec<String> = keys::all_keys().iter().map(|k| k.path.to_string()).collect();
         candidates.extend(SPECIAL_KEYS.iter().map(|s| s.to_string()));
         candidates.extend(SECTIONS.iter().map(|s| s.to_string()));
-        let hint = match keys::nearest(path, candidates.iter().map(String::as_str)) {
-            Some(best) => format!("; did you mean '{best}'?"),
-            None => "; see the key table in README.md".to_string(),
+        // A key written without its section (`p_fail_annual` for `risk.p_fail_annual`) is found
+        // by its last part, across sections; `N` is the list of units.
+        let leaf = path.rsplit('.').next().unwrap_or(path);
+        let by_leaf = candidates
+            .iter()
+            .find(|c| c.rsplit('.').next() == Some(leaf) && c.as_str() != path);
+        let hint = if path.eq_ignore_ascii_case("n") {
+            "; the numbers of units N are the key 'units', a list: units = [23]".to_string()
+        } else if let Some(full) = by_leaf {
+            let (section, key) = full.rsplit_once('.').unwrap_or(("", full));
+            format!("; did you mean '{full}'? (write it under [{section}] as {key} = ...)")
+        } else {
+            match keys::nearest(path, candidates.iter().map(String::as_str)) {
+                Some(best) => format!("; did you mean '{best}'?"),
+                None => "; see the key table in README.md (csu-sim keys)".to_string(),
+            }
         };
         self.problem(Some(item.span()), path, format!("unknown key{hint}"));
     }
@@ -325,7 +338,10 @@ impl<'t> Parser<'t> {
             self.problem(
                 Some(item.span()),
                 section,
-                format!("expected a table [{section}], found a {}", item.get_ref().type_str()),
+                format!(
+                    "expected a table [{section}], found {}",
+                    article(item.get_ref().type_str())
+                ),
             );
             return;
         };
@@ -426,7 +442,7 @@ impl<'t> Parser<'t> {
                 self.problem(
                     Some(item.span()),
                     path,
-                    format!("expected {kind}, found a {}", other.type_str()),
+                    format!("expected {kind}, found {}", article(other.type_str())),
                 );
                 return None;
             }
@@ -477,7 +493,7 @@ impl<'t> Parser<'t> {
                 self.problem(
                     Some(item.span()),
                     path,
-                    format!("expected a string, found a {}", item.get_ref().type_str()),
+                    format!("expected a string, found {}", article(item.get_ref().type_str())),
                 );
                 None
             }
@@ -493,10 +509,20 @@ impl<'t> Parser<'t> {
         match item.get_ref().as_array() {
             Some(array) => Some(&array[..]),
             None => {
+                // A lone value where a list is due: show the list it probably meant.
+                let hint = match item.get_ref() {
+                    DeValue::Integer(i) => format!(": write [{}]", i.as_str()),
+                    DeValue::Float(f) => format!(": write [{}]", f.as_str()),
+                    DeValue::String(text) => format!(": write [\"{text}\"]"),
+                    _ => String::new(),
+                };
                 self.problem(
                     Some(item.span()),
                     path,
-                    format!("expected an array of {what}, found a {}", item.get_ref().type_str()),
+                    format!(
+                        "expected an array of {what}, found {}{hint}",
+                        article(item.get_ref().type_str())
+                    ),
                 );
                 None
             }
@@ -735,5 +761,14 @@ impl<'t> Parser<'t> {
                 None => scenario.sweep.push(axis),
             }
         }
+    }
+}
+
+/// Returns a type's name with its article: "an integer", "a string".
+fn article(name: &str) -> String {
+    if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {name}")
+    } else {
+        format!("a {name}")
     }
 }

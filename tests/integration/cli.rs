@@ -217,7 +217,19 @@ fn factor_0_reproduces_the_version_4_baseline_byte_for_byte() {
 /// `csu-sim keys` lists every key of docs/model.md section 9 with its default and range.
 #[test]
 fn keys_lists_every_key_with_default_range_and_source() {
-    let output = csu_sim(&["keys"]);
+    // Issue 27: the short form fits 100 columns and lists the keys of a run too.
+    let short = String::from_utf8(csu_sim(&["keys"]).stdout).unwrap();
+    assert!(
+        short.lines().all(|l| l.chars().count() <= 100),
+        "a line over 100 columns"
+    );
+    for key in ["units", "options", "seed", "replications", "risk.national_site_factor"] {
+        assert!(
+            short.lines().any(|l| l.split_whitespace().next() == Some(key)),
+            "{key} missing"
+        );
+    }
+    let output = csu_sim(&["keys", "--long"]);
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
     // A few rows as docs/model.md section 9 gives them: key, default, range, source.

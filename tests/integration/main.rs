@@ -15,6 +15,7 @@ mod properties;
 mod reference;
 mod report;
 mod shards;
+mod slips;
 mod slurm;
 mod uncertainty;
 mod untrusted;
