@@ -39,33 +39,126 @@ impl CellCaveat {
     pub fn few_units(&self) -> bool {
         self.serving < LOW_SERVING_SHARE * self.units as f64
     }
+}
 
-    /// Returns the caveat as a sentence for a briefing reader; `place` names the sweep point,
-    /// if any.
-    pub fn sentence(&self, place: &str) -> String {
-        let at = if place.is_empty() {
-            format!("{} at N = {}", self.option, self.units)
-        } else {
-            format!("{} at N = {} ({place})", self.option, self.units)
+/// Share of replications below which "no NHS unit serves" is called rare.
+pub const RARE_SHARE: f64 = 0.01;
+
+/// The caveats of one option, over every cell that needs one: said once, however many N and
+/// sweep points (a sweep used to repeat the same warning for every point).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaveatGroup {
+    /// The option.
+    pub option: OptionKind,
+    /// Its cells' caveats, in run order.
+    pub cells: Vec<CellCaveat>,
+}
+
+/// Returns the caveats grouped by option, in run order.
+pub fn caveat_groups(results: &ExperimentResults) -> Vec<CaveatGroup> {
+    let mut groups: Vec<CaveatGroup> = Vec::new();
+    for caveat in caveats(results) {
+        match groups.iter_mut().find(|g| g.option == caveat.option) {
+            Some(group) => group.cells.push(caveat),
+            None => groups.push(CaveatGroup {
+                option: caveat.option,
+                cells: vec![caveat],
+            }),
+        }
+    }
+    groups
+}
+
+/// Formats `low` to `high` with `decimals`, or one figure when they print alike.
+fn span(low: f64, high: f64, decimals: usize) -> String {
+    let (a, b) = (format!("{low:.decimals$}"), format!("{high:.decimals$}"));
+    if a == b { a } else { format!("{a} to {b}") }
+}
+
+impl CaveatGroup {
+    /// Returns whether the warning is strong: in some cell most units do not serve, or no
+    /// unit serves in at least [`RARE_SHARE`] of the replications.
+    pub fn strong(&self) -> bool {
+        self.cells
+            .iter()
+            .any(|c| c.few_units() || c.none_serving as f64 >= RARE_SHARE * c.replications as f64)
+    }
+
+    /// Returns the group's warning as one sentence: where (the N, and the sweep points out of
+    /// `points`), how few units serve, how often none does, and how much work the private
+    /// sector does; strong wording only where it is common.
+    pub fn sentence(&self, points: usize) -> String {
+        let mut units: Vec<usize> = self.cells.iter().map(|c| c.units).collect();
+        units.sort_unstable();
+        units.dedup();
+        let list = match units.as_slice() {
+            [one] => one.to_string(),
+            [init @ .., last] => format!(
+                "{} and {last}",
+                init.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            [] => String::new(),
         };
+        let mut at = format!("{} at N = {list}", self.option);
+        if points > 1 {
+            let mut seen: Vec<usize> = self.cells.iter().map(|c| c.point).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            if seen.len() == points {
+                at.push_str(", at every sweep point");
+            } else {
+                at.push_str(&format!(", at {} of {points} sweep points", seen.len()));
+            }
+        }
         let mut parts = Vec::new();
-        if self.few_units() {
+        let few: Vec<&CellCaveat> = self.cells.iter().filter(|c| c.few_units()).collect();
+        if !few.is_empty() {
+            let serving = few.iter().map(|c| c.serving);
+            let (low, high) = (
+                serving.clone().fold(f64::INFINITY, f64::min),
+                serving.fold(0.0, f64::max),
+            );
+            let n_units: Vec<usize> = few.iter().map(|c| c.units).collect();
+            let (n_low, n_high) = (
+                n_units.iter().min().copied().unwrap_or(0),
+                n_units.iter().max().copied().unwrap_or(0),
+            );
+            let of = if n_low == n_high {
+                format!("of its {n_low}")
+            } else {
+                format!("of its {n_low} to {n_high}")
+            };
             parts.push(format!(
-                "on average only {:.1} of its {} units serve any CCG (the others failed, did not take part or were not chosen)",
-                self.serving, self.units
+                "on average only {} {of} units serve any CCG (the others failed, did not take part or were not chosen)",
+                span(low, high, 1)
             ));
         }
-        if self.none_serving > 0 {
-            parts.push(format!(
-                "in {} of {} replications no NHS unit serves any CCG at all",
-                thousands(self.none_serving),
-                thousands(self.replications)
-            ));
+        let (none, replications) = self
+            .cells
+            .iter()
+            .fold((0, 0), |(n, r), c| (n + c.none_serving, r + c.replications));
+        if none > 0 {
+            let counted = format!("{} of {} replications", thousands(none), thousands(replications));
+            if none as f64 >= RARE_SHARE * replications as f64 {
+                parts.push(format!("in {counted} no NHS unit serves any CCG at all"));
+            } else {
+                parts.push(format!("rarely, in {counted}, no NHS unit serves any CCG"));
+            }
         }
+        let private = self.cells.iter().map(|c| c.private_share);
+        let (p_low, p_high) = (
+            private.clone().fold(f64::INFINITY, f64::min),
+            private.fold(0.0, f64::max),
+        );
+        let tail = if self.strong() {
+            "so this is not the option its name describes"
+        } else {
+            "a rare failure of the market, worth knowing, not the rule"
+        };
         format!(
-            "{at}: {}; the private sector does {:.0}% of the work, so this is not the option its name describes",
+            "{at}: {}; the private sector does {}% of the work, {tail}",
             parts.join(", and "),
-            100.0 * self.private_share
+            span(100.0 * p_low, 100.0 * p_high, 0)
         )
     }
 }
@@ -415,4 +508,57 @@ pub fn non_finite_headline(results: &ExperimentResults) -> Option<String> {
             c.summary(Metric::HEADLINE).mean
         )
     })
+}
+
+#[cfg(test)]
+mod caveat_tests {
+    use super::*;
+
+    fn cell(units: usize, point: usize, serving: f64, none: u64, replications: u64) -> CellCaveat {
+        CellCaveat {
+            option: OptionKind::Framework,
+            units,
+            point,
+            serving,
+            private_share: 0.3,
+            none_serving: none,
+            replications,
+        }
+    }
+
+    /// Issue 27: one sentence for an option over its cells and sweep points; strong words
+    /// when most units do not serve or no unit serves in 1% or more of replications, and a
+    /// mild note for 1 in 5,400.
+    #[test]
+    fn caveats_are_grouped_and_their_wording_follows_how_common_they_are() {
+        let group = CaveatGroup {
+            option: OptionKind::Framework,
+            cells: (0..5)
+                .flat_map(|p| [cell(10, p, 3.1, 19, 1000), cell(35, p, 1.7, 110, 1000)])
+                .collect(),
+        };
+        let sentence = group.sentence(5);
+        assert!(
+            sentence.starts_with(
+                "framework at N = 10 and 35, at every sweep point: on average only 1.7 to 3.1 of its 10 to 35 units"
+            ),
+            "{sentence}"
+        );
+        assert!(
+            sentence.contains("in 645 of 10,000 replications no NHS unit serves any CCG at all"),
+            "{sentence}"
+        );
+        assert!(group.strong() && sentence.ends_with("not the option its name describes"));
+        let rare = CaveatGroup {
+            option: OptionKind::Framework,
+            cells: vec![cell(23, 0, 20.0, 1, 5400)],
+        };
+        let sentence = rare.sentence(1);
+        assert!(!rare.strong(), "1 in 5,400 is rare");
+        assert!(
+            sentence.contains("rarely, in 1 of 5,400 replications, no NHS unit serves"),
+            "{sentence}"
+        );
+        assert!(!sentence.contains("not the option its name describes"), "{sentence}");
+    }
 }

@@ -157,19 +157,28 @@ fn verdict_sentences(results: &ExperimentResults, verdicts: &[crate::experiment:
 
 /// The warnings of cells whose option is not what its name says.
 fn caveats(results: &ExperimentResults) -> String {
-    let caveats = findings::caveats(results);
-    if caveats.is_empty() {
+    let groups = findings::caveat_groups(results);
+    if groups.is_empty() {
         return String::new();
     }
-    let mut out = String::from("<div class=\"caveat\"><h2>Warning: options that are not what their names say</h2><ul>");
-    for caveat in &caveats {
-        let _ = write!(
-            out,
-            "<li>{}.</li>",
-            escape(&caveat.sentence(&point_label(results, caveat.point)))
-        );
+    let points = results.cells.iter().map(|c| c.point).max().map_or(0, |p| p + 1);
+    let strong = groups.iter().any(|g| g.strong());
+    let mut out = format!(
+        "<div class=\"caveat\"><h2>{}</h2><ul>",
+        if strong {
+            "Warning: options that are not what their names say"
+        } else {
+            "Note: rare market failures"
+        }
+    );
+    for group in &groups {
+        let _ = write!(out, "<li>{}.</li>", escape(&group.sentence(points)));
     }
-    out.push_str("</ul><p>Read these cells' costs as the cost of the market they leave behind, not of the option as designed.</p></div>");
+    out.push_str("</ul>");
+    if strong {
+        out.push_str("<p>Read these cells' costs as the cost of the market they leave behind, not of the option as designed.</p>");
+    }
+    out.push_str("</div>");
     out
 }
 

@@ -16,12 +16,20 @@ const HEADINGS: [&str; 10] = [
     "total GBP m",
     "unmet %",
     "units serving",
-    "uncontr. go-live",
-    "util p95",
+    "CCGs uncontr. at go-live",
+    "util p95 %",
     "private %",
-    "failures",
+    "unit failures",
     "over budget %",
 ];
+
+/// What the summary table's figures are, printed under it.
+pub const SUMMARY_NOTE: &str = "Means over replications, GBP a head a year where not said; in brackets the 95% confidence \
+     interval of the mean (Student t). Unit failures: units failing the checkpoint or in operation, per replication.";
+
+/// What the verdict table's margins are, printed under it.
+pub const VERDICT_NOTE: &str = "Margins: the mean paired difference, runner-up minus leader, over replications (every \
+     option sees the same CCGs), with its 95% interval; sure = every rival's interval lies wholly above 0.";
 
 /// Extra headings when leverage or choice is set: what each does to the headline.
 const VALUE_HEADINGS: [&str; 2] = ["leverage GBP/head", "choice GBP/head"];
@@ -54,7 +62,7 @@ pub fn summary_table(results: &ExperimentResults) -> String {
         row.push(format!("{:.2}", 100.0 * mean(Metric::UnmetShare)));
         row.push(format!("{:.1}", mean(Metric::UnitsServingMean)));
         row.push(format!("{:.1}", mean(Metric::UncontractedAtGoLive)));
-        row.push(format!("{:.2}", mean(Metric::UtilisationP95)));
+        row.push(format!("{:.0}", 100.0 * mean(Metric::UtilisationP95)));
         row.push(format!("{:.1}", 100.0 * mean(Metric::PrivateShare)));
         row.push(format!(
             "{:.2}",
@@ -62,12 +70,13 @@ pub fn summary_table(results: &ExperimentResults) -> String {
         ));
         row.push(format!("{:.1}", 100.0 * mean(Metric::OverBudgetShare)));
         if values {
-            row.push(format!("-{:.2}", effect.leverage));
-            row.push(format!("+{:.2}", effect.choice));
+            // A saving subtracted and a cost added, never a negative zero.
+            row.push(fixed(-effect.leverage, 2));
+            row.push(fixed(effect.choice, 2));
         }
         rows.push(row);
     }
-    render(&rows)
+    format!("{}{}\n", render(&rows), wrap(SUMMARY_NOTE, KEYS_WIDTH).join("\n"))
 }
 
 /// Returns the sweep values of a point as `key = value, ...` (empty without a sweep).
@@ -202,7 +211,7 @@ pub fn which_n_table(results: &ExperimentResults) -> Option<String> {
         });
     }
     Some(format!(
-        "Which N is best for each option (intervals of paired differences from the option's best N):\n{}\n{}\n",
+        "Which N is best for each option (paired differences of each N from the option's best N, with their 95% intervals):\n{}\n{}\n",
         render(&rows),
         lines.join("\n")
     ))
@@ -261,7 +270,7 @@ fn options_table(results: &ExperimentResults) -> String {
             r.remove(1);
         });
     }
-    render(&rows)
+    format!("{}{}\n", render(&rows), wrap(VERDICT_NOTE, KEYS_WIDTH).join("\n"))
 }
 
 /// Lays rows out in aligned columns: the first left, the others (numbers) right.
@@ -305,21 +314,25 @@ fn render_aligned(rows: &[Vec<String>], numbers_right: bool) -> String {
 }
 
 /// The sentence every verdict carries: what its intervals measure, and what they do not.
-pub const PRECISION_NOTE: &str = "Intervals are 95% confidence intervals of paired differences over \
-     replications: they measure Monte Carlo precision at the scenario's fixed assumptions, not \
-     uncertainty about the assumptions themselves; a lead that is \"sure\" here can still turn on \
-     an assumption. To find which assumptions would change the answer, give them ranges under \
+pub const PRECISION_NOTE: &str = "Every interval here measures Monte Carlo precision at the scenario's \
+     fixed assumptions, not uncertainty about the assumptions themselves; a lead that is \"sure\" \
+     here can still turn on an assumption. To find which assumptions would change the answer, give them ranges under \
      [uncertain] and run csu-sim uncertainty (scenarios/uncertainty.toml is a start).";
 
 /// Returns the notes printed after the tables: caveats, what the values of section 5a do to
 /// the verdict, and the facts check in one line per sweep point.
 pub fn notes(results: &ExperimentResults) -> String {
     let mut out = String::new();
-    let caveats = findings::caveats(results);
-    if !caveats.is_empty() {
-        out.push_str("\nWarning: some options are not what their names say:\n");
-        for caveat in &caveats {
-            let _ = writeln!(out, "  - {}", caveat.sentence(&point_label(results, caveat.point)));
+    let groups = findings::caveat_groups(results);
+    let points = results.cells.iter().map(|c| c.point).max().map_or(0, |p| p + 1);
+    if !groups.is_empty() {
+        out.push_str(if groups.iter().any(|g| g.strong()) {
+            "\nWarning: some options are not what their names say:\n"
+        } else {
+            "\nNote: rare market failures:\n"
+        });
+        for group in &groups {
+            let _ = writeln!(out, "  - {}", group.sentence(points));
         }
     }
     if findings::values_set(results) {

@@ -1,6 +1,7 @@
 //! The one integration test binary: known answers, model invariants, determinism, the CLI.
 
 mod cli;
+mod console;
 mod corpus;
 mod excel;
 mod folder;
