@@ -7,8 +7,12 @@
 //! model defines it) and `Charts` (native Excel charts of the headline against N and of the
 //! cost breakdown, drawn from a data block on the same sheet).
 
-use rust_xlsxwriter::{Chart, ChartType, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartMarker, ChartMarkerType, ChartType, DocProperties, ExcelDateTime, Format, Workbook,
+    Worksheet, XlsxError,
+};
 
+use super::chart::cost_segments;
 use super::{ComparisonsCsv, Exporter, FactsCsv, OutputError};
 use crate::experiment::{ExperimentResults, Leader};
 use crate::model::{Metric, OptionKind};
@@ -327,10 +331,16 @@ fn charts_sheet(sheet: &mut Worksheet, results: &ExperimentResults, bold: &Forma
         .set_name("Net cost per head (incl. undone work) by number of units");
     line.x_axis().set_name("Number of units N");
     line.y_axis().set_name("GBP per head per year (mean)");
-    // Block 2, below: a row per option and N, each cost component's mean.
+    // Block 2, below: a row per option and N, the headline's parts per head (as in the
+    // cost-breakdown chart), the leverage as a negative, and the headline they sum to.
     let start = last + 3;
+    let headers: Vec<&str> = Metric::COST_COMPONENTS
+        .iter()
+        .map(|(_, label)| *label)
+        .chain(["undone work", "overridden choice", "less leverage", "headline"])
+        .collect();
     sheet.write_string_with_format(start, 0, "option and N", bold)?;
-    for (k, (_, label)) in Metric::COST_COMPONENTS.iter().enumerate() {
+    for (k, label) in headers.iter().enumerate() {
         sheet.write_string_with_format(start, k as u16 + 1, *label, bold)?;
     }
     let mut row = start;
@@ -339,23 +349,36 @@ fn charts_sheet(sheet: &mut Worksheet, results: &ExperimentResults, bold: &Forma
             let Some(cell) = at(option, n) else { continue };
             row += 1;
             sheet.write_string(row, 0, format!("{option} {n}"))?;
-            for (k, (metric, _)) in Metric::COST_COMPONENTS.iter().enumerate() {
-                put(sheet, row, k as u16 + 1, cell.summary(*metric).mean, &Format::new())?;
+            let (parts, saved) = cost_segments(cell, results.meta.population);
+            let values = parts.into_iter().chain([-saved, cell.summary(Metric::HEADLINE).mean]);
+            for (k, value) in values.enumerate() {
+                put(sheet, row, k as u16 + 1, value, &Format::new())?;
             }
         }
     }
+    let headline_col = headers.len() as u16;
     let mut stacked = Chart::new(ChartType::ColumnStacked);
-    for k in 0..Metric::COST_COMPONENTS.len() {
-        let col = k as u16 + 1;
+    for col in 1..headline_col {
         stacked
             .add_series()
             .set_name(("Charts", start, col))
             .set_categories(("Charts", start + 1, 0, row, 0))
             .set_values(("Charts", start + 1, col, row, col));
     }
-    stacked.title().set_name("Annual cost by component");
+    // The headline as a marker over each bar: where the parts less the leverage end.
+    let mut net = Chart::new(ChartType::Line);
+    net.add_series()
+        .set_name(("Charts", start, headline_col))
+        .set_categories(("Charts", start + 1, 0, row, 0))
+        .set_values(("Charts", start + 1, headline_col, row, headline_col))
+        .set_format(ChartFormat::new().set_no_line())
+        .set_marker(ChartMarker::new().set_type(ChartMarkerType::Diamond).set_size(9));
+    stacked.combine(&net);
+    stacked
+        .title()
+        .set_name("Net cost per head by component (diamond = the headline)");
     stacked.x_axis().set_name("Option and N");
-    stacked.y_axis().set_name("GBP m per year (mean)");
+    stacked.y_axis().set_name("GBP per head per year (mean)");
     sheet.insert_chart(0, 14, &line)?;
     sheet.insert_chart(22, 14, &stacked)?;
     Ok(())

@@ -152,3 +152,58 @@ fn r18_the_workbook_holds_the_summary_verdict_comparisons_facts_dictionary_and_c
     let listing = String::from_utf8_lossy(&zip);
     assert!(listing.contains("xl/charts/chart1.xml") && listing.contains("xl/charts/chart2.xml"));
 }
+
+#[test]
+fn r27_the_workbook_breakdown_sums_to_the_headline_of_summary_csv() {
+    // Each row of the Charts sheet's breakdown: the parts less the leverage are the headline,
+    // and the headline is summary.csv's net_cost_per_head for that option and N.
+    let dir = Dir::new("excel-breakdown");
+    let (out, _) = run_baseline(
+        &dir,
+        &[
+            "--replications",
+            "12",
+            "--set",
+            "value.leverage_max=0.002",
+            "--set",
+            "value.choice_per_head=0.5",
+            "--quiet",
+        ],
+    );
+    let csv = csv_rows(&out.join("summary.csv"));
+    let mut book: Xlsx<_> = open_workbook(out.join("results.xlsx")).unwrap();
+    let charts = book.worksheet_range("Charts").unwrap();
+    let rows: Vec<_> = charts.rows().collect();
+    let start = rows
+        .iter()
+        .position(|r| text(r.first()) == "option and N")
+        .expect("a breakdown block");
+    let headers: Vec<String> = rows[start].iter().map(|c| text(Some(c))).collect();
+    let width = csu_sim::engine::Metric::COST_COMPONENTS.len() + 4;
+    assert_eq!(
+        headers[1 + width - 4..=width],
+        ["undone work", "overridden choice", "less leverage", "headline"]
+    );
+    let mut checked = 0;
+    for row in rows[start + 1..].iter().take_while(|r| !text(r.first()).is_empty()) {
+        let label = text(row.first());
+        let (option, units) = label.rsplit_once(' ').unwrap();
+        let values: Vec<f64> = (1..=width).map(|k| number(row.get(k)).unwrap()).collect();
+        let (headline, parts) = values.split_last().unwrap();
+        assert!(parts[width - 2] < 0.0, "{label}: leverage is entered as a negative");
+        let sum: f64 = parts.iter().sum();
+        assert!(
+            (sum - headline).abs() < 1e-9 * headline.abs(),
+            "{label}: {sum} vs {headline}"
+        );
+        let want: f64 = csv
+            .iter()
+            .find(|r| r["option"] == option && r["units"] == units && r["metric"] == "net_cost_per_head")
+            .unwrap()["mean"]
+            .parse()
+            .unwrap();
+        assert!((headline - want).abs() <= 1e-12 * want, "{label}");
+        checked += 1;
+    }
+    assert_eq!(checked, 12, "four options at three N");
+}

@@ -552,3 +552,39 @@ fn r18_a_sweeps_verdict_is_a_table_and_unmet_leads_are_percentage_points() {
         "the lead is in points"
     );
 }
+
+#[test]
+fn r27_the_cost_breakdown_stacks_to_the_headline() {
+    // The chart's bars must end at the figure the tables show: the model's own
+    // net_cost_per_head, computed separately in the engine from its own ledger.
+    let text = std::fs::read_to_string(root().join("scenarios/baseline.toml")).unwrap();
+    let mut scenario = Scenario::parse(&text, "baseline.toml", "baseline")
+        .unwrap()
+        .apply_set("units=[10, 35]")
+        .unwrap()
+        .apply_set("value.leverage_max=0.002")
+        .unwrap()
+        .apply_set("value.choice_per_head=0.5")
+        .unwrap();
+    scenario.replications = 20;
+    let register = Register::builtin();
+    let results = Experiment::new(&scenario, &register).run(&mut Silent).unwrap();
+    let population = results.meta.population;
+    let (mut saw_saving, mut saw_choice) = (false, false);
+    for cell in &results.cells {
+        let (parts, saved) = csu_sim::output::chart::cost_segments(cell, population);
+        assert_eq!(parts.len(), Metric::COST_COMPONENTS.len() + 2);
+        assert!(parts.iter().all(|p| *p >= 0.0) && saved >= 0.0);
+        saw_saving |= saved > 0.0;
+        saw_choice |= parts[Metric::COST_COMPONENTS.len() + 1] > 0.0;
+        let stacked: f64 = parts.iter().sum::<f64>() - saved;
+        let headline = cell.summary(Metric::NetCostPerHead).mean;
+        assert!(
+            (stacked - headline).abs() < 1e-9 * headline.abs().max(1.0),
+            "{:?} N={}: bars end at {stacked}, headline {headline}",
+            cell.option,
+            cell.units
+        );
+    }
+    assert!(saw_saving && saw_choice, "leverage and choice are counted");
+}

@@ -327,12 +327,7 @@ where
             utilisation(&plot, results, units)
         }
         ChartKind::CostBreakdown => {
-            let entries: Vec<(String, RGBColor)> = COMPONENTS
-                .iter()
-                .zip(PALETTE)
-                .map(|((_, l), c)| (l.to_string(), c))
-                .collect();
-            legend(&side, &entries)?;
+            legend(&side, &cost_legend(results))?;
             cost_breakdown(&plot, results)
         }
         ChartKind::Sweep(axis, units) => {
@@ -459,7 +454,13 @@ where
     DB::ErrorType: 'static,
 {
     let parts: Vec<(Metric, RGBColor)> = CAUSES.iter().map(|(m, _)| *m).zip(CAUSE_COLOURS).collect();
-    stacked_panels(area, results, &parts, 100.0, "unmet, % of demand")
+    let segments = |c: &CellResult| {
+        parts
+            .iter()
+            .map(|&(m, colour)| (100.0 * c.summary(m).mean, colour))
+            .collect()
+    };
+    stacked_panels(area, results, &segments, &|_| 0.0, "unmet, % of demand")
 }
 
 /// Stacked bars of `parts` (each metric's mean times `scale`) against N, one panel per option,
@@ -468,8 +469,8 @@ where
 fn stacked_panels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     results: &ExperimentResults,
-    parts: &[(Metric, RGBColor)],
-    scale: f64,
+    segments: &dyn Fn(&CellResult) -> Vec<(f64, RGBColor)>,
+    less: &dyn Fn(&CellResult) -> f64,
     y_desc: &str,
 ) -> DrawResult
 where
@@ -477,7 +478,7 @@ where
 {
     let opts = options(results);
     let units = unit_counts(results);
-    let total = |c: &CellResult| parts.iter().map(|(m, _)| c.summary(*m).mean * scale).sum::<f64>();
+    let total = |c: &CellResult| segments(c).iter().map(|s| s.0).sum::<f64>();
     let y_max = padded_range(results.cells.iter().filter(|c| c.point == 0).map(total).chain([0.0]))
         .1
         .max(1.0);
@@ -511,10 +512,23 @@ where
             .draw()?;
         for cell in series(results, option) {
             let x = units.iter().position(|&n| n == cell.units).unwrap_or(0) as f64;
-            let segments = parts
-                .iter()
-                .map(|(metric, colour)| (cell.summary(*metric).mean * scale, *colour));
-            stacked_bar(&mut chart, x, 0.3, segments)?;
+            let parts = segments(cell);
+            let top: f64 = parts.iter().filter(|s| s.0 > 0.0).map(|s| s.0).sum();
+            stacked_bar(&mut chart, x, 0.3, parts.into_iter())?;
+            // A saving taken off the top: an outlined box from the net height up, so that the
+            // bar's filled height ends at the net figure.
+            let taken = less(cell);
+            if taken > 0.0 {
+                // The saving, paled over the top of the bar, and a line where the bar ends.
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.3, top - taken), (x + 0.3, top)],
+                    WHITE.mix(0.55).filled(),
+                )))?;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x - 0.34, top - taken), (x + 0.34, top - taken)],
+                    BLACK.stroke_width(3),
+                )))?;
+            }
         }
     }
     Ok(())
@@ -889,8 +903,57 @@ fn cost_breakdown<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, results: &E
 where
     DB::ErrorType: 'static,
 {
-    let parts: Vec<(Metric, RGBColor)> = COMPONENTS.iter().map(|(m, _)| *m).zip(PALETTE).collect();
-    stacked_panels(area, results, &parts, 1.0, "GBP m per year (mean)")
+    let population = results.meta.population;
+    let segments = |c: &CellResult| {
+        let (parts, _) = cost_segments(c, population);
+        parts.into_iter().zip(PALETTE).collect()
+    };
+    let less = |c: &CellResult| cost_segments(c, population).1;
+    stacked_panels(area, results, &segments, &less, "GBP per head per year (mean)")
+}
+
+/// Returns a cell's cost breakdown per head (GBP a year, means over replications): the cost
+/// components in order, then undone work and overridden choice, and apart the leverage
+/// savings taken off the top; so that the parts less the savings are the headline.
+pub fn cost_segments(cell: &CellResult, population: f64) -> (Vec<f64>, f64) {
+    const UNDONE: [Metric; 3] = [
+        Metric::CostUnmetAtPrivate,
+        Metric::CostUnmetPenalty,
+        Metric::CostResidualAtPrivate,
+    ];
+    let mut parts = Vec::with_capacity(COMPONENTS.len() + 2);
+    let (mut undone, mut saved) = (0.0, 0.0);
+    for part in Metric::headline_parts() {
+        let per_head = cell.summary(part.metric).mean * 1e6 / population;
+        if part.sign < 0.0 {
+            saved += per_head;
+        } else if UNDONE.contains(&part.metric) {
+            undone += per_head;
+        } else {
+            parts.push(per_head);
+        }
+    }
+    parts.insert(COMPONENTS.len(), undone);
+    (parts, saved)
+}
+
+/// The legend of the cost breakdown: the cost components, undone work and choice in stacking
+/// order, and the leverage taken off the top when the run counts it.
+fn cost_legend(results: &ExperimentResults) -> Vec<(String, RGBColor)> {
+    let mut entries: Vec<(String, RGBColor)> = COMPONENTS
+        .iter()
+        .zip(PALETTE)
+        .map(|((_, l), c)| (l.to_string(), c))
+        .collect();
+    entries.push(("undone work".to_string(), PALETTE[COMPONENTS.len()]));
+    let any = |m: Metric| results.cells.iter().any(|c| c.summary(m).mean > 0.0);
+    if any(Metric::CostChoice) {
+        entries.push(("overridden choice".to_string(), PALETTE[COMPONENTS.len() + 1]));
+    }
+    if any(Metric::SavingsLeverage) {
+        entries.push(("leverage (paled off)".to_string(), RGBColor(0xE4, 0xE4, 0xE4)));
+    }
+    entries
 }
 
 /// A swept key against the headline cost (left) and unmet share (right), at one N, with the

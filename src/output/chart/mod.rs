@@ -15,8 +15,11 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::OutputError;
+use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
 use crate::model::OptionKind;
+
+pub use self::draw::cost_segments;
 
 /// Chart width \[px\].
 pub const WIDTH: u32 = 1200;
@@ -120,6 +123,12 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
         title,
         kind,
     };
+    // With leverage counted, the saving is paled off the top and the headline is a black line.
+    let levered = results
+        .cells
+        .iter()
+        .any(|c| c.summary(Metric::SavingsLeverage).mean > 0.0);
+    let ends = if levered { "black line" } else { "bar height" };
     let mut charts = vec![
         chart(
             "cost_per_head",
@@ -154,7 +163,7 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
         ),
         chart(
             "cost_breakdown",
-            format!("Annual cost by component{point}"),
+            format!("Net cost per head by component: {ends} = the headline{point}"),
             ChartKind::CostBreakdown,
         ),
     ];
