@@ -17,7 +17,7 @@ pub use cost::UnitCost;
 pub use geo::DistanceMatrix;
 pub use metrics::{HeadlinePart, Metric, N_HEADLINE_PARTS, N_METRICS, Outcome, WorkLedger};
 pub use option::OptionKind;
-pub use params::Params;
+pub use params::{Params, calendar_month};
 pub use placement::{Layout, LayoutKind, Unit};
 pub use register::{Ccg, Register, RegisterError, RegisterErrors};
 

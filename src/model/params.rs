@@ -63,6 +63,16 @@ impl FunctionParams {
     }
 }
 
+/// Returns the calendar month of model month `m` (section 3: month 0 is October 2012), as
+/// "Oct 2012".
+pub fn calendar_month(m: u32) -> String {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let from_january = 9 + m;
+    format!("{} {}", NAMES[(from_january % 12) as usize], 2012 + from_january / 12)
+}
+
 /// Horizon, go-live and authorisation waves (section 3).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeParams {
@@ -377,6 +387,16 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_months_are_calendar_months_from_october_2012() {
+        // Section 3: month 0 is October 2012 and go-live, month 6, is April 2013.
+        assert_eq!(calendar_month(0), "Oct 2012");
+        assert_eq!(calendar_month(2), "Dec 2012");
+        assert_eq!(calendar_month(3), "Jan 2013");
+        assert_eq!(calendar_month(6), "Apr 2013");
+        assert_eq!(calendar_month(29), "Mar 2015");
+    }
 
     #[test]
     fn triangular_inverse_cdf_hits_min_mode_max() {

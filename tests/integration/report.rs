@@ -463,6 +463,7 @@ fn r18_chart_labels_stay_apart_and_axes_say_where_they_start() {
         "unmet_by_cause",
         "cost_per_head",
         "uncontracted_at_go_live",
+        "contracted_by_month",
     ] {
         let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
         let labels: Vec<Label> = labels(&svg).into_iter().filter(|l| !l.text.is_empty()).collect();
@@ -587,4 +588,39 @@ fn r27_the_cost_breakdown_stacks_to_the_headline() {
         );
     }
     assert!(saw_saving && saw_choice, "leverage and choice are counted");
+}
+
+/// Issue 27: the months of the contracting chart are calendar months, and its go-live label
+/// is not crossed by any option's curve.
+#[test]
+fn r27_contracting_months_are_dates_and_the_go_live_label_is_clear() {
+    let dir = Dir::new("charts-months");
+    let (out, _) = run_baseline(&dir, &["--replications", "8", "--quiet"]);
+    let svg = std::fs::read_to_string(out.join("charts/contracted_by_month.svg")).unwrap();
+    let texts = labels(&svg);
+    // Section 3 of the model: month 0 is October 2012, go-live (month 6) April 2013.
+    for date in ["Jan 2013", "Apr 2013", "Jul 2013"] {
+        assert!(texts.iter().any(|l| l.text == date), "no tick '{date}'");
+    }
+    let label = texts
+        .iter()
+        .find(|l| l.text == "go-live, Apr 2013")
+        .expect("a go-live label naming its month");
+    // Every curve point (the wide polylines) lies below the label's box, or outside its width.
+    let mut points = 0;
+    for line in svg.split("<polyline ").skip(1) {
+        let tag = line.split("/>").next().unwrap();
+        if !tag.contains("stroke-width=\"3\"") {
+            continue;
+        }
+        let list = tag.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
+        for xy in list.split_whitespace() {
+            let (x, y) = xy.split_once(',').unwrap();
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            points += 1;
+            let inside = (label.x.0..=label.x.1).contains(&x) && (label.y.0..=label.y.1).contains(&y);
+            assert!(!inside, "a curve crosses the go-live label at ({x}, {y})");
+        }
+    }
+    assert!(points > 4 * 29, "the four curves were found");
 }

@@ -10,8 +10,8 @@ use super::{
 };
 use crate::experiment::explain;
 use crate::experiment::{CellResult, ExperimentResults};
-use crate::model::Metric;
 use crate::model::OptionKind;
+use crate::model::{Metric, calendar_month};
 
 pub(super) type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -585,24 +585,37 @@ where
         .max()
         .unwrap_or(1)
         .max(1);
-    let y_max = results.meta.n_ccgs as f64 * 1.05;
+    // Headroom over the 211 CCGs for the go-live label, clear of the curves.
+    let y_max = results.meta.n_ccgs as f64 * 1.12;
     let whole = |x: &f64| format!("{x:.0}");
+    // A tick each month, labelled by calendar month each quarter from January 2013 (month 0,
+    // October 2012, would sit on the y axis's 0).
+    let quarterly = |x: &f64| {
+        let m = x.round();
+        if (x - m).abs() < 1e-6 && m > 0.0 && (m as u32).is_multiple_of(3) {
+            calendar_month(m as u32)
+        } else {
+            String::new()
+        }
+    };
     let axes = Axes {
-        x_desc: "Month (0 = October 2012)",
+        x_desc: "Month (the axis starts in October 2012)",
         y_desc: "CCGs fully in service (mean, 5-95%)",
-        x_format: Some(&whole),
+        x_labels: Some(months),
+        x_format: Some(&quarterly),
         y_format: Some(&whole),
         ..Axes::default()
     };
     let mut chart = cartesian(area, (0.0, (months - 1).max(1) as f64), (0.0, y_max), &axes)?;
-    let go_live = f64::from(results.go_live_month);
+    let go_live = results.go_live_month;
     chart.draw_series(LineSeries::new(
-        [(go_live, 0.0), (go_live, y_max)],
+        [(f64::from(go_live), 0.0), (f64::from(go_live), y_max)],
         BLACK.stroke_width(2),
     ))?;
+    // Above every curve (they end at the number of CCGs), beside the line.
     chart.draw_series(std::iter::once(Text::new(
-        "go-live",
-        (go_live + 0.3, y_max * 0.5),
+        format!("go-live, {}", calendar_month(go_live)),
+        (f64::from(go_live) + 0.3, y_max * 0.995),
         (FONT, TICK_SIZE).into_font(),
     )))?;
     for cell in cells {
