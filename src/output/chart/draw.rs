@@ -309,7 +309,14 @@ where
             map(&plot, results, units, false)
         }
         ChartKind::MapUnmet(units) => {
-            let entries = unmet_legend(unmet_top(results, units));
+            let shares = unmet_shares(results, units);
+            let largest = shares
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|s| s.is_finite())
+                .fold(0.0, f64::max);
+            let entries = unmet_legend(&unmet_breaks(shares.iter().flatten().copied()), largest);
             let mut lines: Vec<(&str, Option<RGBColor>)> =
                 vec![("Mean unmet share of", None), ("each CCG's demand, %:", None)];
             lines.extend(entries.iter().map(|(label, colour)| (label.as_str(), Some(*colour))));
@@ -641,64 +648,93 @@ const LAND: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);
 /// Colour of England's coastline and of the cells' edges.
 const COAST: RGBColor = RGBColor(0x40, 0x40, 0x40);
 
-/// Five classes of a sequential scale, light to dark (ColorBrewer YlOrRd).
-const SEQUENTIAL: [RGBColor; 5] = [
+/// Six classes of a sequential scale, light to dark (ColorBrewer YlOrRd).
+const SEQUENTIAL: [RGBColor; 6] = [
     RGBColor(0xFF, 0xFF, 0xB2),
-    RGBColor(0xFE, 0xCC, 0x5C),
+    RGBColor(0xFE, 0xD9, 0x76),
+    RGBColor(0xFE, 0xB2, 0x4C),
     RGBColor(0xFD, 0x8D, 0x3C),
     RGBColor(0xF0, 0x3B, 0x20),
     RGBColor(0xBD, 0x00, 0x26),
 ];
 
+/// The fill of CCGs with no unmet demand: a pale blue, apart from the sequential scale.
+const NONE_UNMET: RGBColor = RGBColor(0xDE, 0xEB, 0xF7);
+
+/// A mean unmet share below this shows as 0.0% and is classed as none.
+const NONE_SHARE: f64 = 0.0005;
+
 /// What a panel of a map fills each CCG's area with.
 enum Fill<'a> {
     /// The colour of its planned unit (catchments).
     Catchment,
-    /// Its mean unmet share, in classes of width `step`.
-    Unmet { shares: &'a [f64], step: f64 },
+    /// Its mean unmet share, classed by `breaks` ([`unmet_class`]).
+    Unmet { shares: &'a [f64], breaks: &'a [f64] },
 }
 
-/// Returns the upper end of the unmet scale: the largest CCG mean, rounded up to a multiple of
-/// 5 steps of 1, 2 or 5 x 10^k.
-fn unmet_scale_top(largest: f64) -> f64 {
-    if largest.is_nan() || largest <= 0.0 {
-        return 0.05;
+/// Returns the breaks of the unmet map's classes from every CCG's mean share in every panel:
+/// the sextiles of the shares above [`NONE_SHARE`], in whole tenths of a percentage point,
+/// above the smallest and without repeats; so that each class holds about a sixth of the
+/// areas whatever the range, and none is empty for want of spread.
+fn unmet_breaks(shares: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut some: Vec<f64> = shares.filter(|s| s.is_finite() && *s >= NONE_SHARE).collect();
+    some.sort_by(f64::total_cmp);
+    let mut breaks: Vec<f64> = (1..SEQUENTIAL.len())
+        .filter_map(|k| some.get(k * some.len() / SEQUENTIAL.len()))
+        .map(|q| (q * 1000.0).round() / 1000.0)
+        .filter(|&b| some.first().is_some_and(|&least| b > least))
+        .collect();
+    breaks.dedup();
+    breaks
+}
+
+/// Returns the class of a mean unmet share: 0 for none, else 1 plus the breaks at or below it.
+fn unmet_class(share: f64, breaks: &[f64]) -> usize {
+    if share < NONE_SHARE {
+        0
+    } else {
+        1 + breaks.iter().filter(|b| share >= **b).count()
     }
-    let step = largest / SEQUENTIAL.len() as f64;
-    let power = 10f64.powf(step.log10().floor());
-    let nice = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|&s| s >= step)
-        .unwrap_or(10.0 * power);
-    nice * SEQUENTIAL.len() as f64
 }
 
-/// Returns the top of the unmet scale of the maps at N = `units`: above every CCG's mean
-/// unmet share in any option's cell at the first sweep point.
-fn unmet_top(results: &ExperimentResults, units: usize) -> f64 {
-    let largest = results
-        .cells
-        .iter()
-        .filter(|c| c.units == units && c.point == 0)
-        .filter_map(|c| c.places.as_ref())
-        .flat_map(|p| p.ccg_unmet.iter().map(|acc| acc.mean()))
-        .filter(|s| s.is_finite())
-        .fold(0.0, f64::max);
-    unmet_scale_top(largest)
+/// Returns the colour of a class of [`unmet_class`].
+fn unmet_colour(class: usize) -> RGBColor {
+    match class {
+        0 => NONE_UNMET,
+        k => SEQUENTIAL[(k - 1).min(SEQUENTIAL.len() - 1)],
+    }
 }
 
-/// The legend of the unmet map: one entry per class.
-fn unmet_legend(top: f64) -> Vec<(String, RGBColor)> {
-    let step = top / SEQUENTIAL.len() as f64;
-    SEQUENTIAL
+/// Returns every CCG's mean unmet share in each option's cell at N = `units` (first sweep
+/// point), in the order of the maps at that N.
+fn unmet_shares(results: &ExperimentResults, units: usize) -> Vec<Vec<f64>> {
+    results
+        .maps
         .iter()
-        .enumerate()
-        .map(|(k, colour)| {
-            let (low, high) = (100.0 * step * k as f64, 100.0 * step * (k + 1) as f64);
-            (format!("{low:.1} to {high:.1}"), *colour)
+        .filter(|m| m.units == units)
+        .map(|m| {
+            results
+                .cell(m.option, m.units, 0)
+                .and_then(|cell| cell.places.as_ref())
+                .map(|p| p.ccg_unmet.iter().map(|acc| acc.mean()).collect())
+                .unwrap_or_default()
         })
         .collect()
+}
+
+/// The legend of the unmet map: one entry per class, in percent, the last to the largest share.
+fn unmet_legend(breaks: &[f64], largest: f64) -> Vec<(String, RGBColor)> {
+    let mut entries = vec![("none".to_string(), unmet_colour(0))];
+    let ends: Vec<f64> = std::iter::once(NONE_SHARE)
+        .chain(breaks.iter().copied())
+        .chain([largest.max(NONE_SHARE)])
+        .collect();
+    for (k, pair) in ends.windows(2).enumerate() {
+        let (low, high) = (100.0 * pair[0], 100.0 * pair[1]);
+        let low = if k == 0 { 0.1f64.min(high) } else { low };
+        entries.push((format!("{low:.1} to {high:.1}"), unmet_colour(k + 1)));
+    }
+    entries
 }
 
 /// The maps of one N, one panel per option: every CCG's area (its Voronoi cell about its
@@ -724,18 +760,9 @@ where
     let sites: Vec<(f64, f64)> = results.ccgs.iter().map(|c| (c.lon, mercator(c.lat))).collect();
     let cells = super::geography::voronoi_cells(&sites, &england);
     let touching = super::geography::neighbours(&sites, &cells);
-    // Each CCG's mean unmet share in each panel's cell.
-    let shares: Vec<Vec<f64>> = maps
-        .iter()
-        .map(|m| {
-            results
-                .cell(m.option, m.units, 0)
-                .and_then(|cell| cell.places.as_ref())
-                .map(|p| p.ccg_unmet.iter().map(|acc| acc.mean()).collect())
-                .unwrap_or_default()
-        })
-        .collect();
-    let top = unmet_top(results, units);
+    // Each CCG's mean unmet share in each panel's cell, and the classes over all of them.
+    let shares = unmet_shares(results, units);
+    let breaks = unmet_breaks(shares.iter().flatten().copied());
     for ((panel, data), shares) in panels.iter().zip(&maps).zip(&shares) {
         let (width, height) = panel.dim_in_pixel();
         let (x, y) = same_scale(
@@ -754,7 +781,7 @@ where
         let fill = if unmet {
             Fill::Unmet {
                 shares,
-                step: top / SEQUENTIAL.len() as f64,
+                breaks: &breaks,
             }
         } else {
             Fill::Catchment
@@ -766,8 +793,8 @@ where
                     let u = data.ccgs[i].2;
                     PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()]
                 }
-                Fill::Unmet { shares, step } => match shares.get(i) {
-                    Some(&s) if s.is_finite() => SEQUENTIAL[((s / step) as usize).min(SEQUENTIAL.len() - 1)],
+                Fill::Unmet { shares, breaks } => match shares.get(i) {
+                    Some(&s) if s.is_finite() => unmet_colour(unmet_class(s, breaks)),
                     _ => LAND,
                 },
             }
@@ -1092,17 +1119,38 @@ mod tests {
     }
 
     #[test]
-    fn the_unmet_scale_ends_at_five_round_steps_above_the_largest_share() {
-        // 0.2271 / 5 = 0.0454: the next of 1, 2, 2.5, 5 x 10^-2 is 0.05, so 0.25.
-        assert!((unmet_scale_top(0.2271) - 0.25).abs() < 1e-12);
-        // 0.043 / 5 = 0.0086: 0.01, so 0.05; exactly a round step stays.
-        assert!((unmet_scale_top(0.043) - 0.05).abs() < 1e-12);
-        assert!((unmet_scale_top(0.1) - 0.1).abs() < 1e-12);
-        assert_eq!(unmet_scale_top(0.0), 0.05);
-        assert_eq!(unmet_scale_top(f64::NAN), 0.05);
-        let legend = unmet_legend(0.25);
-        assert_eq!(legend[0].0, "0.0 to 5.0");
-        assert_eq!(legend[4].0, "20.0 to 25.0");
+    fn unmet_classes_are_sextiles_with_a_class_for_none() {
+        // 60 shares 0.001, 0.002, ..., 0.060 and ten zeros: the sextiles of the 60 positive
+        // ones are the 11th, 21st, ... smallest, 0.011 to 0.051.
+        let shares: Vec<f64> = (1..=60).map(|k| k as f64 / 1000.0).chain([0.0; 10]).collect();
+        let breaks = unmet_breaks(shares.iter().copied());
+        let want = [0.011, 0.021, 0.031, 0.041, 0.051];
+        assert_eq!(breaks.len(), want.len());
+        for (got, want) in breaks.iter().zip(want) {
+            assert!((got - want).abs() < 1e-12, "{breaks:?}");
+        }
+        assert_eq!(unmet_class(0.0, &breaks), 0);
+        assert_eq!(unmet_class(0.0004, &breaks), 0);
+        assert_eq!(unmet_class(0.010, &breaks), 1);
+        assert_eq!(unmet_class(0.011, &breaks), 2);
+        assert_eq!(unmet_class(0.060, &breaks), 6);
+        let legend = unmet_legend(&breaks, 0.060);
+        let labels: Vec<&str> = legend.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "none",
+                "0.1 to 1.1",
+                "1.1 to 2.1",
+                "2.1 to 3.1",
+                "3.1 to 4.1",
+                "4.1 to 5.1",
+                "5.1 to 6.0"
+            ]
+        );
+        // All equal: one class, no breaks.
+        assert!(unmet_breaks([0.07; 20].into_iter()).is_empty());
+        assert_eq!(unmet_legend(&[], 0.07)[1].0, "0.1 to 7.0");
     }
 
     #[test]
