@@ -624,3 +624,36 @@ fn r27_contracting_months_are_dates_and_the_go_live_label_is_clear() {
     }
     assert!(points > 4 * 29, "the four curves were found");
 }
+
+/// Issue 27: on the unmet map, options whose unmet shares differ by more than a percentage
+/// point do not look alike: their typical (median) CCG falls in different classes.
+#[test]
+fn r27_options_that_differ_get_different_fills_on_the_unmet_map() {
+    let text = std::fs::read_to_string(root().join("scenarios/baseline.toml")).unwrap();
+    let mut scenario = Scenario::parse(&text, "baseline.toml", "baseline").unwrap();
+    scenario.replications = 100;
+    let register = Register::builtin();
+    let results = Experiment::new(&scenario, &register)
+        .with_places()
+        .run(&mut Silent)
+        .unwrap();
+    let units = 23;
+    let classes = csu_sim::output::chart::unmet_map_classes(&results, units);
+    assert_eq!(classes.len(), 4, "a panel per option");
+    let median = |c: &[Option<usize>]| {
+        let mut c: Vec<usize> = c.iter().map(|k| k.unwrap()).collect();
+        c.sort_unstable();
+        c[c.len() / 2]
+    };
+    let share = |o: OptionKind| results.cell(o, units, 0).unwrap().summary(Metric::UnmetShare).mean;
+    let mut pairs = 0;
+    for (i, (a, ca)) in classes.iter().enumerate() {
+        for (b, cb) in &classes[i + 1..] {
+            if (share(*a) - share(*b)).abs() > 0.01 {
+                pairs += 1;
+                assert_ne!(median(ca), median(cb), "{a} and {b} look alike");
+            }
+        }
+    }
+    assert!(pairs >= 5, "the baseline's options differ");
+}

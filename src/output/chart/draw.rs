@@ -668,8 +668,8 @@ const NONE_SHARE: f64 = 0.0005;
 enum Fill<'a> {
     /// The colour of its planned unit (catchments).
     Catchment,
-    /// Its mean unmet share, classed by `breaks` ([`unmet_class`]).
-    Unmet { shares: &'a [f64], breaks: &'a [f64] },
+    /// The class of its mean unmet share ([`unmet_map_classes`]).
+    Unmet(&'a [Option<usize>]),
 }
 
 /// Returns the breaks of the unmet map's classes from every CCG's mean share in every panel:
@@ -722,6 +722,24 @@ fn unmet_shares(results: &ExperimentResults, units: usize) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// Returns, for each option mapped at N = `units` (in map order), the option and the class of
+/// each CCG on the unmet map ([`unmet_class`]; `None` where the share is undefined).
+pub fn unmet_map_classes(results: &ExperimentResults, units: usize) -> Vec<(OptionKind, Vec<Option<usize>>)> {
+    let shares = unmet_shares(results, units);
+    let breaks = unmet_breaks(shares.iter().flatten().copied());
+    let options = results.maps.iter().filter(|m| m.units == units).map(|m| m.option);
+    options
+        .zip(&shares)
+        .map(|(option, shares)| {
+            let classes = shares
+                .iter()
+                .map(|&s| s.is_finite().then(|| unmet_class(s, &breaks)))
+                .collect();
+            (option, classes)
+        })
+        .collect()
+}
+
 /// The legend of the unmet map: one entry per class, in percent, the last to the largest share.
 fn unmet_legend(breaks: &[f64], largest: f64) -> Vec<(String, RGBColor)> {
     let mut entries = vec![("none".to_string(), unmet_colour(0))];
@@ -760,10 +778,9 @@ where
     let sites: Vec<(f64, f64)> = results.ccgs.iter().map(|c| (c.lon, mercator(c.lat))).collect();
     let cells = super::geography::voronoi_cells(&sites, &england);
     let touching = super::geography::neighbours(&sites, &cells);
-    // Each CCG's mean unmet share in each panel's cell, and the classes over all of them.
-    let shares = unmet_shares(results, units);
-    let breaks = unmet_breaks(shares.iter().flatten().copied());
-    for ((panel, data), shares) in panels.iter().zip(&maps).zip(&shares) {
+    // The class of each CCG's mean unmet share in each panel's cell.
+    let classes: Vec<Vec<Option<usize>>> = unmet_map_classes(results, units).into_iter().map(|c| c.1).collect();
+    for ((panel, data), classes) in panels.iter().zip(&maps).zip(&classes) {
         let (width, height) = panel.dim_in_pixel();
         let (x, y) = same_scale(
             x,
@@ -778,14 +795,7 @@ where
             )
             .margin(6)
             .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
-        let fill = if unmet {
-            Fill::Unmet {
-                shares,
-                breaks: &breaks,
-            }
-        } else {
-            Fill::Catchment
-        };
+        let fill = if unmet { Fill::Unmet(classes) } else { Fill::Catchment };
         let colours = catchment_colours(data, &touching);
         let colour_of = |i: usize| -> RGBColor {
             match &fill {
@@ -793,10 +803,7 @@ where
                     let u = data.ccgs[i].2;
                     PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()]
                 }
-                Fill::Unmet { shares, breaks } => match shares.get(i) {
-                    Some(&s) if s.is_finite() => unmet_colour(unmet_class(s, breaks)),
-                    _ => LAND,
-                },
+                Fill::Unmet(classes) => classes.get(i).copied().flatten().map_or(LAND, unmet_colour),
             }
         };
         chart.draw_series(england.iter().map(|part| Polygon::new(part.clone(), LAND.filled())))?;
@@ -817,7 +824,7 @@ where
         chart.draw_series(data.sites.iter().enumerate().map(|(u, &(la, lo))| {
             let inside = match fill {
                 Fill::Catchment => PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()],
-                Fill::Unmet { .. } => WHITE,
+                Fill::Unmet(_) => WHITE,
             };
             EmptyElement::at((lo, mercator(la)))
                 + Rectangle::new([(-5, -5), (5, 5)], inside.filled())
