@@ -657,3 +657,33 @@ fn r27_options_that_differ_get_different_fills_on_the_unmet_map() {
     }
     assert!(pairs >= 5, "the baseline's options differ");
 }
+
+/// Issue 27: each map panel has a London inset, and its box holds every CCG of the London
+/// region of the register (32 in 2013), so none of London's small areas is left off.
+#[test]
+fn r27_the_maps_london_inset_holds_every_london_ccg() {
+    let register = Register::builtin();
+    let ((west, east), (south, north)) = csu_sim::output::chart::LONDON;
+    let london: Vec<_> = register
+        .ccgs()
+        .iter()
+        .filter(|c| c.region.as_deref() == Some("London"))
+        .collect();
+    assert_eq!(london.len(), 32);
+    for c in london {
+        assert!(
+            (west..=east).contains(&c.lon) && (south..=north).contains(&c.lat),
+            "{} at ({}, {}) is outside the inset",
+            c.name,
+            c.lat,
+            c.lon
+        );
+    }
+    let dir = Dir::new("map-inset");
+    let (out, _) = run_baseline(&dir, &["--replications", "4", "--quiet"]);
+    for stem in ["map", "map_unmet"] {
+        let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
+        let insets = labels(&svg).iter().filter(|l| l.text == "London").count();
+        assert_eq!(insets, 4, "{stem}: a London inset per option");
+    }
+}

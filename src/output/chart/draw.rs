@@ -664,14 +664,6 @@ const NONE_UNMET: RGBColor = RGBColor(0xDE, 0xEB, 0xF7);
 /// A mean unmet share below this shows as 0.0% and is classed as none.
 const NONE_SHARE: f64 = 0.0005;
 
-/// What a panel of a map fills each CCG's area with.
-enum Fill<'a> {
-    /// The colour of its planned unit (catchments).
-    Catchment,
-    /// The class of its mean unmet share ([`unmet_map_classes`]).
-    Unmet(&'a [Option<usize>]),
-}
-
 /// Returns the breaks of the unmet map's classes from every CCG's mean share in every panel:
 /// the sextiles of the shares above [`NONE_SHARE`], in whole tenths of a percentage point,
 /// above the smallest and without repeats; so that each class holds about a sixth of the
@@ -755,8 +747,25 @@ fn unmet_legend(breaks: &[f64], largest: f64) -> Vec<(String, RGBColor)> {
     entries
 }
 
-/// The maps of one N, one panel per option: every CCG's area (its Voronoi cell about its
-/// centroid, within England's outline) filled as `fill` says, units as squares.
+/// London's box on the maps' insets: longitude and latitude \[degrees\], about the 32
+/// London CCGs.
+pub const LONDON: ((f64, f64), (f64, f64)) = ((-0.56, 0.34), (51.27, 51.70));
+
+/// What one view of a map draws: every CCG's area coloured by `colour_of`, England's
+/// outline, and the unit sites with their fills, within the box `x` by `y` (Mercator degrees).
+struct MapView<'a> {
+    cells: &'a [Vec<super::geography::Polygon>],
+    england: &'a [super::geography::Polygon],
+    colour_of: &'a dyn Fn(usize) -> RGBColor,
+    sites: Vec<((f64, f64), RGBColor)>,
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+/// The maps of one N, one panel per option, up to four in a row: every CCG's area (its
+/// Voronoi cell about its centroid, within England's outline) filled by its unit or its
+/// unmet class, units as squares, and under each England an inset of London at a larger
+/// scale (its box outlined on the England map).
 fn map<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     results: &ExperimentResults,
@@ -767,70 +776,131 @@ where
     DB::ErrorType: 'static,
 {
     let maps: Vec<_> = results.maps.iter().filter(|m| m.units == units).collect();
-    let columns = maps.len().clamp(1, 2);
+    let columns = maps.len().clamp(1, 4);
     let rows = maps.len().div_ceil(columns).max(1);
     let panels = area.split_evenly((rows, columns));
     // Mercator (conformal): x the longitude, y its stretched latitude, both in degrees, on
     // one scale in pixels, so shapes and angles are England's.
     let england = super::geography::outline();
-    let x = padded_range(england.iter().flatten().map(|p| p.0));
-    let y = padded_range(england.iter().flatten().map(|p| p.1));
+    let whole = (
+        padded_range(england.iter().flatten().map(|p| p.0)),
+        padded_range(england.iter().flatten().map(|p| p.1)),
+    );
+    let london = (LONDON.0, (mercator(LONDON.1.0), mercator(LONDON.1.1)));
     let sites: Vec<(f64, f64)> = results.ccgs.iter().map(|c| (c.lon, mercator(c.lat))).collect();
     let cells = super::geography::voronoi_cells(&sites, &england);
     let touching = super::geography::neighbours(&sites, &cells);
+    let london_cells: Vec<Vec<super::geography::Polygon>> = cells.iter().map(|parts| clipped(parts, london)).collect();
+    let london_england = clipped(&england, london);
     // The class of each CCG's mean unmet share in each panel's cell.
     let classes: Vec<Vec<Option<usize>>> = unmet_map_classes(results, units).into_iter().map(|c| c.1).collect();
     for ((panel, data), classes) in panels.iter().zip(&maps).zip(&classes) {
-        let (width, height) = panel.dim_in_pixel();
-        let (x, y) = same_scale(
-            x,
-            y,
-            f64::from(width.saturating_sub(20)),
-            f64::from(height.saturating_sub(40)),
-        );
-        let mut chart = ChartBuilder::on(panel)
-            .caption(
-                format!("{} ({} units)", data.option, data.sites.len()),
-                (FONT, LABEL_SIZE),
-            )
-            .margin(6)
-            .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
-        let fill = if unmet { Fill::Unmet(classes) } else { Fill::Catchment };
         let colours = catchment_colours(data, &touching);
+        let unit_colour = |u: usize| PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()];
         let colour_of = |i: usize| -> RGBColor {
-            match &fill {
-                Fill::Catchment => {
-                    let u = data.ccgs[i].2;
-                    PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()]
-                }
-                Fill::Unmet(classes) => classes.get(i).copied().flatten().map_or(LAND, unmet_colour),
+            if unmet {
+                classes.get(i).copied().flatten().map_or(LAND, unmet_colour)
+            } else {
+                unit_colour(data.ccgs[i].2)
             }
         };
-        chart.draw_series(england.iter().map(|part| Polygon::new(part.clone(), LAND.filled())))?;
-        for (i, polygons) in cells.iter().enumerate() {
-            let colour = colour_of(i);
-            chart.draw_series(polygons.iter().map(|p| Polygon::new(p.clone(), colour.filled())))?;
-            chart.draw_series(polygons.iter().map(|p| {
-                let mut ring = p.clone();
-                ring.push(p[0]);
-                PathElement::new(ring, WHITE.stroke_width(1))
-            }))?;
-        }
-        chart.draw_series(england.iter().map(|part| {
-            let mut ring = part.clone();
-            ring.push(part[0]);
-            PathElement::new(ring, COAST.stroke_width(2))
-        }))?;
-        chart.draw_series(data.sites.iter().enumerate().map(|(u, &(la, lo))| {
-            let inside = match fill {
-                Fill::Catchment => PALETTE[colours.get(u).copied().unwrap_or(0) % PALETTE.len()],
-                Fill::Unmet(_) => WHITE,
-            };
-            EmptyElement::at((lo, mercator(la)))
-                + Rectangle::new([(-5, -5), (5, 5)], inside.filled())
-                + Rectangle::new([(-5, -5), (5, 5)], BLACK.stroke_width(2))
-        }))?;
+        let site_fills: Vec<((f64, f64), RGBColor)> = data
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(u, &(la, lo))| ((lo, mercator(la)), if unmet { WHITE } else { unit_colour(u) }))
+            .collect();
+        let (top, bottom) = panel.split_vertically(panel.dim_in_pixel().1 * 64 / 100);
+        let view = MapView {
+            cells: &cells,
+            england: &england,
+            colour_of: &colour_of,
+            sites: site_fills.clone(),
+            x: whole.0,
+            y: whole.1,
+        };
+        let caption = format!("{} ({} units)", data.option, data.sites.len());
+        draw_map_view(&top, &caption, &view, Some(london))?;
+        let inset = MapView {
+            cells: &london_cells,
+            england: &london_england,
+            sites: site_fills
+                .into_iter()
+                .filter(|(p, _)| (london.0.0..=london.0.1).contains(&p.0) && (london.1.0..=london.1.1).contains(&p.1))
+                .collect(),
+            x: london.0,
+            y: london.1,
+            ..view
+        };
+        draw_map_view(&bottom, "London", &inset, None)?;
     }
+    Ok(())
+}
+
+/// Returns the parts of `polygons` within the box `(x, y)`.
+fn clipped(polygons: &[super::geography::Polygon], (x, y): ((f64, f64), (f64, f64))) -> Vec<super::geography::Polygon> {
+    polygons
+        .iter()
+        .map(|p| super::geography::clip_to_box(p, x, y))
+        .filter(|p| p.len() >= 3)
+        .collect()
+}
+
+/// Draws one view of a map on `area` under `caption`, at one scale on both axes, with the box
+/// `mark` outlined when given.
+fn draw_map_view<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    view: &MapView,
+    mark: Option<((f64, f64), (f64, f64))>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (width, height) = area.dim_in_pixel();
+    let (x, y) = same_scale(
+        view.x,
+        view.y,
+        f64::from(width.saturating_sub(20)),
+        f64::from(height.saturating_sub(40)),
+    );
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, LABEL_SIZE))
+        .margin(6)
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+    let ring = |p: &super::geography::Polygon| {
+        let mut ring = p.clone();
+        ring.push(p[0]);
+        ring
+    };
+    chart.draw_series(
+        view.england
+            .iter()
+            .map(|part| Polygon::new(part.clone(), LAND.filled())),
+    )?;
+    for (i, polygons) in view.cells.iter().enumerate() {
+        let colour = (view.colour_of)(i);
+        chart.draw_series(polygons.iter().map(|p| Polygon::new(p.clone(), colour.filled())))?;
+        chart.draw_series(
+            polygons
+                .iter()
+                .map(|p| PathElement::new(ring(p), WHITE.stroke_width(1))),
+        )?;
+    }
+    chart.draw_series(
+        view.england
+            .iter()
+            .map(|part| PathElement::new(ring(part), COAST.stroke_width(2))),
+    )?;
+    if let Some((mx, my)) = mark {
+        let corners = vec![(mx.0, my.0), (mx.1, my.0), (mx.1, my.1), (mx.0, my.1), (mx.0, my.0)];
+        chart.draw_series(std::iter::once(PathElement::new(corners, BLACK.stroke_width(1))))?;
+    }
+    chart.draw_series(view.sites.iter().map(|&(at, inside)| {
+        EmptyElement::at(at)
+            + Rectangle::new([(-5, -5), (5, 5)], inside.filled())
+            + Rectangle::new([(-5, -5), (5, 5)], BLACK.stroke_width(2))
+    }))?;
     Ok(())
 }
 

@@ -61,14 +61,10 @@ pub fn signed_area(polygon: &[(f64, f64)]) -> f64 {
         / 2.0
 }
 
-/// Clips `polygon` to the half-plane of points at least as near `p` as `q`
+/// Clips `polygon` to the half-plane where `side` is at most 0, `side` affine
 /// (Sutherland-Hodgman against one edge: the half-plane is convex, so a non-convex subject
 /// is clipped correctly, possibly with zero-width joins along the edge).
-fn clip_nearer(polygon: &[(f64, f64)], p: (f64, f64), q: (f64, f64)) -> Polygon {
-    // Inside when (x - m) . (q - p) <= 0, m the midpoint of p and q.
-    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-    let m = ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0);
-    let side = |x: (f64, f64)| (x.0 - m.0) * dx + (x.1 - m.1) * dy;
+fn clip_half(polygon: &[(f64, f64)], side: impl Fn((f64, f64)) -> f64) -> Polygon {
     let mut out = Vec::with_capacity(polygon.len() + 2);
     for i in 0..polygon.len() {
         let (a, b) = (polygon[i], polygon[(i + 1) % polygon.len()]);
@@ -82,6 +78,22 @@ fn clip_nearer(polygon: &[(f64, f64)], p: (f64, f64), q: (f64, f64)) -> Polygon 
         }
     }
     out
+}
+
+/// Clips `polygon` to the half-plane of points at least as near `p` as `q`.
+fn clip_nearer(polygon: &[(f64, f64)], p: (f64, f64), q: (f64, f64)) -> Polygon {
+    // Inside when (x - m) . (q - p) <= 0, m the midpoint of p and q.
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let m = ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0);
+    clip_half(polygon, |x| (x.0 - m.0) * dx + (x.1 - m.1) * dy)
+}
+
+/// Clips `polygon` to the box `x` by `y` (ranges); empty when they do not meet.
+pub fn clip_to_box(polygon: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> Polygon {
+    let mut out = clip_half(polygon, |p| x.0 - p.0);
+    out = clip_half(&out, |p| p.0 - x.1);
+    out = clip_half(&out, |p| y.0 - p.1);
+    clip_half(&out, |p| p.1 - y.1)
 }
 
 /// Returns each site's Voronoi cell within `region` (polygons), as polygons: the part of the
@@ -140,6 +152,19 @@ mod tests {
 
     fn area(polygons: &[Polygon]) -> f64 {
         polygons.iter().map(|p| signed_area(p).abs()).sum()
+    }
+
+    #[test]
+    fn clipping_to_a_box_keeps_the_overlap() {
+        // A triangle (0,0), (4,0), (0,4) against the box [1, 3] x [0, 2]: the overlap is the
+        // box less the corner above x + y = 4, i.e. 4 - (1/2)(1)(1) = 3.5.
+        let triangle = vec![(0.0, 0.0), (4.0, 0.0), (0.0, 4.0)];
+        let clipped = clip_to_box(&triangle, (1.0, 3.0), (0.0, 2.0));
+        assert!((signed_area(&clipped).abs() - 3.5).abs() < 1e-12, "{clipped:?}");
+        // Apart: nothing left.
+        assert!(signed_area(&clip_to_box(&triangle, (5.0, 6.0), (5.0, 6.0))).abs() < 1e-12);
+        // Wholly inside: unchanged area.
+        assert!((signed_area(&clip_to_box(&triangle, (-1.0, 9.0), (-1.0, 9.0))).abs() - 8.0).abs() < 1e-12);
     }
 
     #[test]
