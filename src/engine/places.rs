@@ -60,6 +60,8 @@ pub(super) struct DeskLog {
     pub units: Vec<UnitPlace>,
     /// Per unit, the month + 1 it was last counted saturated (0: never).
     saturated_in: Vec<u32>,
+    /// Per unit, the month + 1 it was last counted serving (0: never).
+    serving_in: Vec<u32>,
 }
 
 impl DeskLog {
@@ -92,6 +94,7 @@ impl DeskLog {
             unserved: [refill(a, n, 0.0), refill(b, n, 0.0), refill(c, n, 0.0)],
             desk_unit: owner,
             saturated_in: refill(self.saturated_in, opened.len(), 0),
+            serving_in: refill(self.serving_in, opened.len(), 0),
             units,
         }
     }
@@ -127,6 +130,11 @@ impl DeskLog {
         if lost && *seen != month + 1 {
             *seen = month + 1;
             unit.saturated_months += 1;
+        }
+        let seen = &mut self.serving_in[self.desk_unit[desk]];
+        if population > 0.0 && *seen != month + 1 {
+            *seen = month + 1;
+            unit.serving_months += 1;
         }
     }
 

@@ -130,6 +130,8 @@ pub struct UnitTotals {
     pub utilisation_months: u64,
     /// Months with work lost to capacity.
     pub saturated_months: u64,
+    /// Operating months with at least one CCG-function in service.
+    pub serving_months: u64,
     /// Population in service summed over open unit-function-months \[people\].
     pub population_months: ExactSum,
 }
@@ -143,6 +145,11 @@ impl UnitTotals {
     /// Mean months a replication in which it lost work to capacity.
     pub fn saturated_months_mean(&self) -> f64 {
         self.saturated_months as f64 / self.replications as f64
+    }
+
+    /// Mean operating months a replication in which it served at least one CCG-function.
+    pub fn serving_months_mean(&self) -> f64 {
+        self.serving_months as f64 / self.replications as f64
     }
 
     /// Share of replications in which it failed (checkpoint or operation).
@@ -164,6 +171,7 @@ impl UnitTotals {
         self.utilisation.merge(&other.utilisation);
         self.utilisation_months += other.utilisation_months;
         self.saturated_months += other.saturated_months;
+        self.serving_months += other.serving_months;
         self.population_months.merge(&other.population_months);
     }
 }
@@ -233,6 +241,7 @@ impl PlaceTotals {
             totals.utilisation.add(unit.utilisation_sum);
             totals.utilisation_months += u64::from(unit.utilisation_months);
             totals.saturated_months += u64::from(unit.saturated_months);
+            totals.serving_months += u64::from(unit.serving_months);
             totals.population_months.add(unit.population_months);
         }
     }
@@ -271,6 +280,7 @@ impl PlaceTotals {
                 && per_replication.iter().all(|&c| c <= replications)
                 && unit.utilisation_months <= unit.desk_months
                 && unit.saturated_months <= unit.desk_months
+                && unit.serving_months <= unit.desk_months
                 && unit.utilisation.count() == unit.utilisation.count().min(replications)
                 && unit.utilisation.sum() >= 0.0
                 && unit.utilisation.sum() <= unit.utilisation_months as f64 * (1.0 + 1e-9) + 1e-6
@@ -309,6 +319,7 @@ impl PlaceTotals {
                 (merged.desk_months, b.desk_months),
                 (merged.utilisation_months, b.utilisation_months),
                 (merged.saturated_months, b.saturated_months),
+                (merged.serving_months, b.serving_months),
             ];
             if counts.iter().any(|(x, y)| x.checked_add(*y).is_none()) {
                 return Err(overflow());
@@ -320,6 +331,7 @@ impl PlaceTotals {
             merged.desk_months += b.desk_months;
             merged.utilisation_months += b.utilisation_months;
             merged.saturated_months += b.saturated_months;
+            merged.serving_months += b.serving_months;
             *a = merged;
         }
         Ok(())

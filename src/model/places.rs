@@ -36,6 +36,8 @@ pub struct UnitPlace {
     pub utilisation_months: u32,
     /// Operating months in which at least one of its functions lost work to capacity.
     pub saturated_months: u32,
+    /// Operating months in which at least one of its functions had a CCG in service.
+    pub serving_months: u32,
     /// Sum over open unit-function-months of the population in service with it \[people\].
     pub population_months: f64,
 }

@@ -2,7 +2,7 @@
 //! (`csu-sim merge`) into exactly the outputs one machine would have written.
 //!
 //! A shard file is, in order:
-//! 1. the line `csu-sim shard 1`;
+//! 1. the line `csu-sim shard 2` (format 2: units count their serving months);
 //! 2. a header, one line of JSON ([`ShardHeader`]): the program's version, the command, the
 //!    study's hash, which shard of how many, the items it holds, and the invocation (the
 //!    command's arguments and the text of every file it read), from which merge rebuilds the
@@ -34,7 +34,10 @@ use crate::model::{N_METRICS, Outcome, WorkLedger};
 use crate::stats::{ExactMoments, ExactSum};
 
 /// The first line of every shard file.
-const MAGIC: &[u8] = b"csu-sim shard 1\n";
+const MAGIC: &[u8] = b"csu-sim shard 2\n";
+
+/// The start of every format's first line.
+const MAGIC_PREFIX: &[u8] = b"csu-sim shard ";
 
 /// Length of the checksum at the end of a shard file \[bytes\].
 const DIGEST_BYTES: u64 = 32;
@@ -237,6 +240,7 @@ impl ShardWriter {
                 unit.desk_months,
                 unit.utilisation_months,
                 unit.saturated_months,
+                unit.serving_months,
             ] {
                 self.put(&count.to_le_bytes());
             }
@@ -387,9 +391,14 @@ impl ShardFile {
         }
         let mut head = vec![0; MAGIC.len()];
         file.read_exact(&mut head).map_err(io)?;
+        if head.starts_with(MAGIC_PREFIX) && head != MAGIC {
+            return Err(damaged(
+                "a shard of another shard format (this build reads 'csu-sim shard 2'): run the shards again with this build",
+            ));
+        }
         if head != MAGIC {
             return Err(damaged(
-                "not a csu-sim shard file (it does not start 'csu-sim shard 1')",
+                "not a csu-sim shard file (it does not start 'csu-sim shard 2')",
             ));
         }
         file.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -514,6 +523,7 @@ impl Payload {
                 desk_months: self.u64()?,
                 utilisation_months: self.u64()?,
                 saturated_months: self.u64()?,
+                serving_months: self.u64()?,
                 utilisation: ExactSum::from_parts(self.u64()?, self.i128()?),
                 population_months: ExactSum::from_parts(self.u64()?, self.i128()?),
             };

@@ -687,3 +687,71 @@ fn r27_the_maps_london_inset_holds_every_london_ccg() {
         assert_eq!(insets, 4, "{stem}: a London inset per option");
     }
 }
+
+/// Issue 27: the units the unmet map crosses out are those that rarely serve, by a per-unit
+/// count whose sum over units is the engine's own units_serving_mean (counted elsewhere, as
+/// units with a CCG-function in service each month).
+#[test]
+fn r27_per_unit_serving_adds_up_to_units_serving_and_rare_units_are_crossed() {
+    let text = std::fs::read_to_string(root().join("scenarios/baseline.toml")).unwrap();
+    let mut scenario = Scenario::parse(&text, "baseline.toml", "baseline").unwrap();
+    scenario.replications = 40;
+    let register = Register::builtin();
+    let results = Experiment::new(&scenario, &register)
+        .with_places()
+        .run(&mut Silent)
+        .unwrap();
+    let mut rare = 0;
+    for data in &results.maps {
+        let shares = csu_sim::output::chart::unit_serving_shares(&results, data);
+        assert_eq!(shares.len(), data.sites.len());
+        assert!(shares.iter().all(|s| (0.0..=1.0).contains(s)));
+        let cell = results.cell(data.option, data.units, 0).unwrap();
+        let want = cell.summary(Metric::UnitsServingMean).mean;
+        let got: f64 = shares.iter().sum();
+        assert!(
+            (got - want).abs() < 1e-9 * want.max(1.0),
+            "{} N={}: {got} vs {want}",
+            data.option,
+            data.units
+        );
+        rare += shares
+            .iter()
+            .filter(|&&s| s < csu_sim::output::chart::RARELY_SERVING)
+            .count();
+    }
+    assert!(rare > 0, "framework's units rarely serve");
+
+    // The chart crosses exactly the rare units of its N (a cross is a five-point path).
+    let dir = Dir::new("map-rare");
+    let (out, _) = run_baseline(&dir, &["--replications", "40", "--quiet"]);
+    let svg = std::fs::read_to_string(out.join("charts/map_unmet.svg")).unwrap();
+    // A polyline's points, from its tag.
+    let points = |tag: &str| {
+        let list = tag.split("points=\"").nth(1).unwrap_or_default();
+        list.split('"').next().unwrap().split_whitespace().count()
+    };
+    let crosses = svg
+        .split("<polyline ")
+        .skip(1)
+        .map(|t| t.split("/>").next().unwrap())
+        .filter(|t| points(t) == 5 && t.contains("stroke-width=\"2\"") && t.contains("#000000"))
+        .count();
+    let crossed_here: usize = results
+        .maps
+        .iter()
+        .filter(|m| m.units == 23)
+        .map(|m| {
+            csu_sim::output::chart::unit_serving_shares(&results, m)
+                .iter()
+                .zip(&m.sites)
+                .filter(|(s, _)| **s < csu_sim::output::chart::RARELY_SERVING)
+                .count()
+        })
+        .sum();
+    assert!(crossed_here > 0);
+    assert!(
+        crosses >= crossed_here,
+        "{crosses} crosses for {crossed_here} rare units"
+    );
+}

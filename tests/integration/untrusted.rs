@@ -384,3 +384,23 @@ fn r26_messages_say_what_is_wrong_once_and_plainly() {
         .collect();
     assert!(written.is_empty(), "init wrote {written:?}");
 }
+
+/// A shard of an older format (its first line 'csu-sim shard 1', checksum valid) is refused
+/// with the reason and the remedy, not misread: format 2 added each unit's serving months.
+#[test]
+fn r27_a_shard_of_an_older_format_is_refused_with_the_remedy() {
+    let dir = Dir::new("untrusted-format");
+    let folder = shards(&dir, "s", 8, 2, [1], &[]);
+    let bytes = std::fs::read(folder.join("shard-1-of-2.csu")).unwrap();
+    let mut body = bytes[..bytes.len() - 32].to_vec();
+    assert!(body.starts_with(b"csu-sim shard 2\n"));
+    body[14] = b'1';
+    let digest = Sha256::digest(&body);
+    body.extend(digest.as_slice());
+    let old = dir.write("old.csu", body);
+    refused(
+        &[old],
+        &dir.join("merged"),
+        &["another shard format", "run the shards again with this build"],
+    );
+}

@@ -322,6 +322,8 @@ where
             lines.extend(entries.iter().map(|(label, colour)| (label.as_str(), Some(*colour))));
             lines.extend([
                 ("unit site", Some(WHITE)),
+                ("crossed: serves under", Some(RARE_UNIT)),
+                ("half the months", None),
                 ("", None),
                 ("Areas as on the", None),
                 ("catchments map.", None),
@@ -757,7 +759,8 @@ struct MapView<'a> {
     cells: &'a [Vec<super::geography::Polygon>],
     england: &'a [super::geography::Polygon],
     colour_of: &'a dyn Fn(usize) -> RGBColor,
-    sites: Vec<((f64, f64), RGBColor)>,
+    /// Per unit: where, its square's fill, and whether it is crossed out (rarely serving).
+    sites: Vec<((f64, f64), RGBColor, bool)>,
     x: (f64, f64),
     y: (f64, f64),
 }
@@ -804,11 +807,22 @@ where
                 unit_colour(data.ccgs[i].2)
             }
         };
-        let site_fills: Vec<((f64, f64), RGBColor)> = data
+        // On the unmet map, a unit serving any CCG in under half the operating months on
+        // average is grey and crossed: its catchment is served by others or not at all.
+        let serving = unit_serving_shares(results, data);
+        let site_fills: Vec<((f64, f64), RGBColor, bool)> = data
             .sites
             .iter()
             .enumerate()
-            .map(|(u, &(la, lo))| ((lo, mercator(la)), if unmet { WHITE } else { unit_colour(u) }))
+            .map(|(u, &(la, lo))| {
+                let rare = unmet && serving.get(u).is_some_and(|&s| s < RARELY_SERVING);
+                let fill = match (unmet, rare) {
+                    (false, _) => unit_colour(u),
+                    (true, false) => WHITE,
+                    (true, true) => RARE_UNIT,
+                };
+                ((lo, mercator(la)), fill, rare)
+            })
             .collect();
         let (top, bottom) = panel.split_vertically(panel.dim_in_pixel().1 * 64 / 100);
         let view = MapView {
@@ -826,7 +840,7 @@ where
             england: &london_england,
             sites: site_fills
                 .into_iter()
-                .filter(|(p, _)| (london.0.0..=london.0.1).contains(&p.0) && (london.1.0..=london.1.1).contains(&p.1))
+                .filter(|(p, ..)| (london.0.0..=london.0.1).contains(&p.0) && (london.1.0..=london.1.1).contains(&p.1))
                 .collect(),
             x: london.0,
             y: london.1,
@@ -835,6 +849,29 @@ where
         draw_map_view(&bottom, "London", &inset, None)?;
     }
     Ok(())
+}
+
+/// A unit serving any CCG in less than this share of the operating months, on average, is
+/// marked as rarely serving on the unmet map.
+pub const RARELY_SERVING: f64 = 0.5;
+
+/// The fill of a rarely serving unit's square.
+const RARE_UNIT: RGBColor = RGBColor(0xA0, 0xA0, 0xA0);
+
+/// Returns, per unit of a map's cell (first sweep point), the mean share of operating months
+/// in which it served at least one CCG-function; empty without totals by place.
+pub fn unit_serving_shares(results: &ExperimentResults, data: &crate::experiment::MapData) -> Vec<f64> {
+    let Some(cell) = results.cell(data.option, data.units, 0) else {
+        return Vec::new();
+    };
+    let operating = cell.contracted_by_month().len() as f64 - f64::from(results.go_live_month);
+    cell.places.as_ref().map_or_else(Vec::new, |places| {
+        places
+            .units
+            .iter()
+            .map(|u| u.serving_months_mean() / operating)
+            .collect()
+    })
 }
 
 /// Returns the parts of `polygons` within the box `(x, y)`.
@@ -896,10 +933,16 @@ where
         let corners = vec![(mx.0, my.0), (mx.1, my.0), (mx.1, my.1), (mx.0, my.1), (mx.0, my.0)];
         chart.draw_series(std::iter::once(PathElement::new(corners, BLACK.stroke_width(1))))?;
     }
-    chart.draw_series(view.sites.iter().map(|&(at, inside)| {
+    chart.draw_series(view.sites.iter().map(|&(at, inside, crossed)| {
+        let cross = if crossed {
+            vec![(-5, -5), (5, 5), (0, 0), (-5, 5), (5, -5)]
+        } else {
+            vec![]
+        };
         EmptyElement::at(at)
             + Rectangle::new([(-5, -5), (5, 5)], inside.filled())
             + Rectangle::new([(-5, -5), (5, 5)], BLACK.stroke_width(2))
+            + PathElement::new(cross, BLACK.stroke_width(2))
     }))?;
     Ok(())
 }

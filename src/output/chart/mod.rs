@@ -19,7 +19,7 @@ use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
 use crate::model::OptionKind;
 
-pub use self::draw::{LONDON, cost_segments, unmet_map_classes};
+pub use self::draw::{LONDON, RARELY_SERVING, cost_segments, unit_serving_shares, unmet_map_classes};
 
 /// Chart width \[px\].
 pub const WIDTH: u32 = 1200;
