@@ -285,6 +285,16 @@ pub enum Shown {
 }
 
 impl Shown {
+    /// Returns the unit of the figures, as the CSV files name units.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Shown::PerHead => "GBP/head/year",
+            Shown::Millions => "GBP m/year",
+            Shown::Percent => "share of 1",
+            Shown::Number => "number",
+        }
+    }
+
     /// Formats a value.
     pub fn format(self, x: f64) -> String {
         match self {

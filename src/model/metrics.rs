@@ -3,7 +3,7 @@
 
 /// Declares the metric enum, its names and its count from one list, so they cannot drift.
 macro_rules! metrics {
-    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+    ($($variant:ident => $name:literal, $label:literal, $doc:literal;)*) => {
         /// A per-replication output metric (docs/model.md section 8), in output column order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Metric {
@@ -21,6 +21,13 @@ macro_rules! metrics {
                 }
             }
 
+            /// Returns the metric's name in words, for a director's tables (no unit).
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(Metric::$variant => $label,)*
+                }
+            }
+
             /// Returns the metric's one-line meaning.
             pub fn description(self) -> &'static str {
                 match self {
@@ -32,49 +39,49 @@ macro_rules! metrics {
 }
 
 metrics! {
-    CostTotal => "cost_total_m", "Annualised cost to the NHS (GBP m/year)";
-    CostPerHead => "cost_per_head", "Annualised cost per head of population (GBP/year)";
-    NetCostPerHead => "net_cost_per_head", "Headline: cost incl. undone work, less negotiating savings, plus the shadow cost of overridden choice, per head (GBP/year)";
-    CostPerHeadInclUnmet => "cost_per_head_incl_unmet", "Cost plus undone work: residual at the private price, unmet at (1 + penalty) times it, per head (GBP/year)";
-    SavingsLeverage => "savings_leverage_m", "Savings from collective negotiating power (GBP m/year)";
-    CostChoice => "cost_choice_m", "Shadow cost of overridden preferences, not part of the cost (GBP m/year)";
-    CostUnits => "cost_units_m", "Running cost of open units (GBP m/year)";
-    CostSharedFixed => "cost_shared_fixed_m", "Fixed cost held once nationally (GBP m/year)";
-    CostOverheads => "cost_overheads_m", "National or network overhead (GBP m/year)";
-    CostInHouse => "cost_in_house_m", "In-house provision (GBP m/year)";
-    CostPrivate => "cost_private_m", "Payments to the private sector (GBP m/year)";
-    CostTransactions => "cost_transactions_m", "Procurement transaction costs (GBP m/year)";
-    CostCoordination => "cost_coordination_m", "Network coordination cost (GBP m/year)";
-    CostDistance => "cost_distance_m", "Distance cost (GBP m/year)";
-    CostRemote => "cost_remote_m", "Surcharge on pooled work (GBP m/year)";
-    CostTransition => "cost_transition_m", "TUPE transition cost on unit failures (GBP m/year)";
-    CostOneOff => "cost_one_off_m", "Transactions plus transition (GBP m/year)";
-    ResidualShare => "residual_share", "Work still queued at the horizon / demand";
-    UnmetShare => "unmet_share", "Unmet work / demand";
-    UnmetUncontracted => "unmet_share_uncontracted", "Unmet for want of a contract / demand";
-    UnmetCapacity => "unmet_share_capacity", "Unmet for want of capacity / demand";
-    UnmetFailure => "unmet_share_failure", "Unmet because a unit failed / demand";
-    UnmetBusinessIntelligence => "unmet_share_business_intelligence", "Unmet / demand, business intelligence";
-    UnmetClinicalProcurement => "unmet_share_clinical_procurement", "Unmet / demand, clinical procurement";
-    UnmetBusinessSupport => "unmet_share_business_support", "Unmet / demand, business support";
-    UnmetCommunications => "unmet_share_communications", "Unmet / demand, communications";
-    UncontractedAtGoLive => "uncontracted_at_go_live", "CCGs with a function not in service at go-live";
-    MonthsToContract => "months_to_contract_mean", "Mean months from readiness to all four functions in service";
-    UtilisationMean => "utilisation_mean", "Mean served / effective capacity over open unit-function-months";
-    UtilisationP95 => "utilisation_p95", "95th percentile of utilisation";
-    SaturatedUnitShare => "saturated_unit_share", "Share of open unit-function-months that lost work to capacity";
-    PrivateShare => "private_share", "Share of served work done by the private sector";
-    InHouseShare => "in_house_share", "Share of served work done in-house";
-    PreferenceOverridden => "preference_overridden", "Share of CCGs whose in-house or outside-NHS preference was overridden";
-    OverBudgetShare => "over_budget_share", "Share of CCGs paying more per head than their budget";
-    FailuresCheckpoint => "failures_checkpoint", "Units that failed the checkpoint";
-    FailuresOperating => "failures_operating", "Units that failed in operation";
-    SystemicEvents => "systemic_events", "National systemic disruptions";
-    DistanceKmMean => "distance_km_mean", "Population-weighted mean distance to the serving NHS unit (km)";
-    UnitsServingMean => "units_serving_mean", "Mean over operating months of NHS units with at least one CCG-function in service";
-    CostUnmetAtPrivate => "cost_unmet_at_private_m", "Unmet work at the private price (GBP m/year)";
-    CostUnmetPenalty => "cost_unmet_penalty_m", "Penalty on unmet work over its private price (GBP m/year)";
-    CostResidualAtPrivate => "cost_residual_at_private_m", "Work still queued at the horizon at the private price (GBP m/year)";
+    CostTotal => "cost_total_m", "Total cost", "Annualised cost to the NHS (GBP m/year)";
+    CostPerHead => "cost_per_head", "Cost per head", "Annualised cost per head of population (GBP/year)";
+    NetCostPerHead => "net_cost_per_head", "Net cost per head (headline)", "Headline: cost incl. undone work, less negotiating savings, plus the shadow cost of overridden choice, per head (GBP/year)";
+    CostPerHeadInclUnmet => "cost_per_head_incl_unmet", "Cost per head with undone work", "Cost plus undone work: residual at the private price, unmet at (1 + penalty) times it, per head (GBP/year)";
+    SavingsLeverage => "savings_leverage_m", "Negotiating savings", "Savings from collective negotiating power (GBP m/year)";
+    CostChoice => "cost_choice_m", "Overridden choice (shadow cost)", "Shadow cost of overridden preferences, not part of the cost (GBP m/year)";
+    CostUnits => "cost_units_m", "Units' running cost", "Running cost of open units (GBP m/year)";
+    CostSharedFixed => "cost_shared_fixed_m", "Shared fixed cost", "Fixed cost held once nationally (GBP m/year)";
+    CostOverheads => "cost_overheads_m", "Overheads", "National or network overhead (GBP m/year)";
+    CostInHouse => "cost_in_house_m", "In-house provision", "In-house provision (GBP m/year)";
+    CostPrivate => "cost_private_m", "Private payments", "Payments to the private sector (GBP m/year)";
+    CostTransactions => "cost_transactions_m", "Procurement transactions", "Procurement transaction costs (GBP m/year)";
+    CostCoordination => "cost_coordination_m", "Network coordination", "Network coordination cost (GBP m/year)";
+    CostDistance => "cost_distance_m", "Distance cost", "Distance cost (GBP m/year)";
+    CostRemote => "cost_remote_m", "Remote delivery surcharge", "Surcharge on pooled work (GBP m/year)";
+    CostTransition => "cost_transition_m", "Transition (TUPE) cost", "TUPE transition cost on unit failures (GBP m/year)";
+    CostOneOff => "cost_one_off_m", "One-off costs", "Transactions plus transition (GBP m/year)";
+    ResidualShare => "residual_share", "Work queued at the horizon", "Work still queued at the horizon / demand";
+    UnmetShare => "unmet_share", "Unmet demand", "Unmet work / demand";
+    UnmetUncontracted => "unmet_share_uncontracted", "Unmet: no contract", "Unmet for want of a contract / demand";
+    UnmetCapacity => "unmet_share_capacity", "Unmet: no capacity", "Unmet for want of capacity / demand";
+    UnmetFailure => "unmet_share_failure", "Unmet: unit failed", "Unmet because a unit failed / demand";
+    UnmetBusinessIntelligence => "unmet_share_business_intelligence", "Unmet: business intelligence", "Unmet / demand, business intelligence";
+    UnmetClinicalProcurement => "unmet_share_clinical_procurement", "Unmet: clinical procurement", "Unmet / demand, clinical procurement";
+    UnmetBusinessSupport => "unmet_share_business_support", "Unmet: business support", "Unmet / demand, business support";
+    UnmetCommunications => "unmet_share_communications", "Unmet: communications", "Unmet / demand, communications";
+    UncontractedAtGoLive => "uncontracted_at_go_live", "CCGs uncontracted at go-live", "CCGs with a function not in service at go-live";
+    MonthsToContract => "months_to_contract_mean", "Months to contract", "Mean months from readiness to all four functions in service";
+    UtilisationMean => "utilisation_mean", "Utilisation, mean", "Mean served / effective capacity over open unit-function-months";
+    UtilisationP95 => "utilisation_p95", "Utilisation, 95th percentile", "95th percentile of utilisation";
+    SaturatedUnitShare => "saturated_unit_share", "Unit-months short of capacity", "Share of open unit-function-months that lost work to capacity";
+    PrivateShare => "private_share", "Private sector's share of work", "Share of served work done by the private sector";
+    InHouseShare => "in_house_share", "In-house share of work", "Share of served work done in-house";
+    PreferenceOverridden => "preference_overridden", "CCGs whose preference was overridden", "Share of CCGs whose in-house or outside-NHS preference was overridden";
+    OverBudgetShare => "over_budget_share", "CCGs over budget", "Share of CCGs paying more per head than their budget";
+    FailuresCheckpoint => "failures_checkpoint", "Units failing the checkpoint", "Units that failed the checkpoint";
+    FailuresOperating => "failures_operating", "Units failing in operation", "Units that failed in operation";
+    SystemicEvents => "systemic_events", "Systemic disruptions", "National systemic disruptions";
+    DistanceKmMean => "distance_km_mean", "Distance to the serving unit", "Population-weighted mean distance to the serving NHS unit (km)";
+    UnitsServingMean => "units_serving_mean", "Units serving", "Mean over operating months of NHS units with at least one CCG-function in service";
+    CostUnmetAtPrivate => "cost_unmet_at_private_m", "Unmet work at the private price", "Unmet work at the private price (GBP m/year)";
+    CostUnmetPenalty => "cost_unmet_penalty_m", "Penalty on unmet work", "Penalty on unmet work over its private price (GBP m/year)";
+    CostResidualAtPrivate => "cost_residual_at_private_m", "Queued work at the private price", "Work still queued at the horizon at the private price (GBP m/year)";
 }
 
 impl Metric {

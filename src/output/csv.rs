@@ -114,7 +114,8 @@ impl Exporter for ComparisonsCsv {
 }
 
 /// The facts check of docs/model.md section 8b: `seed, option, units, param_<key>...,
-/// fact, source, model_figure, mean, ci95_low, ci95_high, band_low, band_high, band, inside`
+/// fact, source, model_figure, unit, mean, ci95_low, ci95_high, band_low, band_high, band,
+/// inside`
 /// (an open end of a band is empty; `inside` says whether the mean falls in the band).
 pub struct FactsCsv;
 
@@ -132,6 +133,7 @@ impl Exporter for FactsCsv {
                 "fact",
                 "source",
                 "model_figure",
+                "unit",
                 "mean",
                 "ci95_low",
                 "ci95_high",
@@ -155,7 +157,7 @@ impl Exporter for FactsCsv {
                     check.units.to_string(),
                 ];
                 row.extend(cell.point_values.iter().map(|(_, v)| number(*v)));
-                row.extend([line.fact, line.source, line.figure].map(String::from));
+                row.extend([line.fact, line.source, line.figure, line.shown.unit()].map(String::from));
                 row.extend([line.mean, line.ci.0, line.ci.1].map(number));
                 row.extend([line.band.0, line.band.1].map(finite));
                 row.push(line.band_text());
