@@ -40,9 +40,14 @@ impl Comparison {
 
     /// Returns true when the 95% confidence interval of the mean difference excludes zero.
     pub fn significant(&self) -> bool {
-        let s = self.summary();
-        s.ci_low > 0.0 || s.ci_high < 0.0
+        excludes_zero(&self.summary())
     }
+}
+
+/// Returns true when an interval lies wholly above or wholly below zero; one touching zero
+/// does not exclude it.
+fn excludes_zero(summary: &Summary) -> bool {
+    summary.ci_low > 0.0 || summary.ci_high < 0.0
 }
 
 /// Every pairwise comparison of an experiment.
@@ -268,6 +273,53 @@ mod tests {
                 .find(10, 0, OptionKind::Hubs, OptionKind::Network, Metric::HEADLINE)
                 .is_none()
         );
+    }
+
+    /// An interval excludes zero when it lies wholly above or below it, not when it crosses
+    /// or touches it.
+    #[test]
+    fn an_interval_excludes_zero_only_when_it_lies_strictly_on_one_side() {
+        let interval = |ci_low: f64, ci_high: f64| Summary {
+            n: 10,
+            mean: (ci_low + ci_high) / 2.0,
+            sd: 1.0,
+            ci_low,
+            ci_high,
+            p5: ci_low,
+            p50: (ci_low + ci_high) / 2.0,
+            p95: ci_high,
+        };
+        for (low, high, excludes) in [
+            (0.1, 0.3, true),
+            (-0.3, -0.1, true),
+            (-0.1, 0.1, false),
+            (0.0, 0.2, false),
+            (-0.2, 0.0, false),
+            (0.0, 0.0, false),
+            (f64::NAN, f64::NAN, false),
+        ] {
+            assert_eq!(excludes_zero(&interval(low, high)), excludes, "[{low}, {high}]");
+        }
+    }
+
+    /// A comparison's flag, from replications: differences of 0.5 each time lie above zero,
+    /// of -0.5 below it, of +1 and -1 across it, of 0 on it.
+    #[test]
+    fn a_comparison_is_significant_when_its_paired_differences_keep_one_sign() {
+        let flag = |national_minus_hubs: &[f64]| {
+            let rows: Vec<[f64; 3]> = national_minus_hubs.iter().map(|d| [9.0 + d, 9.0, 9.0]).collect();
+            let (_, comparisons) = three_options(&rows);
+            let item = comparisons
+                .items
+                .iter()
+                .find(|c| c.option_b == OptionKind::Hubs && c.metric == Metric::HEADLINE)
+                .unwrap();
+            item.significant()
+        };
+        assert!(flag(&[0.5, 0.5, 0.5]), "above zero");
+        assert!(flag(&[-0.5, -0.5, -0.5]), "below zero");
+        assert!(!flag(&[1.0, -1.0, 1.0, -1.0]), "across zero");
+        assert!(!flag(&[0.0, 0.0, 0.0]), "on zero");
     }
 
     /// "Significant" needs the interval strictly below zero: a tie in every replication (an

@@ -659,22 +659,6 @@ pub fn find_key(path: &str) -> Option<&'static ParamKey> {
     KEYS.iter().find(|k| k.path == path)
 }
 
-/// Returns the Levenshtein edit distance between two strings.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(above + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 /// Returns the candidate nearest to `typed`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let candidates: Vec<&'a str> = candidates.into_iter().collect();
@@ -689,7 +673,7 @@ pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
     }
     let (best, distance) = candidates
         .iter()
-        .map(|&c| (c, edit_distance(typed, c)))
+        .map(|&c| (c, strsim::levenshtein(typed, c)))
         .min_by_key(|&(_, d)| d)?;
     (distance <= (typed.len() / 3).max(2)).then_some(best)
 }
