@@ -2,14 +2,18 @@
 //! each CCG's Voronoi cell about its centroid clipped to the outline, in the map's projection.
 //!
 //! Points are `(x, y)` = (longitude, Mercator's stretched latitude), both in degrees
-//! ([`super::draw::mercator`]): a conformal projection, drawn at one scale on both axes.
-
-use super::draw::mercator;
+//! ([`mercator`]): a conformal projection, drawn at one scale on both axes.
 
 /// England's outline: Natural Earth 1:50m admin-0 map units, map unit England (GBR/ENG), as
 /// `part,lon,lat` rows (part 1 the Isle of Wight, part 2 the mainland); see
 /// scenarios/data/SOURCES.md.
 const OUTLINE_CSV: &str = include_str!("../../../scenarios/data/england_outline.csv");
+
+/// Mercator's stretched latitude, in degrees.
+pub fn mercator(lat: f64) -> f64 {
+    let phi = lat.to_radians();
+    (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().ln().to_degrees()
+}
 
 /// A polygon as its vertices in order (not repeating the first).
 pub type Polygon = Vec<(f64, f64)>;
@@ -149,6 +153,19 @@ pub fn neighbours(sites: &[(f64, f64)], cells: &[Vec<Polygon>]) -> Vec<std::coll
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mercator_inverts_by_the_gudermannian_and_stretches_latitude_as_the_closed_form_says() {
+        // At 60 degrees the stretched latitude is ln(tan(75 deg)) = 1.3170 rad = 75.46 deg.
+        assert!((mercator(60.0) - 1.316_957_896_924_816_7f64.to_degrees()).abs() < 1e-9);
+        assert!(mercator(0.0).abs() < 1e-12);
+        // The closed form's inverse, the Gudermannian: lat = 2 atan(e^y) - pi / 2.
+        for lat in [49.8, 51.5, 53.0, 55.9] {
+            let y = mercator(lat).to_radians();
+            let back = (2.0 * y.exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees();
+            assert!((back - lat).abs() < 1e-9);
+        }
+    }
 
     fn area(polygons: &[Polygon]) -> f64 {
         polygons.iter().map(|p| signed_area(p).abs()).sum()

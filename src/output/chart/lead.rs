@@ -9,7 +9,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::draw::{Axes, DrawResult, cartesian, padded_range, tick};
+use super::kit::{Axes, DrawResult, cartesian, padded_range, tick};
 use super::option_colour;
 use crate::experiment::explain::LeadExplanation;
 

@@ -5,7 +5,9 @@
 
 mod draw;
 mod geography;
+mod kit;
 pub mod lead;
+mod map;
 pub mod uncertainty;
 
 use std::sync::Once;
@@ -19,7 +21,8 @@ use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
 use crate::model::OptionKind;
 
-pub use self::draw::{LONDON, RARELY_SERVING, cost_segments, unit_serving_shares, unmet_map_classes};
+pub use self::draw::cost_segments;
+pub use self::map::{LONDON, RARELY_SERVING, unit_serving_shares, unmet_map_classes};
 
 /// Chart width \[px\].
 pub const WIDTH: u32 = 1200;
@@ -45,6 +48,9 @@ pub fn option_colour(option: OptionKind) -> RGBColor {
         OptionKind::Framework => RGBColor(0xCC, 0x79, 0xA7),
     }
 }
+
+/// Colour of England's coastline, of the map cells' edges and of legend swatches' borders.
+pub const COAST: RGBColor = RGBColor(0x40, 0x40, 0x40);
 
 /// Colours of the unmet causes: uncontracted, capacity, failure.
 pub const CAUSE_COLOURS: [RGBColor; 3] = [
@@ -78,6 +84,16 @@ pub struct Chart {
     pub title: String,
     /// What the chart draws.
     pub kind: ChartKind,
+}
+
+impl Chart {
+    fn new(stem: &str, title: String, kind: ChartKind) -> Chart {
+        Chart {
+            stem: stem.to_string(),
+            title,
+            kind,
+        }
+    }
 }
 
 /// The chart kinds.
@@ -118,11 +134,7 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
     if !point.is_empty() {
         point = format!(" ({point})");
     }
-    let chart = |stem: &str, title: String, kind| Chart {
-        stem: stem.to_string(),
-        title,
-        kind,
-    };
+    let chart = Chart::new;
     // With leverage counted, the saving is paled off the top and the headline is a black line.
     let levered = results
         .cells
@@ -167,20 +179,7 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
             ChartKind::CostBreakdown,
         ),
     ];
-    // Why the leader leads, at each N of the first sweep point with two or more options.
-    for e in crate::experiment::explain::explanations(results)
-        .iter()
-        .filter(|e| e.point == 0)
-    {
-        charts.push(chart(
-            &format!("lead_parts_n{}", e.units),
-            format!(
-                "What {}'s lead over {} is made of, N = {}{point}",
-                e.leader, e.runner_up, e.units
-            ),
-            ChartKind::LeadParts(e.units),
-        ));
-    }
+    charts.extend(lead_parts_charts(results, &point));
     // Where unmet work falls needs the results by place.
     if results.cells.iter().any(|c| c.places.is_some()) {
         let at = charts
@@ -196,13 +195,38 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
             ),
         );
     }
-    // A sweep over several keys is drawn one key at a time, the others at their first values.
+    charts.extend(sweep_charts(results, mid));
+    charts
+}
+
+/// Why the leader leads, at each N of the first sweep point with two or more options.
+fn lead_parts_charts(results: &ExperimentResults, point: &str) -> Vec<Chart> {
+    crate::experiment::explain::explanations(results)
+        .iter()
+        .filter(|e| e.point == 0)
+        .map(|e| {
+            Chart::new(
+                &format!("lead_parts_n{}", e.units),
+                format!(
+                    "What {}'s lead over {} is made of, N = {}{point}",
+                    e.leader, e.runner_up, e.units
+                ),
+                ChartKind::LeadParts(e.units),
+            )
+        })
+        .collect()
+}
+
+/// A chart per swept key at N = `mid`: a sweep over several keys is drawn one key at a time,
+/// the others at their first values.
+fn sweep_charts(results: &ExperimentResults, mid: usize) -> Vec<Chart> {
     let first: Vec<(String, f64)> = results
         .cells
         .iter()
         .find(|c| c.point == 0)
         .map(|c| c.point_values.clone())
         .unwrap_or_default();
+    let mut charts = Vec::new();
     for (axis, key) in results.meta.sweep_keys.iter().enumerate() {
         let stem = format!("sweep_{}", key.replace('.', "_"));
         let held: Vec<String> = first
@@ -216,7 +240,7 @@ pub fn charts_for(results: &ExperimentResults) -> Vec<Chart> {
         } else {
             format!("; {} held", held.join(", "))
         };
-        charts.push(chart(
+        charts.push(Chart::new(
             &stem,
             format!("Sweep of {key}, N = {mid}{held}"),
             ChartKind::Sweep(axis, mid),
@@ -261,7 +285,7 @@ pub fn uncertainty_chart(
 /// Renders a chart to SVG text with `draw`.
 fn render_svg(
     stem: &str,
-    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> draw::DrawResult,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> kit::DrawResult,
 ) -> Result<String, OutputError> {
     register_fonts();
     let error = |e: &dyn std::fmt::Display| OutputError::Chart(format!("{stem}: {e}"));
@@ -277,7 +301,7 @@ fn render_svg(
 /// Renders a chart to PNG bytes with `draw`.
 fn render_png(
     stem: &str,
-    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> draw::DrawResult,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> kit::DrawResult,
 ) -> Result<Vec<u8>, OutputError> {
     register_fonts();
     let error = |e: &dyn std::fmt::Display| OutputError::Chart(format!("{stem}: {e}"));

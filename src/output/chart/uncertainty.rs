@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::draw::{Axes, DrawResult, LIGHT_GRID, cartesian, category_ticks, frame, legend, padded_range};
+use super::kit::{Axes, DrawResult, LIGHT_GRID, cartesian, category_ticks, frame, legend, padded_range};
 use super::{FONT, LABEL_SIZE, TICK_SIZE, option_colour};
 use crate::experiment::uncertainty::UncertaintyResults;
 use crate::model::OptionKind;
