@@ -7,8 +7,10 @@
 //! layer validates them into a [`scenario::Scenario`], and the experiment layer expands the
 //! sweep into cells (sweep point x option x N). For every replication the engine draws the
 //! CCGs' randomness once, runs each cell month by month, and returns an
-//! [`engine::Outcome`] per cell; the experiment merges outcomes into streaming statistics
-//! in replication order; the output layer turns the results into CSV, JSON and a table.
+//! [`model::Outcome`] per cell; the experiment merges outcomes into streaming statistics
+//! in replication order; the output layer turns the results into CSV, JSON, a workbook, charts
+//! and a report. A study too big for one machine runs as shards (`--shard K/N`), each a file
+//! of its block's results, which `csu-sim merge` feeds through the same accumulators.
 //! `docs/model.md` is the model, written for users; every formula here cites its section, and
 //! `tests/integration/reference.rs` checks the code against an independent implementation.
 //!
@@ -20,7 +22,8 @@
 //!   parameter with its default ([`model::Params`]), the four options by name
 //!   ([`model::OptionKind`]) and the metrics of a replication ([`model::Metric`],
 //!   [`model::Outcome`], with the one list of cost components), which the engine writes and
-//!   the experiment and output read.
+//!   the experiment and output read; `model::places` holds the results by place (per CCG and
+//!   unit) the same way.
 //! - `scenario`: TOML text to a validated scenario. [`scenario::keys`] is the one table of
 //!   numeric keys (path, range, unit, source, accessors), used for parsing, ranges, sweeps,
 //!   `csu-sim keys` and did-you-mean suggestions; `uncertain` reads `[uncertain]` and
@@ -39,18 +42,29 @@
 //!   every open desk: service, pooling, loss, ageing, running cost), `queue` (work in age
 //!   buckets, onboarding queues), `tally` (the totals behind the metrics of docs/model.md
 //!   section 8), `workspace` (the buffers a worker's cells pass on to one another, so a cell
-//!   allocates only its outcome) and `buffers` (the leaf helpers that reuse allocations).
+//!   allocates only its outcome), `places` (where a cell-replication's work and cost fell,
+//!   per CCG and unit, recorded only when asked for) and `buffers` (the leaf helpers that
+//!   reuse allocations).
 //! - `stats`: accumulators with `add` and `merge`: moments (Welford, Chan), a bounded quantile
 //!   sketch, Student t quantiles; and the uncertainty analysis's mathematics: input
 //!   distributions, Latin hypercubes and Morris designs, Sobol' and Morris estimators, EVPI and
 //!   EVPPI.
 //! - `experiment`: plans cells, caches layouts, runs replications in parallel chunks and merges
 //!   them in order (the merge of one chunk overlaps the computation of the next); `compare`
-//!   holds the paired comparisons and verdicts, `findings` the caveats, value effects and
-//!   facts check, and `uncertainty` the uncertainty analysis (PSA, Sobol', Morris, tornado,
-//!   switching values, value of information).
-//! - `output`: exporters (pure) and [`output::OutputDir`], the only file writer.
-//! - `cli`: argument parsing (clap), file reading, printing, exit codes.
+//!   holds the paired comparisons and verdicts, `which_n` each option's best N, `margin` and
+//!   `explain` why the leader leads, `profile` how the options differ, `findings` the caveats,
+//!   value effects and facts check, `places` the results by region, CCG and unit, and
+//!   `uncertainty` the uncertainty analysis (`study` its stages, `evaluate` a parameter set,
+//!   `confirm` the re-runs that clear Monte Carlo noise, `indices` Sobol' and Morris,
+//!   `switching` the switching values, `results` what it returns).
+//! - `output`: exporters (pure: results to bytes) and [`output::OutputDir`], the only file
+//!   writer: `csv` and `places` (the tables), `json`, `excel` (the workbook), `chart` (`kit`
+//!   the house style, `draw` the charts, `map` and `geography` the maps, `lead` the waterfall,
+//!   `uncertainty` the analysis's charts), `report` (the HTML page), `uncertainty` (the
+//!   analysis's tables and page), `table` (the console's tables and sentences) and `shard`
+//!   (the shard file format: header, payload, checksum).
+//! - `cli`: argument parsing (clap), file reading, printing, exit codes: `run`, `uncertainty`,
+//!   `merge` (shards back into one study's outputs), `validate`, `keys`, `init`.
 //!
 //! # Invariants
 //!

@@ -4,8 +4,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use csu_sim::delivery::{OptionKind, build};
+use csu_sim::delivery::build;
 use csu_sim::engine::{Cell, ReplicationDraws, Workspace, prepare_draws, rng, run_cell_in};
+use csu_sim::model::OptionKind;
 use csu_sim::model::{Layout, Params, Register};
 
 fn replication_per_option(c: &mut Criterion) {

@@ -18,8 +18,8 @@ use clap::{Args, Parser};
 use super::load::{Files, load_from};
 use super::run::{Finished, folder_name, run_study_hash};
 use super::{CliError, Command, worker_pool};
-use crate::engine::{Metric, Outcome};
 use crate::experiment::{Experiment, shard_range};
+use crate::model::{Metric, Outcome};
 use crate::output::shard::{Part, ShardError, ShardFile, ShardHeader};
 use crate::output::{OutputDir, ReplicationLog};
 

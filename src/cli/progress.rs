@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::engine::Outcome;
 use crate::experiment::Observer;
+use crate::model::Outcome;
 use crate::output::ReplicationLog;
 
 /// Streams outcomes to the replication log and shows progress.

@@ -1,6 +1,7 @@
 //! A national specification and price, with a range of approved suppliers.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Procurement, Request, Traits};
+use super::{Choice, DeliveryOption, Market, Procurement, Request, Traits};
+use crate::model::OptionKind;
 use crate::model::cost::MarketPrices;
 use crate::model::{LayoutKind, Params};
 

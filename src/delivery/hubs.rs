@@ -1,6 +1,7 @@
 //! Regional hubs, each providing all four functions to an area.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Procurement, Request, Traits};
+use super::{Choice, DeliveryOption, Market, Procurement, Request, Traits};
+use crate::model::OptionKind;
 use crate::model::{LayoutKind, Params};
 
 /// Hubs: CCGs procure; each picks the nearest affordable open hub within the search radius,

@@ -14,7 +14,7 @@ use crate::model::cost::MarketPrices;
 use crate::model::params::Triangular;
 use crate::model::{Layout, LayoutKind, Params};
 
-pub use crate::model::OptionKind;
+use crate::model::OptionKind;
 pub use framework::Framework;
 pub use hubs::Hubs;
 pub use national::National;

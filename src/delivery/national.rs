@@ -1,6 +1,7 @@
 //! A single nationally managed service, delivered locally.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
+use super::{Choice, DeliveryOption, Market, Request, Traits};
+use crate::model::OptionKind;
 use crate::model::{LayoutKind, Params};
 
 /// National: every CCG is assigned to its nearest open site (private if none is open); one

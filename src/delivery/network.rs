@@ -1,6 +1,7 @@
 //! A nationally coordinated network of specialist teams.
 
-use super::{Choice, DeliveryOption, Market, OptionKind, Request, Traits};
+use super::{Choice, DeliveryOption, Market, Request, Traits};
+use crate::model::OptionKind;
 use crate::model::{LayoutKind, Params};
 
 /// Network: N single-function teams; each CCG function goes to the nearest open team of that

@@ -17,13 +17,12 @@ mod tally;
 pub mod units;
 mod workspace;
 
-pub use crate::model::metrics::{Metric, N_METRICS, Outcome, WorkLedger};
 pub use draws::ReplicationDraws;
 pub use workspace::Workspace;
 
 use crate::delivery::DeliveryOption;
 use crate::model::cost::MarketPrices;
-use crate::model::{Layout, Params, Register};
+use crate::model::{Layout, Outcome, Params, Register};
 
 /// One cell of an experiment: an option at one N with one set of parameters.
 pub struct Cell<'a> {

@@ -2,8 +2,8 @@
 //! same CCG draws, so the per-replication difference between two options has a much tighter
 //! interval than the two options' own intervals suggest.
 
-use crate::delivery::OptionKind;
-use crate::engine::{Metric, Outcome};
+use crate::model::OptionKind;
+use crate::model::{Metric, Outcome};
 use crate::stats::{Accumulator, MetricAccumulator, Summary};
 
 /// Metrics on which options are compared, headline first.
@@ -191,7 +191,7 @@ pub fn leader(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{N_METRICS, WorkLedger};
+    use crate::model::{N_METRICS, WorkLedger};
 
     /// An outcome with only the headline and unmet share set.
     fn outcome(headline: f64, unmet: f64) -> Outcome {

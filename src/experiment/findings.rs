@@ -7,7 +7,7 @@
 
 use super::ExperimentResults;
 use super::results::CellResult;
-use crate::engine::Metric;
+use crate::model::Metric;
 use crate::model::OptionKind;
 use crate::stats::Summary;
 

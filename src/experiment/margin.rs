@@ -8,13 +8,13 @@
 //! its own 95% interval (Student t on the per-replication differences).
 
 use super::compare::Group;
-use crate::engine::{Metric, Outcome};
 use crate::model::Metric::{
     CostChoice, CostCoordination, CostDistance, CostInHouse, CostOverheads, CostPrivate, CostRemote,
     CostResidualAtPrivate, CostSharedFixed, CostTransactions, CostTransition, CostUnits, CostUnmetAtPrivate,
     CostUnmetPenalty, SavingsLeverage,
 };
 use crate::model::{HeadlinePart, N_HEADLINE_PARTS};
+use crate::model::{Metric, Outcome};
 use crate::stats::{Accumulator, MeanInterval, Moments};
 
 /// The headline parts as a sentence groups them, each part in one group: what a reader
@@ -187,8 +187,8 @@ mod group_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::OptionKind;
-    use crate::engine::{N_METRICS, WorkLedger};
+    use crate::model::OptionKind;
+    use crate::model::{N_METRICS, WorkLedger};
 
     /// An outcome whose parts are all 0 but units' cost, undone work (unmet at private price)
     /// and leverage savings, in GBP m a year; the headline is their signed sum per head of 2 m.

@@ -24,8 +24,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::delivery::{self, DeliveryOption, OptionKind};
-use crate::engine::{Cell, Outcome, ReplicationDraws, Workspace, run_cell_in};
+use crate::delivery::{self, DeliveryOption};
+use crate::engine::{Cell, ReplicationDraws, Workspace, run_cell_in};
+use crate::model::OptionKind;
+use crate::model::Outcome;
 use crate::model::{Layout, LayoutKind, N_FUNCTIONS, Register};
 use crate::scenario::{Scenario, SweepPoint};
 

@@ -3,8 +3,9 @@
 //! cannot drift from the model.
 
 use super::ExperimentResults;
-use crate::delivery::{self, OptionKind, Procurement, Traits};
+use crate::delivery::{self, Procurement, Traits};
 use crate::model::LayoutKind;
+use crate::model::OptionKind;
 use crate::scenario::keys::find_key;
 
 /// One option as the model has it, at the scenario's values (first sweep point).

@@ -5,9 +5,9 @@ use super::margin::{MarginPart, MarginParts};
 use super::places::{PlaceTotals, Regions, catchments};
 use super::which_n::{AcrossN, BestN, Ladder};
 use super::{CellSpec, Experiment};
-use crate::engine::{Metric, N_METRICS, Outcome};
 use crate::model::Function;
 use crate::model::OptionKind;
+use crate::model::{Metric, N_METRICS, Outcome};
 use crate::stats::{Accumulator, MetricAccumulator, Summary};
 
 /// What identifies a run, for every output.

@@ -5,8 +5,8 @@
 //! two N of one option is paired, like the difference between two options: its interval is
 //! that of the per-replication differences (Student t).
 
-use crate::delivery::OptionKind;
-use crate::engine::{Metric, Outcome};
+use crate::model::OptionKind;
+use crate::model::{Metric, Outcome};
 use crate::stats::{Accumulator, MetricAccumulator, Summary};
 
 /// Metrics on which the N of one option are compared: the headline, then the unmet share.
@@ -210,7 +210,7 @@ pub struct BestN {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{N_METRICS, WorkLedger};
+    use crate::model::{N_METRICS, WorkLedger};
 
     fn outcome(headline: f64) -> Outcome {
         let mut values = [f64::NAN; N_METRICS];

@@ -13,7 +13,7 @@ fn the_baseline_runs_end_to_end_with_few_replications() {
     }
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     // 4 options x 3 N x every metric, plus the header.
-    assert_eq!(summary.lines().count(), 1 + 12 * csu_sim::engine::N_METRICS);
+    assert_eq!(summary.lines().count(), 1 + 12 * csu_sim::model::N_METRICS);
     let replications = std::fs::read_to_string(out.join("replications.csv")).unwrap();
     assert_eq!(replications.lines().count(), 1 + 12 * 8);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
@@ -92,7 +92,7 @@ fn a_small_custom_register_runs() {
     // 4 options x 2 N, each with every metric, over the register's 1.3 m people: national's
     // shared fixed cost is the register-independent GBP 3.16 m (docs/model.md section 5).
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert_eq!(summary.lines().count(), 1 + 8 * csu_sim::engine::N_METRICS);
+    assert_eq!(summary.lines().count(), 1 + 8 * csu_sim::model::N_METRICS);
     let shared = summary
         .lines()
         .find(|l| l.contains(",national,4,cost_shared_fixed_m,"))

@@ -83,7 +83,7 @@ fn dictionary(book: &mut Xlsx<std::io::BufReader<std::fs::File>>) -> HashMap<Str
         ["metric", "in the Summary as", "meaning", "unit", "defined in"]
     );
     let names: Vec<String> = sheet.rows().skip(1).map(|r| text(r.first())).collect();
-    let expected: Vec<String> = csu_sim::engine::Metric::ALL
+    let expected: Vec<String> = csu_sim::model::Metric::ALL
         .iter()
         .map(|m| m.name().to_string())
         .collect();
@@ -542,7 +542,7 @@ fn r27_the_workbook_breakdown_sums_to_the_headline_of_summary_csv() {
         .position(|r| text(r.first()) == "option and N")
         .expect("a breakdown block");
     let headers: Vec<String> = rows[start].iter().map(|c| text(Some(c))).collect();
-    let width = csu_sim::engine::Metric::COST_COMPONENTS.len() + 4;
+    let width = csu_sim::model::Metric::COST_COMPONENTS.len() + 4;
     assert_eq!(
         headers[1 + width - 4..=width],
         ["undone work", "overridden choice", "less leverage", "headline"]

@@ -4,12 +4,14 @@
 //! a demand level), the test reads the draw from `ReplicationDraws` and applies the model's
 //! rule to it.
 
-use csu_sim::delivery::{OptionKind, build};
+use csu_sim::delivery::build;
 use csu_sim::engine::draws::ALL_FUNCTIONS_KEY;
-use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};
+use csu_sim::engine::{Cell, ReplicationDraws, run_cell};
+use csu_sim::model::OptionKind;
 use csu_sim::model::params::Triangular;
 use csu_sim::model::placement::apportion_teams;
 use csu_sim::model::{Ccg, Function, Layout, LayoutKind, N_FUNCTIONS, Params, Register};
+use csu_sim::model::{Metric, Outcome};
 
 /// A register of CCGs given as (population, latitude), all at longitude -1.
 pub fn register(ccgs: &[(f64, f64)]) -> Register {

@@ -1,10 +1,10 @@
 //! Model invariants on the stochastic defaults: conservation of work, costs that add up,
 //! shares in range, and common random numbers across options and N.
 
-use csu_sim::delivery::OptionKind;
-use csu_sim::engine::{Metric, Outcome};
 use csu_sim::experiment::{Experiment, ExperimentResults, Observer, Silent};
+use csu_sim::model::OptionKind;
 use csu_sim::model::Register;
+use csu_sim::model::{Metric, Outcome};
 use csu_sim::scenario::Scenario;
 
 /// Collects every outcome of a run.

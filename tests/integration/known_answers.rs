@@ -1,9 +1,9 @@
 //! The known answers of `shared/checks/known_answers.md` (copied to fixtures/), and the
 //! deterministic-mode costs computed here independently from the register and placement.
 
-use csu_sim::delivery::OptionKind;
-use csu_sim::engine::Metric;
 use csu_sim::experiment::{Experiment, ExperimentResults, Silent};
+use csu_sim::model::Metric;
+use csu_sim::model::OptionKind;
 use csu_sim::model::{Function, Layout, LayoutKind, Register};
 use csu_sim::scenario::Scenario;
 

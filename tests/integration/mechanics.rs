@@ -1,8 +1,10 @@
 //! Contracting mechanics on a toy register, worked out by hand from docs/model.md section 7.
 
-use csu_sim::delivery::{OptionKind, build};
-use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};
+use csu_sim::delivery::build;
+use csu_sim::engine::{Cell, ReplicationDraws, run_cell};
+use csu_sim::model::OptionKind;
 use csu_sim::model::{Layout, Params, Register};
+use csu_sim::model::{Metric, Outcome};
 
 use crate::hand_worked::{quiet, register};
 

@@ -4,9 +4,11 @@
 //! national queue, whose slots come from the open sites only. Where a fate draw decides, the
 //! test reads it from `ReplicationDraws` and applies the model's rule, as in `hand_worked`.
 
-use csu_sim::delivery::{OptionKind, build};
+use csu_sim::delivery::build;
+use csu_sim::engine::ReplicationDraws;
 use csu_sim::engine::draws::ALL_FUNCTIONS_KEY;
-use csu_sim::engine::{Metric, ReplicationDraws};
+use csu_sim::model::Metric;
+use csu_sim::model::OptionKind;
 use csu_sim::model::{Layout, Params, Register};
 
 use crate::hand_worked::{close, quiet, register, run_replication};

@@ -2,10 +2,12 @@
 //! queue's losses to its CCGs, the books that must balance on the real register (each CCG's
 //! work, the national metrics as sums of the CCGs' and units' parts), and the files.
 
-use csu_sim::delivery::{OptionKind, build};
-use csu_sim::engine::{Cell, Metric, Outcome, ReplicationDraws, run_cell};
+use csu_sim::delivery::build;
+use csu_sim::engine::{Cell, ReplicationDraws, run_cell};
+use csu_sim::model::OptionKind;
 use csu_sim::model::places::Places;
 use csu_sim::model::{Layout, Params, Register};
+use csu_sim::model::{Metric, Outcome};
 
 use crate::hand_worked::{close, quiet, register};
 use crate::util::{Dir, csv_rows, run_baseline, stderr};

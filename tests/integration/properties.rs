@@ -106,7 +106,7 @@ fn run_with_key(
     value: f64,
 ) -> Option<(
     csu_sim::experiment::ExperimentResults,
-    Vec<Vec<csu_sim::engine::Outcome>>,
+    Vec<Vec<csu_sim::model::Outcome>>,
 )> {
     let key = csu_sim::scenario::keys::find_key(path).unwrap();
     let mut scenario = Scenario::parse("replications = 2\nunits = [4, 10]\n", "extremes.toml", "extremes").unwrap();
@@ -128,7 +128,7 @@ fn check_extreme(path: &str, value: f64) -> Result<(), String> {
     for cells in &outcomes {
         for (cell, outcome) in results.cells.iter().zip(cells) {
             let what = format!("{path} = {value:e}: {} N = {}", cell.option, cell.units);
-            let headline = outcome.get(csu_sim::engine::Metric::HEADLINE);
+            let headline = outcome.get(csu_sim::model::Metric::HEADLINE);
             if !headline.is_finite() {
                 return Err(format!("{what}: headline {headline}"));
             }

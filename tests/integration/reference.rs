@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use csu_sim::engine::Metric;
 use csu_sim::experiment::{Experiment, Silent};
+use csu_sim::model::Metric;
 use csu_sim::model::Register;
 use csu_sim::scenario::Scenario;
 

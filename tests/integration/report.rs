@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use csu_sim::delivery::OptionKind;
-use csu_sim::engine::Metric;
 use csu_sim::experiment::{Experiment, Silent};
+use csu_sim::model::Metric;
+use csu_sim::model::OptionKind;
 use csu_sim::model::Register;
 use csu_sim::output::chart::{HEIGHT, WIDTH};
 use csu_sim::scenario::Scenario;

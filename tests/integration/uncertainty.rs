@@ -94,10 +94,10 @@ fn a_switching_value_lands_where_the_known_answers_put_it() {
     let results = analyse(&scenario(&text), &Register::builtin(), small_plan(2), &Quiet).unwrap();
     let expected = 10e6 + (8.799344941 - 8.148304993) * 56_002_534.0;
     let switch = results.switching[0];
-    assert_eq!(switch.leader, csu_sim::delivery::OptionKind::National);
+    assert_eq!(switch.leader, csu_sim::model::OptionKind::National);
     assert!(switch.below.crossing.is_none());
     let crossing = switch.above.crossing.unwrap();
-    assert_eq!(crossing.rival, csu_sim::delivery::OptionKind::Network);
+    assert_eq!(crossing.rival, csu_sim::model::OptionKind::Network);
     assert!(
         (crossing.value - expected).abs() <= 24.6e6 / 4096.0 + 1.0,
         "{} vs {expected}",
@@ -361,10 +361,10 @@ fn r25_a_switch_below_a_range_that_starts_above_the_scenario_is_found_and_true()
         let at = |o| {
             run.cell(o, 10, 0)
                 .unwrap()
-                .summary(csu_sim::engine::Metric::HEADLINE)
+                .summary(csu_sim::model::Metric::HEADLINE)
                 .mean
         };
-        at(csu_sim::delivery::OptionKind::National) - at(csu_sim::delivery::OptionKind::Hubs)
+        at(csu_sim::model::OptionKind::National) - at(csu_sim::model::OptionKind::Hubs)
     };
     // A plain run is noisy too: a width of the interval beyond each end, the answer is plain.
     let width = crossing.interval.1 - crossing.interval.0;

@@ -11,8 +11,10 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::delivery::{self, DeliveryOption, OptionKind};
-use crate::engine::{Cell, Metric, ReplicationDraws, Workspace, run_cell_in};
+use crate::delivery::{self, DeliveryOption};
+use crate::engine::{Cell, ReplicationDraws, Workspace, run_cell_in};
+use crate::model::Metric;
+use crate::model::OptionKind;
 use crate::model::placement::apportion_teams;
 use crate::model::{Layout, LayoutKind, N_FUNCTIONS, Params, Register};
 use crate::stats::{Accumulator, Moments};

@@ -17,8 +17,8 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::OutputError;
-use crate::engine::Metric;
 use crate::experiment::ExperimentResults;
+use crate::model::Metric;
 use crate::model::OptionKind;
 
 pub use self::draw::cost_segments;
