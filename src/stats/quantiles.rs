@@ -210,6 +210,62 @@ mod tests {
         }
     }
 
+    /// The weight a sketch holds: each value at level h stands for 2^h values seen.
+    fn weight(s: &QuantileSketch) -> u64 {
+        s.levels
+            .iter()
+            .enumerate()
+            .map(|(h, level)| (level.len() as u64) << h)
+            .sum()
+    }
+
+    /// Two sketches each long past compacting, merged: no weight is lost, memory stays
+    /// bounded, and the quantiles keep their 1% rank error against the closed form (the
+    /// values 0 to n - 1 in a scrambled order, so the p-quantile is p (n - 1)). The halves
+    /// are unlike (the even values in one, the odd in the other; then the low half and the
+    /// high half), and a chain of twenty compacted chunks merged in order is checked too, as
+    /// a run's chunks and a study's shards are merged.
+    #[test]
+    fn merged_compacted_sketches_keep_their_weight_and_accuracy() {
+        let n = 200_000u64;
+        let scrambled: Vec<f64> = (0..n).map(|i| ((i * 7_919) % n) as f64).collect();
+        let evens: Vec<f64> = scrambled
+            .iter()
+            .copied()
+            .filter(|x| (*x as u64).is_multiple_of(2))
+            .collect();
+        let odds: Vec<f64> = scrambled
+            .iter()
+            .copied()
+            .filter(|x| !(*x as u64).is_multiple_of(2))
+            .collect();
+        let low: Vec<f64> = scrambled.iter().copied().filter(|x| (*x as u64) < n / 2).collect();
+        let high: Vec<f64> = scrambled.iter().copied().filter(|x| (*x as u64) >= n / 2).collect();
+        let chunks: Vec<QuantileSketch> = scrambled.chunks(10_000).map(of).collect();
+        let mut chained = QuantileSketch::default();
+        chunks.iter().for_each(|c| chained.merge(c));
+        for (name, (a, b)) in [
+            ("even and odd", (of(&evens), of(&odds))),
+            ("low and high", (of(&low), of(&high))),
+        ] {
+            assert!(!a.is_exact() && !b.is_exact(), "{name}: both compacted");
+            let mut merged = a.clone();
+            merged.merge(&b);
+            check(name, &merged, n);
+        }
+        check("twenty chunks", &chained, n);
+
+        fn check(name: &str, s: &QuantileSketch, n: u64) {
+            assert_eq!(s.count(), n, "{name}");
+            assert_eq!(weight(s), n, "{name}: the weight held is the values seen");
+            assert!(s.held_values() <= 1100, "{name}: {} held", s.held_values());
+            for p in [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] {
+                let rank_error = (s.quantile(p) - p * (n - 1) as f64).abs() / n as f64;
+                assert!(rank_error < 0.01, "{name} p {p}: rank error {rank_error}");
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn merged_small_sketches_equal_one_sketch(a in prop::collection::vec(-1e3f64..1e3, 0..100), b in prop::collection::vec(-1e3f64..1e3, 0..100)) {
