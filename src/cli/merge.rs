@@ -18,7 +18,7 @@ use clap::{Args, Parser};
 use super::load::{Files, load_from};
 use super::run::{Finished, folder_name, run_study_hash};
 use super::{CliError, Command, worker_pool};
-use crate::experiment::{Experiment, shard_range};
+use crate::experiment::{Experiment, ExperimentResults, shard_range};
 use crate::model::{Metric, Outcome};
 use crate::output::shard::{Part, ShardError, ShardFile, ShardHeader};
 use crate::output::{OutputDir, ReplicationLog};
@@ -324,35 +324,16 @@ fn check_outcomes(outcomes: &[Outcome], experiment: &Experiment, n_ccgs: usize) 
     Ok(())
 }
 
-fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunArgs) -> Result<(), CliError> {
-    let first = &shards[0];
-    let loaded = load_from(
-        &Files::Embedded(&first.header.invocation.files),
-        run_args.scenario(),
-        |s| run_args.adjust(s),
-    )?;
-    if run_study_hash(&loaded) != first.header.study {
-        return Err(damaged(
-            &first.path,
-            "its recorded scenario does not rebuild the study it names",
-        ));
-    }
-    check_totals(shards, &[("replications", loaded.scenario.replications)])?;
-    let pool = worker_pool(args.threads)?;
-    let outputs = run_args.outputs()?;
-    let mut experiment = Experiment::new(&loaded.scenario, &loaded.register);
-    if outputs.needs_places() {
-        experiment = experiment.with_places();
-    }
+/// The first pass of a run's merge: every value of every shard, one shard open at a time,
+/// checked before anything is written.
+fn check_run_shards(shards: &[ShardFile], experiment: &Experiment, n_ccgs: usize) -> Result<(), CliError> {
     let cells = experiment.cells().len();
-    let n_ccgs = loaded.register.len();
-    // First every value of every shard, one shard open at a time, before anything is written.
     let mut template = experiment.start_results();
     for shard in shards {
         let mut payload = shard.payload().map_err(shard_error)?;
         for r in 0..count(shard.header.parts.first()) {
             let outcomes = payload.replication(cells).map_err(shard_error)?;
-            check_outcomes(&outcomes, &experiment, n_ccgs).map_err(|why| {
+            check_outcomes(&outcomes, experiment, n_ccgs).map_err(|why| {
                 damaged(
                     &shard.path,
                     &format!("replication {}: {why}", shard.header.parts[0].start + r + 1),
@@ -377,17 +358,18 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
             other => shard_error(other),
         })?;
     }
-    let dir_path = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(folder_name(&loaded.scenario.name)));
-    let internal = CliError::from_output;
-    let started = Instant::now();
-    let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
-    let mut log = ReplicationLog::create(&mut dir, &experiment, outputs.wants("replications")).map_err(internal)?;
-    // Then the replay: each shard's replications in order, one outcome per cell; the shards in
-    // order are every replication once. After its replications, a shard holds its totals by
-    // place, order-free sums merged with checked arithmetic.
+    Ok(())
+}
+
+/// The replay of a run's merge: each shard's replications in order, one outcome per cell;
+/// the shards in order are every replication once. After its replications, a shard holds its
+/// totals by place, order-free sums merged with checked arithmetic.
+fn replay_run_shards(
+    shards: &[ShardFile],
+    experiment: &Experiment,
+    log: &mut ReplicationLog,
+) -> Result<ExperimentResults, CliError> {
+    let cells = experiment.cells().len();
     let mut results = experiment.start_results();
     let mut replication = 0;
     for shard in shards {
@@ -395,7 +377,7 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
         for _ in 0..count(shard.header.parts.first()) {
             let outcomes = payload.replication(cells).map_err(shard_error)?;
             results.add_replication(&outcomes);
-            crate::experiment::Observer::on_replication(&mut log, replication, &outcomes);
+            crate::experiment::Observer::on_replication(log, replication, &outcomes);
             replication += 1;
         }
         if experiment.places() {
@@ -410,6 +392,41 @@ fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunA
         }
         payload.end().map_err(shard_error)?;
     }
+    Ok(results)
+}
+
+fn merge_run(args: &MergeArgs, shards: &[ShardFile], run_args: &super::run::RunArgs) -> Result<(), CliError> {
+    let first = &shards[0];
+    let loaded = load_from(
+        &Files::Embedded(&first.header.invocation.files),
+        run_args.scenario(),
+        |s| run_args.adjust(s),
+    )?;
+    if run_study_hash(&loaded) != first.header.study {
+        return Err(damaged(
+            &first.path,
+            "its recorded scenario does not rebuild the study it names",
+        ));
+    }
+    check_totals(shards, &[("replications", loaded.scenario.replications)])?;
+    let pool = worker_pool(args.threads)?;
+    let outputs = run_args.outputs()?;
+    let mut experiment = Experiment::new(&loaded.scenario, &loaded.register);
+    if outputs.needs_places() {
+        experiment = experiment.with_places();
+    }
+    let n_ccgs = loaded.register.len();
+    // First every value of every shard, one shard open at a time, before anything is written.
+    check_run_shards(shards, &experiment, n_ccgs)?;
+    let dir_path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(folder_name(&loaded.scenario.name)));
+    let internal = CliError::from_output;
+    let started = Instant::now();
+    let mut dir = OutputDir::create(&dir_path).map_err(internal)?;
+    let mut log = ReplicationLog::create(&mut dir, &experiment, outputs.wants("replications")).map_err(internal)?;
+    let results = replay_run_shards(shards, &experiment, &mut log)?;
     log.finish().map_err(internal)?;
     let finished = Finished {
         scenario: &loaded.scenario,

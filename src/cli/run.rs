@@ -142,18 +142,7 @@ pub const TARGET_BATCH: u64 = 100;
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let shard = args.shared.shard()?;
     let outputs = args.outputs()?;
-    if let Some(target) = args.target_ci {
-        if !(target.is_finite() && target > 0.0 && target <= 1.0e6) {
-            return Err(CliError::Input(anyhow!(
-                "--target-ci {target}: allowed is a half-width in GBP per head above 0 and at most 1000000"
-            )));
-        }
-        if shard.is_some() {
-            return Err(CliError::Input(anyhow!(
-                "--target-ci and --shard cannot be combined: shards split a fixed number of replications; give --replications instead"
-            )));
-        }
-    }
+    check_target_ci(args.target_ci, shard.is_some())?;
     let loaded = load(&args.scenario, |s| args.adjust(s))?;
     super::print_warnings(&loaded.scenario, args.shared.quiet);
     let pool = worker_pool(args.shared.threads)?;
@@ -198,37 +187,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         }
     };
     observer.log.finish().map_err(internal)?;
-    // Under --target-ci the run records the replications it used, so run.json reruns it.
     let mut scenario = loaded.scenario.clone();
-    let mut precision = String::new();
-    if let Some(target) = args.target_ci {
-        let (used, cap, widest) = (
-            results.meta.replications,
-            scenario.replications,
-            widest_half_width(&results),
-        );
-        scenario.replications = used;
-        scenario.note_change(
-            "replications",
-            used.to_string(),
-            format!("--target-ci {target} (cap {cap})"),
-        );
-        results.meta.changes = scenario.changes.clone();
-        precision = if widest < target {
-            format!(
-                "--target-ci {target}: every headline's 95% CI is within +/- {widest:.4} GBP/head after {used} replications (batches of {TARGET_BATCH}, cap {cap})\n"
-            )
-        } else if !widest.is_finite() {
-            format!(
-                "--target-ci {target}: not reached by the cap of {cap} replications: with {used} replication a cell has no interval yet; give --replications at least 2 (a batch is {TARGET_BATCH})\n"
-            )
-        } else {
-            format!(
-                "--target-ci {target}: not reached by the cap of {cap} replications; the widest headline 95% CI is +/- {widest:.4} GBP/head (about {} replications would reach it)\n",
-                (used as f64 * (widest / target).powi(2)).ceil()
-            )
-        };
-    }
+    let precision = match args.target_ci {
+        Some(target) => record_target(target, &mut scenario, &mut results),
+        None => String::new(),
+    };
     let finished = Finished {
         scenario: &scenario,
         dir_path: &dir_path,
@@ -242,6 +205,56 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         print_out(&precision)?;
     }
     Ok(())
+}
+
+/// Checks `--target-ci`: a half-width in GBP per head, and not with `--shard`.
+fn check_target_ci(target: Option<f64>, sharded: bool) -> Result<(), CliError> {
+    let Some(target) = target else {
+        return Ok(());
+    };
+    if !(target.is_finite() && target > 0.0 && target <= 1.0e6) {
+        return Err(CliError::Input(anyhow!(
+            "--target-ci {target}: allowed is a half-width in GBP per head above 0 and at most 1000000"
+        )));
+    }
+    if sharded {
+        return Err(CliError::Input(anyhow!(
+            "--target-ci and --shard cannot be combined: shards split a fixed number of replications; give --replications instead"
+        )));
+    }
+    Ok(())
+}
+
+/// Under `--target-ci`, records the replications the run used in the scenario and the
+/// results' changes (so run.json reruns it), and returns the sentence saying whether the
+/// target was reached.
+fn record_target(target: f64, scenario: &mut Scenario, results: &mut ExperimentResults) -> String {
+    let (used, cap, widest) = (
+        results.meta.replications,
+        scenario.replications,
+        widest_half_width(results),
+    );
+    scenario.replications = used;
+    scenario.note_change(
+        "replications",
+        used.to_string(),
+        format!("--target-ci {target} (cap {cap})"),
+    );
+    results.meta.changes = scenario.changes.clone();
+    if widest < target {
+        format!(
+            "--target-ci {target}: every headline's 95% CI is within +/- {widest:.4} GBP/head after {used} replications (batches of {TARGET_BATCH}, cap {cap})\n"
+        )
+    } else if !widest.is_finite() {
+        format!(
+            "--target-ci {target}: not reached by the cap of {cap} replications: with {used} replication a cell has no interval yet; give --replications at least 2 (a batch is {TARGET_BATCH})\n"
+        )
+    } else {
+        format!(
+            "--target-ci {target}: not reached by the cap of {cap} replications; the widest headline 95% CI is +/- {widest:.4} GBP/head (about {} replications would reach it)\n",
+            (used as f64 * (widest / target).powi(2)).ceil()
+        )
+    }
 }
 
 /// The widest half-width of any cell's headline 95% CI so far (infinite while one is

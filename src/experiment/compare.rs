@@ -250,8 +250,8 @@ mod tests {
         assert_eq!(other.option, OptionKind::Hubs);
     }
 
-    /// `find` stores hubs - network and gives network - hubs flipped: the mean and interval
-    /// change sign and swap ends, and the percentiles swap too.
+    /// `find` stores hubs - network and gives network - hubs flipped: the mean, the interval and
+    /// the median change sign, the interval's ends and the outer percentiles swap.
     #[test]
     fn a_comparison_asked_the_other_way_round_is_flipped() {
         // hubs - network: 0.4, 0.4, 0.2, 0.6 (mean 0.4).
@@ -267,6 +267,8 @@ mod tests {
         assert!((backward.mean + 0.4).abs() < 1e-12);
         assert_eq!((backward.ci_low, backward.ci_high), (-forward.ci_high, -forward.ci_low));
         assert_eq!((backward.p5, backward.p95), (-forward.p95, -forward.p5));
+        // The median of the differences 0.2, 0.4, 0.4, 0.6 is 0.4; asked the other way, -0.4.
+        assert!((forward.p50 - 0.4).abs() < 1e-12 && (backward.p50 + 0.4).abs() < 1e-12);
         assert!(significant);
         assert!(
             comparisons

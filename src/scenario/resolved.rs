@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::Scenario;
 use super::keys::{self, Rule};
+use crate::model::Params;
 use crate::model::params::preference;
 use crate::stats::distribution::Distribution;
 
@@ -35,7 +36,23 @@ impl Scenario {
     /// Returns TOML stating every key of the scenario with its resolved value.
     pub fn to_toml(&self) -> String {
         let mut out = String::new();
-        let p = &self.params;
+        self.write_top(&mut out);
+        write_params(&mut out, &self.params);
+        self.write_sweep(&mut out);
+        self.write_uncertain(&mut out);
+        if let Some(rule) = self.decision {
+            let _ = writeln!(
+                out,
+                "\n[decision]\nmax_unmet_share = {}\nconfidence = {}",
+                value(rule.max_unmet_share, false),
+                value(rule.confidence, false)
+            );
+        }
+        out
+    }
+
+    /// The keys above the first table: name, seed, replications, options, units, register.
+    fn write_top(&self, out: &mut String) {
         let _ = writeln!(out, "name = {}", quoted(&self.name));
         // TOML integers stop at 2^63 - 1: a larger seed is written as a string, which the
         // parser reads back.
@@ -50,83 +67,95 @@ impl Scenario {
         if let Some(ccgs) = &self.ccgs {
             let _ = writeln!(out, "ccgs = {}", quoted(ccgs));
         }
-        let mut section = String::new();
-        for key in keys::all_keys() {
-            let (table, leaf) = key.path.rsplit_once('.').unwrap_or(("", key.path));
-            if table != section {
-                section = table.to_string();
-                let _ = writeln!(out, "\n[{section}]");
-                match table {
-                    "time" => {
-                        let _ = writeln!(out, "wave_months = {}", list(p.time.wave_months.map(|m| m.to_string())));
-                        let _ = writeln!(
-                            out,
-                            "wave_weights = {}",
-                            list(p.time.wave_weights.map(|w| value(w, false)))
-                        );
-                    }
-                    "choice" => {
-                        let shares: Vec<String> = preference::KEYS
-                            .iter()
-                            .zip(p.choice.preferences)
-                            .map(|(k, v)| format!("{k} = {}", value(v, false)))
-                            .collect();
-                        let _ = writeln!(out, "preferences = {{ {} }}", shares.join(", "));
-                    }
-                    "procurement" => {
-                        for (name, tri) in [("hubs", p.procurement.hubs), ("framework", p.procurement.framework)] {
-                            let _ = writeln!(
-                                out,
-                                "{name} = {}",
-                                list([tri.min, tri.mode, tri.max].map(|v| value(v, false)))
-                            );
-                        }
-                    }
-                    _ => {}
-                }
-            }
+    }
+
+    /// The `[sweep]` table, when there is one.
+    fn write_sweep(&self, out: &mut String) {
+        if self.sweep.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\n[sweep]");
+        for axis in &self.sweep {
+            let integer = axis.key.rule.is_integer();
             let _ = writeln!(
                 out,
-                "{leaf} = {}",
-                value(key.get(p), matches!(key.rule, Rule::Integer(..)))
+                "{} = {}",
+                quoted(axis.key.path),
+                list(axis.values.iter().map(|&v| value(v, integer)))
             );
         }
-        if !self.sweep.is_empty() {
-            let _ = writeln!(out, "\n[sweep]");
-            for axis in &self.sweep {
-                let integer = axis.key.rule.is_integer();
+    }
+
+    /// The `[uncertain]` table, when there is one.
+    fn write_uncertain(&self, out: &mut String) {
+        if self.uncertain.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\n[uncertain]");
+        for input in &self.uncertain {
+            let numbers = |values: &[f64]| list(values.iter().map(|&v| value(v, false)));
+            let text = match input.distribution {
+                Distribution::Uniform { low, high } => format!("uniform = {}", numbers(&[low, high])),
+                Distribution::Triangular { min, mode, max } => {
+                    format!("triangular = {}", numbers(&[min, mode, max]))
+                }
+                Distribution::LogNormal { mean, cv } => format!("lognormal = {}", numbers(&[mean, cv])),
+                Distribution::Beta { mean, sd } => format!("beta = {}", numbers(&[mean, sd])),
+            };
+            let _ = writeln!(out, "{} = {{ {text} }}", quoted(input.key.path));
+        }
+    }
+}
+
+/// Every parameter, table by table in the key table's order: the numeric keys, and at the
+/// head of its table each key that is not a number.
+fn write_params(out: &mut String, p: &Params) {
+    let mut section = String::new();
+    for key in keys::all_keys() {
+        let (table, leaf) = key.path.rsplit_once('.').unwrap_or(("", key.path));
+        if table != section {
+            section = table.to_string();
+            let _ = writeln!(out, "\n[{section}]");
+            write_lists(out, table, p);
+        }
+        let _ = writeln!(
+            out,
+            "{leaf} = {}",
+            value(key.get(p), matches!(key.rule, Rule::Integer(..)))
+        );
+    }
+}
+
+/// The keys of a table that are not numbers: lists, the preference shares, the procurement
+/// durations.
+fn write_lists(out: &mut String, table: &str, p: &Params) {
+    match table {
+        "time" => {
+            let _ = writeln!(out, "wave_months = {}", list(p.time.wave_months.map(|m| m.to_string())));
+            let _ = writeln!(
+                out,
+                "wave_weights = {}",
+                list(p.time.wave_weights.map(|w| value(w, false)))
+            );
+        }
+        "choice" => {
+            let shares: Vec<String> = preference::KEYS
+                .iter()
+                .zip(p.choice.preferences)
+                .map(|(k, v)| format!("{k} = {}", value(v, false)))
+                .collect();
+            let _ = writeln!(out, "preferences = {{ {} }}", shares.join(", "));
+        }
+        "procurement" => {
+            for (name, tri) in [("hubs", p.procurement.hubs), ("framework", p.procurement.framework)] {
                 let _ = writeln!(
                     out,
-                    "{} = {}",
-                    quoted(axis.key.path),
-                    list(axis.values.iter().map(|&v| value(v, integer)))
+                    "{name} = {}",
+                    list([tri.min, tri.mode, tri.max].map(|v| value(v, false)))
                 );
             }
         }
-        if !self.uncertain.is_empty() {
-            let _ = writeln!(out, "\n[uncertain]");
-            for input in &self.uncertain {
-                let numbers = |values: &[f64]| list(values.iter().map(|&v| value(v, false)));
-                let text = match input.distribution {
-                    Distribution::Uniform { low, high } => format!("uniform = {}", numbers(&[low, high])),
-                    Distribution::Triangular { min, mode, max } => {
-                        format!("triangular = {}", numbers(&[min, mode, max]))
-                    }
-                    Distribution::LogNormal { mean, cv } => format!("lognormal = {}", numbers(&[mean, cv])),
-                    Distribution::Beta { mean, sd } => format!("beta = {}", numbers(&[mean, sd])),
-                };
-                let _ = writeln!(out, "{} = {{ {text} }}", quoted(input.key.path));
-            }
-        }
-        if let Some(rule) = self.decision {
-            let _ = writeln!(
-                out,
-                "\n[decision]\nmax_unmet_share = {}\nconfidence = {}",
-                value(rule.max_unmet_share, false),
-                value(rule.confidence, false)
-            );
-        }
-        out
+        _ => {}
     }
 }
 

@@ -300,13 +300,8 @@ impl<'a> Study<'a> {
         search_side(&space, upward, self.plan.oat_replications, probe)
     }
 
-    /// Completes the analysis from every fixed set's output and every search's answer, both
-    /// in order.
-    pub fn finish(
-        self,
-        outputs: Vec<SetOutput>,
-        searches: Vec<SideSearch>,
-    ) -> Result<UncertaintyResults, UncertaintyError> {
+    /// Returns an error unless there is an output for every set and an answer for every search.
+    fn check_answers(&self, outputs: &[SetOutput], searches: &[SideSearch]) -> Result<(), UncertaintyError> {
         if outputs.len() != self.sets.len() || searches.len() as u64 != self.search_count() {
             return Err(UncertaintyError::Inconsistent(format!(
                 "{} parameter sets and {} searches for a study of {} and {}",
@@ -316,6 +311,17 @@ impl<'a> Study<'a> {
                 self.search_count()
             )));
         }
+        Ok(())
+    }
+
+    /// Completes the analysis from every fixed set's output and every search's answer, both
+    /// in order.
+    pub fn finish(
+        self,
+        outputs: Vec<SetOutput>,
+        searches: Vec<SideSearch>,
+    ) -> Result<UncertaintyResults, UncertaintyError> {
+        self.check_answers(&outputs, &searches)?;
         let Study {
             scenario,
             plan,
@@ -339,12 +345,7 @@ impl<'a> Study<'a> {
             .collect();
 
         let n = plan.samples;
-        let saltelli = quick(1);
-        let mut chunks = saltelli.chunks(n).map(<[Vec<CellMeans>]>::to_vec);
-        let f_a = chunks.next().unwrap_or_default();
-        let f_b = chunks.next().unwrap_or_default();
-        let f_ab: Vec<Vec<Vec<CellMeans>>> = chunks.collect();
-        let design = Design { a, b, f_a, f_b, f_ab };
+        let design = saltelli_design(a, b, &quick(1), n);
         let targets = output_targets(&cells, &verdicts);
         let mut bootstrap_stream = stream(scenario.seed, 0, Purpose::Design, (4, 0));
         let sobol = sobol(&targets, &cells, &verdicts, &design, plan.bootstrap, || {
@@ -353,22 +354,7 @@ impl<'a> Study<'a> {
         let morris = morris(&targets, &cells, &verdicts, &trajectories, &quick(3), d);
         let tornado = tornado(&cells, &verdicts, &quick(4), d);
 
-        let mut found = searches.into_iter();
-        let mut switching = Vec::new();
-        for verdict in &verdicts {
-            for i in 0..d {
-                let (Some(below), Some(above)) = (found.next(), found.next()) else {
-                    break;
-                };
-                switching.push(Switch {
-                    units: verdict.units,
-                    input: i,
-                    leader: verdict.leader,
-                    below,
-                    above,
-                });
-            }
-        }
+        let switching = pair_searches(searches, &verdicts, d);
 
         let psa = assemble_psa(&stage(1)[..(2 * n).min(stage(1).len())], &cells, &verdicts);
         let psa_held = (stages[3] > stages[2]).then(|| assemble_psa(stage(2), &cells, &verdicts));
@@ -398,6 +384,38 @@ impl<'a> Study<'a> {
             rule,
         })
     }
+}
+
+/// Saltelli's design from the Sobol' stage's outputs in order: the `n` rows of A, the `n` of
+/// B, then `n` for each A_B^(i).
+fn saltelli_design(a: Vec<Vec<f64>>, b: Vec<Vec<f64>>, saltelli: &[Vec<CellMeans>], n: usize) -> Design {
+    let mut chunks = saltelli.chunks(n).map(<[Vec<CellMeans>]>::to_vec);
+    let f_a = chunks.next().unwrap_or_default();
+    let f_b = chunks.next().unwrap_or_default();
+    let f_ab: Vec<Vec<Vec<CellMeans>>> = chunks.collect();
+    Design { a, b, f_a, f_b, f_ab }
+}
+
+/// Pairs the searches, in order (for each N's verdict, each input: below, then above), into
+/// switching values.
+fn pair_searches(searches: Vec<SideSearch>, verdicts: &[DefaultVerdict], d: usize) -> Vec<Switch> {
+    let mut found = searches.into_iter();
+    let mut switching = Vec::new();
+    for verdict in verdicts {
+        for i in 0..d {
+            let (Some(below), Some(above)) = (found.next(), found.next()) else {
+                break;
+            };
+            switching.push(Switch {
+                units: verdict.units,
+                input: i,
+                leader: verdict.leader,
+                below,
+                above,
+            });
+        }
+    }
+    switching
 }
 
 /// Returns the PSA as the probabilities use it, confirmed sets replaced, with the counts of

@@ -160,125 +160,51 @@ pub fn search_side<E>(
     space: &SearchSpace,
     upward: bool,
     replications: u64,
-    mut probe: impl FnMut(f64, u64) -> Result<Option<Probe>, E>,
+    probe: impl FnMut(f64, u64) -> Result<Option<Probe>, E>,
 ) -> Result<SideSearch, E> {
     let probes = space.probes(upward);
-    let mut seen: Vec<Probe> = Vec::new();
-    let mut inside = space.start;
-    let mut outside = None;
-    let mut end = space.start;
-    let mut next = probes.len();
-    for (k, &value) in probes.iter().enumerate() {
-        let Some(p) = probe(value, replications)? else {
-            break;
-        };
-        seen.push(p);
-        end = value;
-        if p.gap > 0.0 {
-            outside = Some(p);
-            next = k + 1;
-            break;
-        }
-        inside = value;
-    }
-    let searched = if upward { (space.start, end) } else { (end, space.start) };
-    let Some(mut beyond) = outside else {
+    let mut search = Search {
+        space,
+        upward,
+        replications,
+        probe,
+        seen: Vec::new(),
+    };
+    let walk = search.walk_out(&probes)?;
+    let searched = if upward {
+        (space.start, walk.end)
+    } else {
+        (walk.end, space.start)
+    };
+    let Some(outside) = walk.outside else {
         return Ok(SideSearch {
             searched,
             crossing: None,
         });
     };
-    let mut out_value = beyond.value;
-    for _ in 0..BISECTION_STEPS {
-        let Some(middle) = between(space, inside, out_value) else {
-            break;
-        };
-        let Some(p) = probe(middle, replications)? else {
-            break;
-        };
-        seen.push(p);
-        if p.gap > 0.0 {
-            out_value = middle;
-            beyond = p;
-        } else {
-            inside = middle;
-        }
-    }
+    let beyond = search.bisect(walk.inside, outside)?;
+    let out_value = beyond.value;
     // The switching value's interval: from the last value surely on the leader's side to the
     // first surely on the rival's. The far end needs a probe that is sure: the probes beyond
     // the crossing, in turn, until one is.
-    let mut far_sure = seen
-        .iter()
-        .filter(|p| p.surely_lost())
-        .map(|p| p.value)
-        .reduce(|a, b| nearer(space, upward, a, b));
-    for &value in probes.iter().skip(next) {
-        if far_sure.is_some() {
-            break;
-        }
-        let Some(p) = probe(value, replications)? else {
-            break;
-        };
-        seen.push(p);
-        if p.surely_lost() {
-            far_sure = Some(value);
-        }
-        end = value;
-    }
+    let (far_sure, end) = search.far_sure(&probes[walk.next..], walk.end)?;
     let searched = if upward {
         (space.start, end.max(searched.1))
     } else {
         (end.min(searched.0), space.start)
     };
-    let near_sure = seen
+    let near_sure = search
+        .seen
         .iter()
         .filter(|p| p.surely_leading() && !beyond_of(upward, p.value, out_value))
         .map(|p| p.value)
         .reduce(|a, b| if beyond_of(upward, a, b) { a } else { b });
     // Each end moved as close to the crossing as the noise allows, by bisection.
-    let near = match near_sure {
-        Some(mut sure) => {
-            let mut unsure = out_value;
-            for _ in 0..INTERVAL_STEPS {
-                let Some(middle) = between(space, sure, unsure) else {
-                    break;
-                };
-                match probe(middle, replications)? {
-                    Some(p) if p.surely_leading() => sure = middle,
-                    _ => unsure = middle,
-                }
-            }
-            Some(sure)
-        }
-        None => None,
-    };
-    let far = match far_sure {
-        Some(mut sure) => {
-            let mut unsure = out_value;
-            for _ in 0..INTERVAL_STEPS {
-                let Some(middle) = between(space, unsure, sure) else {
-                    break;
-                };
-                match probe(middle, replications)? {
-                    Some(p) if p.surely_lost() => sure = middle,
-                    _ => unsure = middle,
-                }
-            }
-            Some(sure)
-        }
-        None => None,
-    };
+    let near = search.tighten(near_sure, out_value, Probe::surely_leading)?;
+    let far = search.tighten(far_sure, out_value, Probe::surely_lost)?;
     // The ends again, at more replications: the switch holds if the leader is still ahead at
     // the near end and the rival at the far end. An end no probe made sure is not settled.
-    let confirm = replications.saturating_mul(CONFIRM_FACTOR);
-    let leader_kept = match near {
-        Some(v) => probe(v, confirm)?.is_some_and(|p| p.gap < 0.0),
-        None => false,
-    };
-    let rival_kept = match far {
-        Some(v) => probe(v, confirm)?.is_some_and(|p| p.gap > 0.0),
-        None => false,
-    };
+    let confirmed = search.confirm(near, far)?;
     let near_end = near.unwrap_or(space.start);
     let far_end = far.unwrap_or(if upward { searched.1 } else { searched.0 });
     Ok(SideSearch {
@@ -288,9 +214,139 @@ pub fn search_side<E>(
             interval: (near_end.min(far_end), near_end.max(far_end)),
             rival: beyond.rival,
             in_range: space.in_range(out_value),
-            confirmed: leader_kept && rival_kept,
+            confirmed,
         }),
     })
+}
+
+/// One side's search in progress: the probe that runs the model, and every probe seen.
+struct Search<'a, P> {
+    space: &'a SearchSpace,
+    upward: bool,
+    replications: u64,
+    probe: P,
+    seen: Vec<Probe>,
+}
+
+/// How far the walk outward from the scenario's value went.
+struct Walk {
+    /// The last value at which the leader still led.
+    inside: f64,
+    /// The first probe at which it did not, if any.
+    outside: Option<Probe>,
+    /// The last value probed.
+    end: f64,
+    /// The index of the probe after the first one outside (all of them when none was).
+    next: usize,
+}
+
+impl<E, P: FnMut(f64, u64) -> Result<Option<Probe>, E>> Search<'_, P> {
+    /// Runs the probe at `value`, keeping what it saw.
+    fn run(&mut self, value: f64) -> Result<Option<Probe>, E> {
+        let seen = (self.probe)(value, self.replications)?;
+        self.seen.extend(seen);
+        Ok(seen)
+    }
+
+    /// Probes outward in turn until the leader no longer leads or a value cannot be run.
+    fn walk_out(&mut self, probes: &[f64]) -> Result<Walk, E> {
+        let mut walk = Walk {
+            inside: self.space.start,
+            outside: None,
+            end: self.space.start,
+            next: probes.len(),
+        };
+        for (k, &value) in probes.iter().enumerate() {
+            let Some(p) = self.run(value)? else {
+                break;
+            };
+            walk.end = value;
+            if p.gap > 0.0 {
+                walk.outside = Some(p);
+                walk.next = k + 1;
+                break;
+            }
+            walk.inside = value;
+        }
+        Ok(walk)
+    }
+
+    /// Bisects between the last value inside and the first outside; returns the probe at the
+    /// crossing's outer side.
+    fn bisect(&mut self, mut inside: f64, mut beyond: Probe) -> Result<Probe, E> {
+        for _ in 0..BISECTION_STEPS {
+            let Some(middle) = between(self.space, inside, beyond.value) else {
+                break;
+            };
+            let Some(p) = self.run(middle)? else {
+                break;
+            };
+            if p.gap > 0.0 {
+                beyond = p;
+            } else {
+                inside = middle;
+            }
+        }
+        Ok(beyond)
+    }
+
+    /// The probe nearest the scenario's value at which the rival surely leads: among those
+    /// seen, else the walk's later probes in turn until one is; with the last value probed.
+    fn far_sure(&mut self, later: &[f64], mut end: f64) -> Result<(Option<f64>, f64), E> {
+        let (space, upward) = (self.space, self.upward);
+        let mut far_sure = self
+            .seen
+            .iter()
+            .filter(|p| p.surely_lost())
+            .map(|p| p.value)
+            .reduce(|a, b| nearer(space, upward, a, b));
+        for &value in later {
+            if far_sure.is_some() {
+                break;
+            }
+            let Some(p) = self.run(value)? else {
+                break;
+            };
+            if p.surely_lost() {
+                far_sure = Some(value);
+            }
+            end = value;
+        }
+        Ok((far_sure, end))
+    }
+
+    /// Moves a sure end towards the crossing by bisection, as long as `sure` still holds.
+    fn tighten(&mut self, end: Option<f64>, crossing: f64, sure: fn(&Probe) -> bool) -> Result<Option<f64>, E> {
+        let Some(mut end) = end else {
+            return Ok(None);
+        };
+        let mut unsure = crossing;
+        for _ in 0..INTERVAL_STEPS {
+            let Some(middle) = between(self.space, end, unsure) else {
+                break;
+            };
+            match (self.probe)(middle, self.replications)? {
+                Some(p) if sure(&p) => end = middle,
+                _ => unsure = middle,
+            }
+        }
+        Ok(Some(end))
+    }
+
+    /// Runs both ends again at [`CONFIRM_FACTOR`] times the replications: true when the
+    /// leader still leads at the near end and the rival at the far end.
+    fn confirm(&mut self, near: Option<f64>, far: Option<f64>) -> Result<bool, E> {
+        let confirm = self.replications.saturating_mul(CONFIRM_FACTOR);
+        let leader_kept = match near {
+            Some(v) => (self.probe)(v, confirm)?.is_some_and(|p| p.gap < 0.0),
+            None => false,
+        };
+        let rival_kept = match far {
+            Some(v) => (self.probe)(v, confirm)?.is_some_and(|p| p.gap > 0.0),
+            None => false,
+        };
+        Ok(leader_kept && rival_kept)
+    }
 }
 
 /// Bisection steps that move each end of a switching value's interval towards the crossing.
