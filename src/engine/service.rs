@@ -137,47 +137,9 @@ impl Desks {
         mut log: Option<(&mut DeskLog, &[f64])>,
     ) {
         let width = self.queues.width();
+        let (total_spare, queued) = self.serve_arrivals(arrivals, months, month, halved, pooling.is_some());
+        let (keep, pooled) = pooled_shares(pooling, &total_spare, &queued, tally);
         let buckets = self.queues.buckets_mut();
-        // Function indices are below N_FUNCTIONS; `% N_FUNCTIONS` lets the compiler see it.
-        let mut total_spare = [0.0; N_FUNCTIONS];
-        let mut queued = [0.0; N_FUNCTIONS];
-        let rows = self.desks.iter_mut().zip(buckets.chunks_exact_mut(width));
-        for ((desk, queue), row) in rows.zip(arrivals.chunks_exact(months)) {
-            if !desk.open {
-                continue;
-            }
-            let cap = if halved { desk.capacity / 2.0 } else { desk.capacity };
-            let work = row[month];
-            desk.capacity_now = cap;
-            let left_queued = if !desk.backlog && work <= cap {
-                desk.served = work;
-                0.0
-            } else {
-                queue[0] += work;
-                desk.served = serve_oldest_first(queue, cap);
-                desk.backlog = true;
-                queue.iter().sum::<f64>()
-            };
-            if pooling.is_some() {
-                let f = usize::from(desk.function) % N_FUNCTIONS;
-                desk.spare = (cap - desk.served).max(0.0);
-                total_spare[f] += desk.spare;
-                queued[f] += left_queued;
-            }
-        }
-        // Per function, the share of each bucket kept and the work pooled; 0 pooled when
-        // nothing is.
-        let mut keep = [1.0; N_FUNCTIONS];
-        let mut pooled = [0.0; N_FUNCTIONS];
-        if let Some(pooling) = pooling {
-            for f in 0..N_FUNCTIONS {
-                if total_spare[f] > 0.0 && queued[f] > 0.0 {
-                    pooled[f] = queued[f].min(pooling.efficiency * total_spare[f]);
-                    keep[f] = 1.0 - pooled[f] / queued[f];
-                    tally.remote += pooling.cost_per_head * pooled[f];
-                }
-            }
-        }
         let mut served_units = tally.served_units;
         let mut units_cost = tally.units;
         let mut unmet = tally.unmet_capacity;
@@ -228,4 +190,73 @@ impl Desks {
         tally.open_desk_months += self.open_count as u64;
         tally.saturated_desk_months += saturated;
     }
+
+    /// Serves each open desk's arrivals of month `month` (oldest work first where it has a
+    /// backlog or more work than capacity); with `pooling`, returns each function's spare
+    /// capacity and work left queued.
+    #[inline]
+    fn serve_arrivals(
+        &mut self,
+        arrivals: &[f64],
+        months: usize,
+        month: usize,
+        halved: bool,
+        pooling: bool,
+    ) -> ([f64; N_FUNCTIONS], [f64; N_FUNCTIONS]) {
+        let width = self.queues.width();
+        let buckets = self.queues.buckets_mut();
+        // Function indices are below N_FUNCTIONS; `% N_FUNCTIONS` lets the compiler see it.
+        let mut total_spare = [0.0; N_FUNCTIONS];
+        let mut queued = [0.0; N_FUNCTIONS];
+        let rows = self.desks.iter_mut().zip(buckets.chunks_exact_mut(width));
+        for ((desk, queue), row) in rows.zip(arrivals.chunks_exact(months)) {
+            if !desk.open {
+                continue;
+            }
+            let cap = if halved { desk.capacity / 2.0 } else { desk.capacity };
+            let work = row[month];
+            desk.capacity_now = cap;
+            let left_queued = if !desk.backlog && work <= cap {
+                desk.served = work;
+                0.0
+            } else {
+                queue[0] += work;
+                desk.served = serve_oldest_first(queue, cap);
+                desk.backlog = true;
+                queue.iter().sum::<f64>()
+            };
+            if pooling {
+                let f = usize::from(desk.function) % N_FUNCTIONS;
+                desk.spare = (cap - desk.served).max(0.0);
+                total_spare[f] += desk.spare;
+                queued[f] += left_queued;
+            }
+        }
+        (total_spare, queued)
+    }
+}
+
+/// Per function, the share of each queued bucket kept and the work pooled into spare
+/// capacity elsewhere (none without `pooling`), booking the remote-delivery cost.
+#[inline]
+fn pooled_shares(
+    pooling: Option<Pooling>,
+    total_spare: &[f64; N_FUNCTIONS],
+    queued: &[f64; N_FUNCTIONS],
+    tally: &mut Tally,
+) -> ([f64; N_FUNCTIONS], [f64; N_FUNCTIONS]) {
+    // Per function, the share of each bucket kept and the work pooled; 0 pooled when
+    // nothing is.
+    let mut keep = [1.0; N_FUNCTIONS];
+    let mut pooled = [0.0; N_FUNCTIONS];
+    if let Some(pooling) = pooling {
+        for f in 0..N_FUNCTIONS {
+            if total_spare[f] > 0.0 && queued[f] > 0.0 {
+                pooled[f] = queued[f].min(pooling.efficiency * total_spare[f]);
+                keep[f] = 1.0 - pooled[f] / queued[f];
+                tally.remote += pooling.cost_per_head * pooled[f];
+            }
+        }
+    }
+    (keep, pooled)
 }

@@ -118,6 +118,57 @@ impl Leverage {
     }
 }
 
+impl OptionFlags {
+    /// The option's traits and the parameters its mechanisms take in this cell.
+    fn of(cell: &Cell) -> OptionFlags {
+        let params = cell.params;
+        let traits = cell.option.traits();
+        OptionFlags {
+            traits,
+            transaction_cost: cell.option.procurement(params).map(|p| p.cost),
+            pooling: traits.pools.then_some(Pooling {
+                efficiency: params.service.pool_efficiency,
+                cost_per_head: params.costs.remote_cost_per_head,
+            }),
+            shared_overhead: cell.option.shared_overhead(params),
+            leverage: (params.value.leverage_max > 0.0).then_some(Leverage {
+                per_head_month: params.value.spend_per_head * params.value.leverage_max / 12.0,
+                half: params.value.leverage_half,
+                national: traits.negotiates_nationally,
+            }),
+        }
+    }
+}
+
+impl PlaceLog {
+    /// For a cell that records results by place, the routes' log and the desks' log, in the
+    /// buffers of `workspace` when it holds a finished cell's; `None` for the desks otherwise.
+    fn start(
+        cell: &Cell,
+        units: &UnitBook,
+        draws: &ReplicationDraws,
+        workspace: &mut Workspace,
+    ) -> (super::places::RouteLog, Option<PlaceLog>) {
+        let n = cell.register.len();
+        let months = cell.params.time.months as usize;
+        let (route_log, desk_log) = match cell.places {
+            true => workspace.places.take().unwrap_or_default(),
+            false => Default::default(),
+        };
+        let log = cell.places.then(|| PlaceLog {
+            desks: desk_log.reset(
+                months.min(draws.demand().months()),
+                units.desks.iter().map(|d| d.unit),
+                &units.open,
+                &units.checkpoint_failed,
+            ),
+            direct: vec![0.0; n],
+            gaps: vec![false; n],
+        });
+        (route_log, log)
+    }
+}
+
 impl<'a> Simulation<'a> {
     /// Sets up the cell: units, CCG draws transformed with this cell's parameters, queues;
     /// its vectors come from `workspace` when it holds a finished cell's.
@@ -137,21 +188,7 @@ impl<'a> Simulation<'a> {
             cell.option.traits().national_queue,
             u64::from(params.onboarding.private_per_month),
         );
-        let traits = cell.option.traits();
-        let (route_log, desk_log) = match cell.places {
-            true => workspace.places.take().unwrap_or_default(),
-            false => Default::default(),
-        };
-        let log = cell.places.then(|| PlaceLog {
-            desks: desk_log.reset(
-                months.min(draws.demand().months()),
-                units.desks.iter().map(|d| d.unit),
-                &units.open,
-                &units.checkpoint_failed,
-            ),
-            direct: vec![0.0; n],
-            gaps: vec![false; n],
-        });
+        let (route_log, log) = PlaceLog::start(cell, &units, draws, workspace);
         let routes = Routes::new(
             draws.demand(),
             (n, n_desks),
@@ -180,20 +217,7 @@ impl<'a> Simulation<'a> {
             units_serving: 0,
             alone_saving: 0.0,
             tally: Tally::new(months, std::mem::take(&mut workspace.utilisation)),
-            flags: OptionFlags {
-                traits,
-                transaction_cost: cell.option.procurement(params).map(|p| p.cost),
-                pooling: traits.pools.then_some(Pooling {
-                    efficiency: params.service.pool_efficiency,
-                    cost_per_head: params.costs.remote_cost_per_head,
-                }),
-                shared_overhead: cell.option.shared_overhead(params),
-                leverage: (params.value.leverage_max > 0.0).then_some(Leverage {
-                    per_head_month: params.value.spend_per_head * params.value.leverage_max / 12.0,
-                    half: params.value.leverage_half,
-                    national: traits.negotiates_nationally,
-                }),
-            },
+            flags: OptionFlags::of(cell),
             units,
             log,
             reassign: false,
@@ -842,17 +866,7 @@ impl<'a> Simulation<'a> {
         let cell = self.cell;
         let params = cell.params;
         let n = self.ccgs.links.len() as f64;
-        // Section 5a: under national and network every in-house or outside-NHS preference is
-        // overridden, whether or not the CCG is onboarded within the horizon.
-        let (overridden, overridden_population) = if cell.option.traits().honours_preferences {
-            (0, 0.0)
-        } else {
-            self.preference
-                .iter()
-                .zip(&cell.populations)
-                .filter(|&(&p, _)| p == preference::IN_HOUSE || p == preference::OUTSIDE_NHS)
-                .fold((0, 0.0), |(count, population), (_, &p_i)| (count + 1, population + p_i))
-        };
+        let (overridden, overridden_population) = self.overridden();
         let over_budget = self
             .ccgs
             .price_paid
@@ -908,7 +922,28 @@ impl<'a> Simulation<'a> {
             contracted_by_month: std::mem::take(&mut tally.contracted_by_month),
             places,
         };
-        workspace.utilisation = std::mem::take(&mut tally.utilisation);
+        self.hand_over(workspace);
+        outcome
+    }
+
+    /// Section 5a: under national and network every in-house or outside-NHS preference is
+    /// overridden, whether or not the CCG is onboarded within the horizon. Returns the count
+    /// and population of the CCGs overridden.
+    fn overridden(&self) -> (usize, f64) {
+        let cell = self.cell;
+        if cell.option.traits().honours_preferences {
+            return (0, 0.0);
+        }
+        self.preference
+            .iter()
+            .zip(&cell.populations)
+            .filter(|&(&p, _)| p == preference::IN_HOUSE || p == preference::OUTSIDE_NHS)
+            .fold((0, 0.0), |(count, population), (_, &p_i)| (count + 1, population + p_i))
+    }
+
+    /// Leaves the cell's buffers in `workspace` for the worker's next cell.
+    fn hand_over(mut self, workspace: &mut Workspace) {
+        workspace.utilisation = std::mem::take(&mut self.tally.utilisation);
         workspace.units = Some(self.units);
         workspace.desks = Some(self.desks);
         if let (Some(route_log), Some(log)) = (self.routes.log.take(), self.log.take()) {
@@ -916,7 +951,6 @@ impl<'a> Simulation<'a> {
         }
         workspace.routes = Some(self.routes.into_buffers());
         workspace.ccgs = Some(self.ccgs);
-        outcome
     }
 }
 

@@ -6,8 +6,9 @@ use super::draws::{ALL_FUNCTIONS_KEY, ReplicationDraws};
 use super::rng::MeanOneLogNormal;
 use crate::delivery::DeliveryOption;
 use crate::model::cost::{MarketPrices, UnitCost};
+use crate::model::params::FateThresholds;
 use crate::model::params::round_half_up;
-use crate::model::{Function, Layout, N_FUNCTIONS, Params};
+use crate::model::{Function, Layout, N_FUNCTIONS, Params, Unit};
 
 /// Marks a function a unit does not provide in [`UnitBook::desk_of`].
 pub const NO_DESK: u32 = u32::MAX;
@@ -83,52 +84,11 @@ impl UnitBook {
         let risk = &params.risk;
         let factor = option.risk_factor(params);
         let thresholds = risk.thresholds(factor);
-        let go_live = params.time.go_live_month as usize;
         for (unit_idx, unit) in layout.units().iter().enumerate() {
-            let mut weak = false;
             // At factor 0 (national sites immune, as in version 4) no uniform can fall below a
             // threshold, so the draws are not looked up.
-            if factor > 0.0 {
-                // The key is the site (and function, for a team), whatever the option: a hub, a
-                // framework supplier and a national site on the same site share their fate.
-                let fate = draws.fate(unit.site, unit.function.map_or(ALL_FUNCTIONS_KEY, Function::index));
-                weak = fate.weak < thresholds.weak;
-                if fate.checkpoint < thresholds.checkpoint {
-                    book.open[unit_idx] = false;
-                    book.failed_checkpoint += 1;
-                    book.checkpoint_failed[unit_idx] = true;
-                }
-                let months = &draws.monthly_failure(fate.slot)[..params.time.months as usize];
-                if let Some(offset) = months[go_live.min(months.len())..]
-                    .iter()
-                    .position(|&u| u < thresholds.monthly)
-                {
-                    book.failures.push(((go_live + offset) as u32, unit_idx));
-                }
-            }
-            let mut price = 0.0;
-            for f in Function::ALL.into_iter().filter(|&f| unit.provides(f)) {
-                let fp = params.function(f);
-                let [x_fixed, x_variable] = draws.unit_cost_factors(unit.site, f.index(), &cost_dist);
-                let weak_factor = if weak { risk.weak_cost_factor } else { 1.0 };
-                let cost = UnitCost {
-                    fixed: fp.fixed_cost * x_fixed * weak_factor,
-                    variable: fp.variable_cost * x_variable,
-                    efficient_scale: fp.efficient_scale,
-                };
-                let qplan = layout.qplan(unit_idx, f);
-                price += cost.per_head(qplan);
-                let capacity_factor = if weak { risk.weak_capacity_factor } else { 1.0 };
-                let constant_share = if sharing { 1.0 - fp.shareable } else { 1.0 };
-                book.desk_of[unit_idx][f.index()] = book.desks.len() as u32;
-                book.desks.push(Desk {
-                    unit: unit_idx,
-                    function: f,
-                    capacity: (1.0 + fp.headroom) * qplan / 12.0 * capacity_factor,
-                    cost,
-                    monthly_constant: constant_share * cost.fixed / 12.0,
-                });
-            }
+            let weak = factor > 0.0 && book.draw_fate(unit_idx, unit, draws, &thresholds, params);
+            let price = book.add_desks(unit_idx, unit, weak, layout, params, draws, &cost_dist, sharing);
             if !option.participates(price, prices) {
                 book.open[unit_idx] = false;
             }
@@ -142,6 +102,79 @@ impl UnitBook {
             book.planned_tariff = book.planned_cost(layout, params, overhead) / total_population;
         }
         book
+    }
+
+    /// Draws a unit's fate on its site (and function, for a team): whether it fails the
+    /// checkpoint (then it never opens) and the month it fails in operation, if any; returns
+    /// whether it is weak.
+    fn draw_fate(
+        &mut self,
+        unit_idx: usize,
+        unit: &Unit,
+        draws: &mut ReplicationDraws,
+        thresholds: &FateThresholds,
+        params: &Params,
+    ) -> bool {
+        let go_live = params.time.go_live_month as usize;
+        // The key is the site (and function, for a team), whatever the option: a hub, a
+        // framework supplier and a national site on the same site share their fate.
+        let fate = draws.fate(unit.site, unit.function.map_or(ALL_FUNCTIONS_KEY, Function::index));
+        let weak = fate.weak < thresholds.weak;
+        if fate.checkpoint < thresholds.checkpoint {
+            self.open[unit_idx] = false;
+            self.failed_checkpoint += 1;
+            self.checkpoint_failed[unit_idx] = true;
+        }
+        let months = &draws.monthly_failure(fate.slot)[..params.time.months as usize];
+        if let Some(offset) = months[go_live.min(months.len())..]
+            .iter()
+            .position(|&u| u < thresholds.monthly)
+        {
+            self.failures.push(((go_live + offset) as u32, unit_idx));
+        }
+        weak
+    }
+
+    /// Adds a desk for each function the unit provides, with its drawn cost (raised if weak),
+    /// capacity (lowered if weak) and the part of its fixed cost held locally; returns the
+    /// unit's price per head at its planned catchment.
+    #[allow(clippy::too_many_arguments)]
+    fn add_desks(
+        &mut self,
+        unit_idx: usize,
+        unit: &Unit,
+        weak: bool,
+        layout: &Layout,
+        params: &Params,
+        draws: &mut ReplicationDraws,
+        cost_dist: &MeanOneLogNormal,
+        sharing: bool,
+    ) -> f64 {
+        let risk = &params.risk;
+        let mut price = 0.0;
+        for f in Function::ALL.into_iter().filter(|&f| unit.provides(f)) {
+            let fp = params.function(f);
+            let [x_fixed, x_variable] = draws.unit_cost_factors(unit.site, f.index(), cost_dist);
+            let weak_factor = if weak { risk.weak_cost_factor } else { 1.0 };
+            let cost = UnitCost {
+                fixed: fp.fixed_cost * x_fixed * weak_factor,
+                variable: fp.variable_cost * x_variable,
+                efficient_scale: fp.efficient_scale,
+            };
+            let qplan = layout.qplan(unit_idx, f);
+            price += cost.per_head(qplan);
+            let capacity_factor = if weak { risk.weak_capacity_factor } else { 1.0 };
+            let constant_share = if sharing { 1.0 - fp.shareable } else { 1.0 };
+            self.desk_of[unit_idx][f.index()] = self.desks.len() as u32;
+            self.desks.push(Desk {
+                unit: unit_idx,
+                function: f,
+                capacity: (1.0 + fp.headroom) * qplan / 12.0 * capacity_factor,
+                cost,
+                monthly_constant: constant_share * cost.fixed / 12.0,
+            });
+        }
+        price
     }
 
     /// Returns the planned yearly cost of every unit at `Qplan`, with sharing, plus the shared

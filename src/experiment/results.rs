@@ -216,11 +216,10 @@ pub struct Verdict {
     pub least_unmet: Option<Leader>,
 }
 
-impl ExperimentResults {
-    pub(super) fn new(experiment: &Experiment, months: usize) -> ExperimentResults {
+impl RunMeta {
+    fn of(experiment: &Experiment) -> RunMeta {
         let scenario = experiment.scenario();
-        let points = experiment.points();
-        let meta = RunMeta {
+        RunMeta {
             scenario: scenario.name.clone(),
             file: scenario.file.clone(),
             seed: scenario.seed,
@@ -230,7 +229,48 @@ impl ExperimentResults {
             population: experiment.register().total_population(),
             changes: scenario.changes.clone(),
             sweep_keys: scenario.sweep.iter().map(|axis| axis.key.path.to_string()).collect(),
-        };
+        }
+    }
+}
+
+/// The cells sharing an N and sweep point, in run order: the options compared with each other.
+fn groups_of(cells: &[CellResult]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for (idx, cell) in cells.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.0 == cell.units && g.1 == cell.point) {
+            Some(group) => group.2.push((cell.option, idx)),
+            None => groups.push((cell.units, cell.point, vec![(cell.option, idx)])),
+        }
+    }
+    groups
+}
+
+/// Each option's cells at one sweep point, by N: the N compared with each other.
+fn ladders_of(cells: &[CellResult]) -> Vec<Ladder> {
+    let mut ladders: Vec<Ladder> = Vec::new();
+    for (idx, cell) in cells.iter().enumerate() {
+        match ladders
+            .iter_mut()
+            .find(|l| l.option == cell.option && l.point == cell.point)
+        {
+            Some(ladder) => ladder.rungs.push((cell.units, idx)),
+            None => ladders.push(Ladder {
+                option: cell.option,
+                point: cell.point,
+                rungs: vec![(cell.units, idx)],
+            }),
+        }
+    }
+    for ladder in &mut ladders {
+        ladder.rungs.sort_unstable();
+    }
+    ladders
+}
+
+impl ExperimentResults {
+    pub(super) fn new(experiment: &Experiment, months: usize) -> ExperimentResults {
+        let points = experiment.points();
+        let meta = RunMeta::of(experiment);
         let regions = Regions::of(experiment.register());
         let cells: Vec<CellResult> = experiment
             .cells()
@@ -255,30 +295,8 @@ impl ExperimentResults {
                 cell
             })
             .collect();
-        let mut groups: Vec<Group> = Vec::new();
-        for (idx, cell) in cells.iter().enumerate() {
-            match groups.iter_mut().find(|g| g.0 == cell.units && g.1 == cell.point) {
-                Some(group) => group.2.push((cell.option, idx)),
-                None => groups.push((cell.units, cell.point, vec![(cell.option, idx)])),
-            }
-        }
-        let mut ladders: Vec<Ladder> = Vec::new();
-        for (idx, cell) in cells.iter().enumerate() {
-            match ladders
-                .iter_mut()
-                .find(|l| l.option == cell.option && l.point == cell.point)
-            {
-                Some(ladder) => ladder.rungs.push((cell.units, idx)),
-                None => ladders.push(Ladder {
-                    option: cell.option,
-                    point: cell.point,
-                    rungs: vec![(cell.units, idx)],
-                }),
-            }
-        }
-        for ladder in &mut ladders {
-            ladder.rungs.sort_unstable();
-        }
+        let groups = groups_of(&cells);
+        let ladders = ladders_of(&cells);
         let register = experiment.register();
         let maps = cells
             .iter()

@@ -282,6 +282,42 @@ pub struct Params {
     pub value: ValueParams,
 }
 
+impl Default for RiskParams {
+    fn default() -> RiskParams {
+        RiskParams {
+            p_checkpoint: 3.0 / 26.0,
+            p_weak: 9.0 / 23.0,
+            weak_capacity_factor: 0.85,
+            weak_cost_factor: 1.10,
+            p_fail_annual: 0.03,
+            p_systemic_annual: 0.02,
+            recovery_months: 3,
+            national_site_factor: 1.0,
+        }
+    }
+}
+
+impl Default for ValueParams {
+    fn default() -> ValueParams {
+        ValueParams {
+            unmet_penalty: 1.0,
+            spend_per_head: 1150.0,
+            leverage_max: 0.0,
+            leverage_half: 1.0e7,
+            choice_per_head: 0.0,
+        }
+    }
+}
+
+impl Default for MarketParams {
+    fn default() -> MarketParams {
+        MarketParams {
+            price_margin: 0.10,
+            private_margin: 0.20,
+        }
+    }
+}
+
 impl Default for Params {
     fn default() -> Params {
         Params {
@@ -342,27 +378,9 @@ impl Default for Params {
                 per_million_month: 0.5,
                 private_per_month: 8,
             },
-            market: MarketParams {
-                price_margin: 0.10,
-                private_margin: 0.20,
-            },
-            risk: RiskParams {
-                p_checkpoint: 3.0 / 26.0,
-                p_weak: 9.0 / 23.0,
-                weak_capacity_factor: 0.85,
-                weak_cost_factor: 1.10,
-                p_fail_annual: 0.03,
-                p_systemic_annual: 0.02,
-                recovery_months: 3,
-                national_site_factor: 1.0,
-            },
-            value: ValueParams {
-                unmet_penalty: 1.0,
-                spend_per_head: 1150.0,
-                leverage_max: 0.0,
-                leverage_half: 1.0e7,
-                choice_per_head: 0.0,
-            },
+            market: MarketParams::default(),
+            risk: RiskParams::default(),
+            value: ValueParams::default(),
         }
     }
 }

@@ -199,14 +199,7 @@ impl<'a> Evaluator<'a> {
             .flat_map(|o| self.units.iter().map(move |&n| (n, o.kind())))
             .filter(|&(n, _)| only.is_none_or(|m| m == n))
             .collect();
-        let mut pairs: Vec<(usize, usize, Moments)> = Vec::new();
-        for a in 0..at_n.len() {
-            for b in a + 1..at_n.len() {
-                if at_n[a].0 == at_n[b].0 {
-                    pairs.push((a, b, Moments::default()));
-                }
-            }
-        }
+        let mut pairs = pairs_at_same_n(&at_n);
         let mut headlines = vec![0.0; cells.len()];
         let (draws, workspace) = buffers;
         for replication in 0..replications {
@@ -232,22 +225,7 @@ impl<'a> Evaluator<'a> {
                 moments.add(headlines[*a] - headlines[*b]);
             }
         }
-        let n = replications as f64;
-        let mut means: Vec<CellMeans> = sums
-            .iter()
-            .map(|s| CellMeans {
-                headline: s.headline / n,
-                unmet: s.unmet / n,
-                replications,
-                pair_sd: [f64::NAN; 4],
-            })
-            .collect();
-        for (a, b, moments) in &pairs {
-            let sd = moments.sample_sd();
-            means[*a].pair_sd[option_index(at_n[*b].1)] = sd;
-            means[*b].pair_sd[option_index(at_n[*a].1)] = sd;
-        }
-        means
+        means_of(&sums, &pairs, &at_n, replications)
     }
 
     /// Evaluates every parameter set (all cells, or only those at N = `only`), in parallel,
@@ -275,4 +253,44 @@ impl<'a> Evaluator<'a> {
             .collect();
         results.into_iter().collect()
     }
+}
+
+/// Every two cells at the same N, `(a, b)` with a < b, each with the moments of its paired
+/// headline differences to come.
+fn pairs_at_same_n(at_n: &[(usize, OptionKind)]) -> Vec<(usize, usize, Moments)> {
+    let mut pairs = Vec::new();
+    for a in 0..at_n.len() {
+        for b in a + 1..at_n.len() {
+            if at_n[a].0 == at_n[b].0 {
+                pairs.push((a, b, Moments::default()));
+            }
+        }
+    }
+    pairs
+}
+
+/// Each cell's means over `replications` from its sums, with the sd of its paired headline
+/// difference from every other option at its N.
+fn means_of(
+    sums: &[CellMeans],
+    pairs: &[(usize, usize, Moments)],
+    at_n: &[(usize, OptionKind)],
+    replications: u64,
+) -> Vec<CellMeans> {
+    let n = replications as f64;
+    let mut means: Vec<CellMeans> = sums
+        .iter()
+        .map(|s| CellMeans {
+            headline: s.headline / n,
+            unmet: s.unmet / n,
+            replications,
+            pair_sd: [f64::NAN; 4],
+        })
+        .collect();
+    for (a, b, moments) in pairs {
+        let sd = moments.sample_sd();
+        means[*a].pair_sd[option_index(at_n[*b].1)] = sd;
+        means[*b].pair_sd[option_index(at_n[*a].1)] = sd;
+    }
+    means
 }
