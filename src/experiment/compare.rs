@@ -324,6 +324,17 @@ mod tests {
         assert!(!flag(&[0.0, 0.0, 0.0]), "on zero");
     }
 
+    /// A lone option leads, but not surely: with no rival there is nothing to be sure against.
+    #[test]
+    fn a_lone_option_leads_without_being_sure() {
+        let group: Group = (23, 0, vec![(OptionKind::Hubs, 0)]);
+        let mut comparisons = Comparisons::new(std::slice::from_ref(&group));
+        comparisons.add(&[outcome(9.0, 0.0)]);
+        let lone = leader(&group, &comparisons, |_| 9.0, Metric::HEADLINE).unwrap();
+        assert_eq!((lone.option, lone.runner_up, lone.lead), (OptionKind::Hubs, None, None));
+        assert!(!lone.significant);
+    }
+
     /// "Significant" needs the interval strictly below zero: a tie in every replication (an
     /// interval of exactly [0, 0]) is not a lead, the smallest positive gap is.
     #[test]
