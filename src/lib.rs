@@ -66,6 +66,24 @@
 //! - `cli`: argument parsing (clap), file reading, printing, exit codes: `run`, `uncertainty`,
 //!   `merge` (shards back into one study's outputs), `validate`, `keys`, `init`.
 //!
+//! # Adding a delivery option
+//!
+//! 1. `model/option.rs`: a variant of [`model::OptionKind`], in [`model::OptionKind::ALL`]
+//!    and with its scenario key; the compiler then points to every `match` on the options
+//!    (among them the chart colour in `output::chart` and the procurement defaults below).
+//! 2. `delivery/<option>.rs`: a type implementing [`delivery::DeliveryOption`] (its
+//!    [`delivery::Traits`], its choice rule, its own keys), returned by `delivery::build`.
+//! 3. If its CCGs procure: its duration and transaction cost in
+//!    `model::params::ProcurementParams::default` (the scenario keys `procurement.<option>`
+//!    and `procurement.cost_<option>`, the key table's listing, `csu-sim init`, the resolved
+//!    scenario and the checks between keys follow from it), and its cost key's row,
+//!    `procurement_cost_key!`, in `scenario/keys.rs`, which a test asks for.
+//! 4. docs/model.md: the option's mechanisms, and the independent implementation's
+//!    reference results in `tests/integration/fixtures/reference/` for a scenario with it.
+//!
+//! Everything else (cells, comparisons, verdicts, tables, charts, the workbook, the report,
+//! shards and the uncertainty analysis) runs over [`model::OptionKind::ALL`].
+//!
 //! # Invariants
 //!
 //! - Nothing outside `cli` and `output` touches files, stdout, the clock, the environment or

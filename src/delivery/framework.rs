@@ -1,9 +1,9 @@
 //! A national specification and price, with a range of approved suppliers.
 
-use super::{Choice, DeliveryOption, Market, Procurement, Request, Traits};
+use super::{Choice, DeliveryOption, Market, Request, Traits};
+use crate::model::LayoutKind;
 use crate::model::OptionKind;
 use crate::model::cost::MarketPrices;
-use crate::model::{LayoutKind, Params};
 
 /// Framework: one national price; a supplier takes part only if its own price at its planned
 /// catchment is within it; CCGs procure the nearest open participant when the national price
@@ -30,13 +30,6 @@ impl DeliveryOption for Framework {
 
     fn own_keys(&self) -> &'static [&'static str] {
         &["procurement.cost_framework", "market.price_margin"]
-    }
-
-    fn procurement(&self, params: &Params) -> Option<Procurement> {
-        Some(Procurement {
-            duration: params.procurement.framework,
-            cost: params.procurement.cost_framework,
-        })
     }
 
     fn participates(&self, unit_price: f64, prices: &MarketPrices) -> bool {

@@ -1,8 +1,8 @@
 //! Regional hubs, each providing all four functions to an area.
 
-use super::{Choice, DeliveryOption, Market, Procurement, Request, Traits};
+use super::{Choice, DeliveryOption, Market, Request, Traits};
+use crate::model::LayoutKind;
 use crate::model::OptionKind;
-use crate::model::{LayoutKind, Params};
 
 /// Hubs: CCGs procure; each picks the nearest affordable open hub within the search radius,
 /// else the cheapest of those hubs and the private sector; hubs share nothing, do not pool,
@@ -29,13 +29,6 @@ impl DeliveryOption for Hubs {
 
     fn own_keys(&self) -> &'static [&'static str] {
         &["procurement.cost_hubs", "choice.max_distance_km"]
-    }
-
-    fn procurement(&self, params: &Params) -> Option<Procurement> {
-        Some(Procurement {
-            duration: params.procurement.hubs,
-            cost: params.procurement.cost_hubs,
-        })
     }
 
     /// Section 7: nearest affordable hub in range, in (distance, unit) order; otherwise the

@@ -11,7 +11,7 @@ mod national;
 mod network;
 
 use crate::model::cost::MarketPrices;
-use crate::model::params::Triangular;
+use crate::model::params::Procurement;
 use crate::model::{Layout, LayoutKind, Params};
 
 use crate::model::OptionKind;
@@ -95,15 +95,6 @@ pub struct Traits {
     pub switch_rule: bool,
 }
 
-/// How CCGs procure under an option (docs/model.md section 7).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Procurement {
-    /// Duration of a procurement \[months\].
-    pub duration: Triangular,
-    /// One-off cost of a procurement, private ones and re-procurements included \[GBP\].
-    pub cost: f64,
-}
-
 /// What distinguishes one delivery option from another.
 ///
 /// The engine calls these once per cell or per decision, never per CCG-month, so dynamic
@@ -116,9 +107,9 @@ pub trait DeliveryOption: Send + Sync {
     fn traits(&self) -> Traits;
 
     /// Returns how CCGs procure, or `None` when the choice is mandated (no procurement, no
-    /// transaction cost).
-    fn procurement(&self, _params: &Params) -> Option<Procurement> {
-        None
+    /// transaction cost): the option's entry in the procurement parameters.
+    fn procurement(&self, params: &Params) -> Option<Procurement> {
+        params.procurement.of(self.kind())
     }
 
     /// Returns the yearly overhead when fixed costs are shared nationally, else `None`.

@@ -3,9 +3,10 @@
 //! cannot drift from the model.
 
 use super::ExperimentResults;
-use crate::delivery::{self, Procurement, Traits};
+use crate::delivery::{self, Traits};
 use crate::model::LayoutKind;
 use crate::model::OptionKind;
+use crate::model::params::Procurement;
 use crate::scenario::keys::find_key;
 
 /// One option as the model has it, at the scenario's values (first sweep point).

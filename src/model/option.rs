@@ -28,6 +28,14 @@ impl OptionKind {
         OptionKind::Framework,
     ];
 
+    /// The number of options.
+    pub const COUNT: usize = OptionKind::ALL.len();
+
+    /// Returns the position of the option in [`OptionKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Returns the scenario key of the option.
     pub fn key(self) -> &'static str {
         match self {

@@ -3,7 +3,7 @@
 //! Defaults marked (fact) come from the 2012 sources; the rest are assumptions a scenario
 //! can change. The scenario layer checks ranges; the engine trusts them.
 
-use super::{Function, N_FUNCTIONS};
+use super::{Function, N_FUNCTIONS, OptionKind};
 
 /// A triangular distribution of procurement durations \[months\] (section 7).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -156,17 +156,57 @@ pub struct ChoiceParams {
     pub switch_wait_months: f64,
 }
 
-/// Procurement durations and transaction costs (section 7).
+/// A procurement under an option whose CCGs procure (section 7).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Procurement {
+    /// Duration of a procurement \[months\].
+    pub duration: Triangular,
+    /// One-off cost of a procurement, private ones and re-procurements included \[GBP\].
+    pub cost: f64,
+}
+
+/// Procurement durations and transaction costs (section 7), by option: the scenario keys
+/// `procurement.<option>` (the duration) and `procurement.cost_<option>` of every option
+/// that procures.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcurementParams {
-    /// Hubs procurement duration \[months\].
-    pub hubs: Triangular,
-    /// Framework procurement duration \[months\].
-    pub framework: Triangular,
-    /// Transaction cost of one hubs procurement \[GBP\].
-    pub cost_hubs: f64,
-    /// Transaction cost of one framework procurement \[GBP\].
-    pub cost_framework: f64,
+    /// By option, in [`OptionKind::ALL`] order; `None` for an option that assigns its CCGs.
+    pub by_option: [Option<Procurement>; OptionKind::COUNT],
+}
+
+impl ProcurementParams {
+    /// Returns the procurement of `option`, if its CCGs procure.
+    pub fn of(&self, option: OptionKind) -> Option<Procurement> {
+        self.by_option[option.index()]
+    }
+
+    /// Returns the options whose CCGs procure, with their procurement, in
+    /// [`OptionKind::ALL`] order.
+    pub fn procuring(&self) -> impl Iterator<Item = (OptionKind, Procurement)> + '_ {
+        OptionKind::ALL
+            .into_iter()
+            .filter_map(|option| self.of(option).map(|p| (option, p)))
+    }
+}
+
+impl Default for ProcurementParams {
+    /// Hubs procure in 1 to 3 months (mode 1) at GBP 50 k, framework call-offs in 2 to 6
+    /// (mode 3) at GBP 15 k; national and network assign their CCGs.
+    fn default() -> ProcurementParams {
+        let procurement = |min, mode, max, cost| {
+            Some(Procurement {
+                duration: Triangular { min, mode, max },
+                cost,
+            })
+        };
+        ProcurementParams {
+            by_option: OptionKind::ALL.map(|option| match option {
+                OptionKind::National | OptionKind::Network => None,
+                OptionKind::Hubs => procurement(1.0, 1.0, 3.0, 50.0e3),
+                OptionKind::Framework => procurement(2.0, 3.0, 6.0, 15.0e3),
+            }),
+        }
+    }
 }
 
 /// Onboarding capacity (section 4).
@@ -359,20 +399,7 @@ impl Default for Params {
                 max_distance_km: 250.0,
                 switch_wait_months: 2.0,
             },
-            procurement: ProcurementParams {
-                hubs: Triangular {
-                    min: 1.0,
-                    mode: 1.0,
-                    max: 3.0,
-                },
-                framework: Triangular {
-                    min: 2.0,
-                    mode: 3.0,
-                    max: 6.0,
-                },
-                cost_hubs: 50.0e3,
-                cost_framework: 15.0e3,
-            },
+            procurement: ProcurementParams::default(),
             onboarding: OnboardingParams {
                 per_unit_month: 2.0,
                 per_million_month: 0.5,

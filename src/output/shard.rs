@@ -28,7 +28,7 @@ use super::OutputError;
 use crate::experiment::Observer;
 use crate::experiment::places::{PlaceTotals, UnitTotals};
 use crate::experiment::uncertainty::switching::{Crossing, SideSearch};
-use crate::experiment::uncertainty::{CellMeans, SetOutput, option_index};
+use crate::experiment::uncertainty::{CellMeans, SetOutput};
 use crate::model::OptionKind;
 use crate::model::{N_METRICS, Outcome, WorkLedger};
 use crate::stats::{ExactMoments, ExactSum};
@@ -286,7 +286,7 @@ impl ShardWriter {
             Some(c) => {
                 self.put(&[1]);
                 self.put_f64s(&[c.value, c.interval.0, c.interval.1]);
-                self.put(&[option_index(c.rival) as u8, u8::from(c.in_range), u8::from(c.confirmed)]);
+                self.put(&[c.rival.index() as u8, u8::from(c.in_range), u8::from(c.confirmed)]);
             }
         }
     }
@@ -534,11 +534,16 @@ impl Payload {
     fn means(&mut self, cells: usize) -> Result<Vec<CellMeans>, ShardError> {
         (0..cells)
             .map(|_| {
+                let (headline, unmet, replications) = (self.f64()?, self.f64()?, self.f64()? as u64);
+                let mut pair_sd = [f64::NAN; OptionKind::COUNT];
+                for sd in &mut pair_sd {
+                    *sd = self.f64()?;
+                }
                 Ok(CellMeans {
-                    headline: self.f64()?,
-                    unmet: self.f64()?,
-                    replications: self.f64()? as u64,
-                    pair_sd: [self.f64()?, self.f64()?, self.f64()?, self.f64()?],
+                    headline,
+                    unmet,
+                    replications,
+                    pair_sd,
                 })
             })
             .collect()

@@ -572,22 +572,6 @@ pub fn key_rows() -> Vec<[String; 6]> {
             "fact",
             "survey of CCGs' preferences (section 7)",
         ),
-        (
-            "procurement.hubs",
-            triangular(defaults.procurement.hubs),
-            "months",
-            "0 <= min <= mode <= max <= 600",
-            "assumption",
-            "triangular procurement duration, hubs (section 7)",
-        ),
-        (
-            "procurement.framework",
-            triangular(defaults.procurement.framework),
-            "months",
-            "0 <= min <= mode <= max <= 600",
-            "assumption",
-            "triangular procurement duration, framework (section 7)",
-        ),
     ];
     for (path, default, unit, allowed, source, meaning) in others {
         rows.push([
@@ -597,6 +581,16 @@ pub fn key_rows() -> Vec<[String; 6]> {
             allowed.to_string(),
             source.to_string(),
             meaning.to_string(),
+        ]);
+    }
+    for (option, procurement) in defaults.procurement.procuring() {
+        rows.push([
+            format!("procurement.{option}"),
+            triangular(procurement.duration),
+            "months".to_string(),
+            "0 <= min <= mode <= max <= 600".to_string(),
+            "assumption".to_string(),
+            format!("triangular procurement duration, {option} (section 7)"),
         ]);
     }
     rows

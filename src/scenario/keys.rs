@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::model::Params;
+use crate::model::{OptionKind, Params};
 
 /// What values a key accepts.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -244,6 +244,26 @@ macro_rules! int_key {
     };
 }
 
+/// Declares the row `procurement.cost_<option>` of an option whose CCGs procure (section 7);
+/// a test checks that every such option has one, named by its key.
+macro_rules! procurement_cost_key {
+    ($option:ident, $name:literal, $meaning:literal) => {
+        ParamKey {
+            path: concat!("procurement.cost_", $name),
+            rule: Rule::Range(0.0, MAX_MONEY),
+            unit: "GBP/procurement",
+            source: Source::Assumption,
+            meaning: $meaning,
+            get: |p| p.procurement.of(OptionKind::$option).map_or(f64::NAN, |x| x.cost),
+            set: |p, v| {
+                if let Some(x) = &mut p.procurement.by_option[OptionKind::$option as usize] {
+                    x.cost = v;
+                }
+            },
+        }
+    };
+}
+
 /// Declares the five rows of one function's parameters (section 5).
 macro_rules! function_keys {
     ($name:literal, $idx:literal, $scale_source:ident) => {
@@ -455,21 +475,11 @@ const OTHERS: [ParamKey; 37] = [
         "expected onboarding wait beyond which a CCG goes private (section 7)",
         choice.switch_wait_months
     ),
-    float_key!(
-        "procurement.cost_hubs",
-        Rule::Range(0.0, MAX_MONEY),
-        "GBP/procurement",
-        Assumption,
-        "transaction cost of a hubs procurement (section 7)",
-        procurement.cost_hubs
-    ),
-    float_key!(
-        "procurement.cost_framework",
-        Rule::Range(0.0, MAX_MONEY),
-        "GBP/procurement",
-        Assumption,
-        "transaction cost of a framework call-off (section 7)",
-        procurement.cost_framework
+    procurement_cost_key!(Hubs, "hubs", "transaction cost of a hubs procurement (section 7)"),
+    procurement_cost_key!(
+        Framework,
+        "framework",
+        "transaction cost of a framework call-off (section 7)"
     ),
     float_key!(
         "onboarding.per_unit_month",
@@ -688,6 +698,34 @@ pub fn did_you_mean<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each option whose CCGs procure by default has its transaction-cost key, named by the
+    /// option's key, reading and writing that option's cost; no other option has one. (The
+    /// rows are the one place per option the compiler does not point to.)
+    #[test]
+    fn every_procuring_option_has_its_cost_key_and_no_other_does() {
+        let defaults = Params::default();
+        for option in OptionKind::ALL {
+            let key = find_key(&format!("procurement.cost_{option}"));
+            match defaults.procurement.of(option) {
+                Some(procurement) => {
+                    let key = key.unwrap_or_else(|| panic!("{option}: no procurement.cost_{option}"));
+                    assert_eq!(key.get(&defaults), procurement.cost);
+                    let mut params = defaults.clone();
+                    key.set(&mut params, 123.0);
+                    assert_eq!(params.procurement.of(option).map(|p| p.cost), Some(123.0));
+                    let mut others = OptionKind::ALL.into_iter().filter(|&o| o != option);
+                    assert!(others.all(|o| params.procurement.of(o) == defaults.procurement.of(o)));
+                }
+                None => assert!(key.is_none(), "{option} does not procure"),
+            }
+        }
+        let costs = all_keys()
+            .iter()
+            .filter(|k| k.path.starts_with("procurement.cost_"))
+            .count();
+        assert_eq!(costs, defaults.procurement.procuring().count());
+    }
 
     /// Issue 27's slips: a headroom of 10 (1,000%), an overhead of GBP 10 a year, an in-house
     /// premium of 20 are warned of, with what was probably meant; ordinary values are not.

@@ -40,8 +40,29 @@ pub fn replications_limit(n: f64) -> String {
     )
 }
 
-/// Keys that are not numeric scalars, with what they take.
-const SPECIAL_KEYS: [&str; 15] = [
+/// The keys of the procurement durations, `procurement.<option>`, of every option whose
+/// CCGs procure.
+fn procurement_keys() -> Vec<String> {
+    Params::default()
+        .procurement
+        .procuring()
+        .map(|(option, _)| format!("procurement.{option}"))
+        .collect()
+}
+
+/// Returns the option whose procurement duration `path` names, if it names one.
+fn procurement_option(path: &str) -> Option<OptionKind> {
+    let option = OptionKind::from_key(path.strip_prefix("procurement.")?)?;
+    Params::default().procurement.of(option).map(|_| option)
+}
+
+/// Returns every key that is not a numeric scalar.
+fn special_keys() -> impl Iterator<Item = String> {
+    SPECIAL_KEYS.iter().map(|s| s.to_string()).chain(procurement_keys())
+}
+
+/// Keys that are not numeric scalars, with what they take (and [`procurement_keys`]).
+const SPECIAL_KEYS: [&str; 13] = [
     "name",
     "seed",
     "replications",
@@ -54,8 +75,6 @@ const SPECIAL_KEYS: [&str; 15] = [
     "time.wave_months",
     "time.wave_weights",
     "choice.preferences",
-    "procurement.hubs",
-    "procurement.framework",
     "functions",
 ];
 
@@ -311,7 +330,7 @@ impl<'t> Parser<'t> {
 
     fn unknown(&mut self, path: &str, item: Item) {
         let mut candidates: Vec<String> = keys::all_keys().iter().map(|k| k.path.to_string()).collect();
-        candidates.extend(SPECIAL_KEYS.iter().map(|s| s.to_string()));
+        candidates.extend(special_keys());
         candidates.extend(SECTIONS.iter().map(|s| s.to_string()));
         // A key written without its section (`p_fail_annual` for `risk.p_fail_annual`) is found
         // by its last part, across sections; `N` is the list of units.
@@ -396,14 +415,12 @@ impl<'t> Parser<'t> {
                 }
             }
             "choice.preferences" => self.preferences(item, params),
-            "procurement.hubs" | "procurement.framework" => {
+            _ if procurement_option(path).is_some() => {
                 if let Some([min, mode, max]) = self.number_list::<3>(path, item, Rule::Range(0.0, MAX_MONTHS as f64)) {
                     self.record(path, item);
-                    let tri = Triangular { min, mode, max };
-                    if path == "procurement.hubs" {
-                        params.procurement.hubs = tri
-                    } else {
-                        params.procurement.framework = tri
+                    let option = procurement_option(path).map_or(0, OptionKind::index);
+                    if let Some(procurement) = &mut params.procurement.by_option[option] {
+                        procurement.duration = Triangular { min, mode, max };
                     }
                 }
             }
@@ -709,7 +726,7 @@ impl<'t> Parser<'t> {
             let sweep_path = format!("sweep.{path}");
             let Some(param) = keys::find_key(path) else {
                 let hint = keys::did_you_mean(path, keys::all_keys().iter().map(|k| k.path));
-                let why = if SPECIAL_KEYS.contains(&path) {
+                let why = if special_keys().any(|k| k == path) {
                     "is not a numeric scalar key"
                 } else {
                     "is not a key"

@@ -147,10 +147,11 @@ fn write_lists(out: &mut String, table: &str, p: &Params) {
             let _ = writeln!(out, "preferences = {{ {} }}", shares.join(", "));
         }
         "procurement" => {
-            for (name, tri) in [("hubs", p.procurement.hubs), ("framework", p.procurement.framework)] {
+            for (option, procurement) in p.procurement.procuring() {
+                let tri = procurement.duration;
                 let _ = writeln!(
                     out,
-                    "{name} = {}",
+                    "{option} = {}",
                     list([tri.min, tri.mode, tri.max].map(|v| value(v, false)))
                 );
             }

@@ -118,13 +118,11 @@ pub fn check_params(params: &Params) -> Vec<(String, String)> {
             format!("wave month {m} must be below time.months = {months}"),
         ));
     }
-    for (key, tri) in [
-        ("procurement.hubs", params.procurement.hubs),
-        ("procurement.framework", params.procurement.framework),
-    ] {
+    for (option, procurement) in params.procurement.procuring() {
+        let (key, tri) = (format!("procurement.{option}"), procurement.duration);
         if !(0.0 <= tri.min && tri.min <= tri.mode && tri.mode <= tri.max) {
             problems.push((
-                key.to_string(),
+                key,
                 format!(
                     "[{}, {}, {}] is not a triangular (min, mode, max): 0 <= min <= mode <= max is required",
                     tri.min, tri.mode, tri.max

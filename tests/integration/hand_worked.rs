@@ -46,11 +46,13 @@ pub fn quiet(months: u32) -> Params {
     p.choice.budget_mean = 1.0e6;
     p.choice.budget_cv = 0.0;
     p.choice.max_distance_km = 1.0e4;
-    p.procurement.hubs = Triangular {
-        min: 1.0,
-        mode: 1.0,
-        max: 1.0,
-    };
+    if let Some(hubs) = &mut p.procurement.by_option[OptionKind::Hubs.index()] {
+        hubs.duration = Triangular {
+            min: 1.0,
+            mode: 1.0,
+            max: 1.0,
+        };
+    }
     p.onboarding.per_unit_month = 50.0;
     p.onboarding.per_million_month = 0.0;
     p.onboarding.private_per_month = 50;
@@ -235,11 +237,13 @@ fn an_operating_failure_pays_tupe_and_sends_its_ccgs_to_re_decide() {
     let reg = register(&[(1e6, 52.0), (2e6, 52.1)]);
     let mut p = quiet(24);
     p.risk.p_fail_annual = 1.0;
-    p.procurement.hubs = Triangular {
-        min: 1.0,
-        mode: 1.0,
-        max: 1.0,
-    };
+    if let Some(hubs) = &mut p.procurement.by_option[OptionKind::Hubs.index()] {
+        hubs.duration = Triangular {
+            min: 1.0,
+            mode: 1.0,
+            max: 1.0,
+        };
+    }
     let (o, mut draws) = run(OptionKind::Hubs, 1, &reg, &p);
     // The single hub sits at CCG 1 (the larger population) or 0: find its fate by site.
     let option = build(OptionKind::Hubs);

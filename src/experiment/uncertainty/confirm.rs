@@ -115,7 +115,7 @@ mod tests {
                 headline,
                 unmet: 0.0,
                 replications,
-                pair_sd: [pair_sd; 4],
+                pair_sd: [pair_sd; OptionKind::COUNT],
             })
             .collect()
     }

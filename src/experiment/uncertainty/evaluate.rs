@@ -31,7 +31,7 @@ pub struct CellMeans {
     /// For each option of [`OptionKind::ALL`], the standard deviation (n - 1) over
     /// replications of this cell's headline minus that option's at the same N, paired by
     /// replication; NaN for the cell's own option, an option not run, or one replication.
-    pub pair_sd: [f64; 4],
+    pub pair_sd: [f64; OptionKind::COUNT],
 }
 
 impl Default for CellMeans {
@@ -40,7 +40,7 @@ impl Default for CellMeans {
             headline: 0.0,
             unmet: 0.0,
             replications: 0,
-            pair_sd: [f64::NAN; 4],
+            pair_sd: [f64::NAN; OptionKind::COUNT],
         }
     }
 }
@@ -49,18 +49,13 @@ impl CellMeans {
     /// Returns the half-width of the 95% interval (Student t) of the mean paired difference
     /// between this cell's headline and `other`'s at the same N; NaN without one.
     pub fn paired_half_width(&self, other: OptionKind) -> f64 {
-        let sd = self.pair_sd[option_index(other)];
+        let sd = self.pair_sd[other.index()];
         let n = self.replications;
         if n < 2 || sd.is_nan() {
             return f64::NAN;
         }
         crate::stats::t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt()
     }
-}
-
-/// Returns the position of an option in [`OptionKind::ALL`].
-pub fn option_index(option: OptionKind) -> usize {
-    OptionKind::ALL.iter().position(|&o| o == option).unwrap_or(0)
 }
 
 /// Watches an analysis: the count of parameter sets evaluated, and a request to stop.
@@ -284,13 +279,13 @@ fn means_of(
             headline: s.headline / n,
             unmet: s.unmet / n,
             replications,
-            pair_sd: [f64::NAN; 4],
+            pair_sd: [f64::NAN; OptionKind::COUNT],
         })
         .collect();
     for (a, b, moments) in pairs {
         let sd = moments.sample_sd();
-        means[*a].pair_sd[option_index(at_n[*b].1)] = sd;
-        means[*b].pair_sd[option_index(at_n[*a].1)] = sd;
+        means[*a].pair_sd[at_n[*b].1.index()] = sd;
+        means[*b].pair_sd[at_n[*a].1.index()] = sd;
     }
     means
 }

@@ -30,7 +30,7 @@ mod results;
 mod study;
 pub mod switching;
 
-pub use evaluate::{CellMeans, Counter, Evaluator, Progress, Quiet, option_index};
+pub use evaluate::{CellMeans, Counter, Evaluator, Progress, Quiet};
 pub use results::{
     BestUnits, Confirmation, DefaultVerdict, Design, InputInfo, Output, Psa, RuleAnswer, Share, Switch, TornadoBar,
     UncertaintyResults, ValueOfInformation,
