@@ -82,7 +82,12 @@
 //!    reference results in `tests/integration/fixtures/reference/` for a scenario with it.
 //!
 //! Everything else (cells, comparisons, verdicts, tables, charts, the workbook, the report,
-//! shards and the uncertainty analysis) runs over [`model::OptionKind::ALL`].
+//! shards and the uncertainty analysis) runs over [`model::OptionKind::ALL`]. Followed on a
+//! branch with a fifth option (a copy of hubs), the compiler pointed to the colour,
+//! `delivery::build`, the procurement defaults, the key table's length and a test's `match`;
+//! the tests then pointed to the rest: a key claimed by two options, the count of keys and of
+//! default options they pin, and the reference results and known answers the new option's
+//! cells lack.
 //!
 //! # Invariants
 //!
