@@ -14,9 +14,42 @@ use crate::model::OptionKind;
 /// mean, sd, ci95_low, ci95_high, p5, p50, p95`.
 pub struct SummaryCsv;
 
-/// Returns the `param_<key>` column names of the swept keys.
-pub fn param_columns(results: &ExperimentResults) -> Vec<String> {
-    results.meta.sweep_keys.iter().map(|k| format!("param_{k}")).collect()
+/// A CSV file built in memory: the one way csu-sim writes its CSV tables.
+pub struct CsvTable {
+    writer: ::csv::Writer<Vec<u8>>,
+}
+
+impl CsvTable {
+    /// Starts a table with its header.
+    pub fn new<S: AsRef<[u8]>>(header: impl IntoIterator<Item = S>) -> Result<CsvTable, OutputError> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        writer.write_record(header)?;
+        Ok(CsvTable { writer })
+    }
+
+    /// Starts a table whose header is `lead`, the swept keys' `param_<key>` columns, then
+    /// `tail`.
+    pub fn with_params(sweep_keys: &[String], lead: &[&str], tail: &[&str]) -> Result<CsvTable, OutputError> {
+        let params: Vec<String> = sweep_keys.iter().map(|k| format!("param_{k}")).collect();
+        let header = lead
+            .iter()
+            .copied()
+            .chain(params.iter().map(String::as_str))
+            .chain(tail.iter().copied());
+        CsvTable::new(header)
+    }
+
+    /// Writes a row.
+    pub fn row<S: AsRef<[u8]>>(&mut self, fields: impl IntoIterator<Item = S>) -> Result<(), OutputError> {
+        Ok(self.writer.write_record(fields)?)
+    }
+
+    /// Returns the file's bytes.
+    pub fn finish(self) -> Result<Vec<u8>, OutputError> {
+        self.writer
+            .into_inner()
+            .map_err(|e| OutputError::Csv(e.into_error().into()))
+    }
 }
 
 impl Exporter for SummaryCsv {
@@ -25,11 +58,10 @@ impl Exporter for SummaryCsv {
     }
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["seed", "option", "units"].map(String::from).to_vec();
-        header.extend(param_columns(results));
-        header.extend(
-            [
+        let mut table = CsvTable::with_params(
+            &results.meta.sweep_keys,
+            &["seed", "option", "units"],
+            &[
                 "metric",
                 "n",
                 "undefined",
@@ -40,10 +72,8 @@ impl Exporter for SummaryCsv {
                 "p5",
                 "p50",
                 "p95",
-            ]
-            .map(String::from),
-        );
-        writer.write_record(&header)?;
+            ],
+        )?;
         for cell in &results.cells {
             for &metric in Metric::ALL {
                 let s = cell.summary(metric);
@@ -57,10 +87,10 @@ impl Exporter for SummaryCsv {
                 row.push(s.n.to_string());
                 row.push(cell.undefined(metric).to_string());
                 row.extend([s.mean, s.sd, s.ci_low, s.ci_high, s.p5, s.p50, s.p95].map(number));
-                writer.write_record(&row)?;
+                table.row(&row)?;
             }
         }
-        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+        table.finish()
     }
 }
 
@@ -74,11 +104,10 @@ impl Exporter for ComparisonsCsv {
     }
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["seed", "units"].map(String::from).to_vec();
-        header.extend(param_columns(results));
-        header.extend(
-            [
+        let mut table = CsvTable::with_params(
+            &results.meta.sweep_keys,
+            &["seed", "units"],
+            &[
                 "option_a",
                 "option_b",
                 "metric",
@@ -88,10 +117,8 @@ impl Exporter for ComparisonsCsv {
                 "ci95_low",
                 "ci95_high",
                 "significant",
-            ]
-            .map(String::from),
-        );
-        writer.write_record(&header)?;
+            ],
+        )?;
         for item in &results.comparisons.items {
             let s = item.summary();
             let mut row = vec![results.meta.seed.to_string(), item.units.to_string()];
@@ -107,9 +134,9 @@ impl Exporter for ComparisonsCsv {
             row.push(s.n.to_string());
             row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(number));
             row.push(item.significant().to_string());
-            writer.write_record(&row)?;
+            table.row(&row)?;
         }
-        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+        table.finish()
     }
 }
 
@@ -125,11 +152,10 @@ impl Exporter for FactsCsv {
     }
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["seed", "option", "units"].map(String::from).to_vec();
-        header.extend(param_columns(results));
-        header.extend(
-            [
+        let mut table = CsvTable::with_params(
+            &results.meta.sweep_keys,
+            &["seed", "option", "units"],
+            &[
                 "fact",
                 "source",
                 "model_figure",
@@ -141,10 +167,8 @@ impl Exporter for FactsCsv {
                 "band_high",
                 "band",
                 "inside",
-            ]
-            .map(String::from),
-        );
-        writer.write_record(&header)?;
+            ],
+        )?;
         let finite = |x: f64| if x.is_finite() { number(x) } else { String::new() };
         for check in findings::facts_check(results) {
             let Some(cell) = results.cell(OptionKind::Hubs, check.units, check.point) else {
@@ -162,10 +186,10 @@ impl Exporter for FactsCsv {
                 row.extend([line.band.0, line.band.1].map(finite));
                 row.push(line.band_text());
                 row.push(if line.inside() { "inside" } else { "outside" }.to_string());
-                writer.write_record(&row)?;
+                table.row(&row)?;
             }
         }
-        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+        table.finish()
     }
 }
 
@@ -182,11 +206,10 @@ impl Exporter for BestNCsv {
     }
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["seed", "option"].map(String::from).to_vec();
-        header.extend(param_columns(results));
-        header.extend(
-            [
+        let mut table = CsvTable::with_params(
+            &results.meta.sweep_keys,
+            &["seed", "option"],
+            &[
                 "metric",
                 "best_units",
                 "best_mean",
@@ -199,10 +222,8 @@ impl Exporter for BestNCsv {
                 "ci95_low",
                 "ci95_high",
                 "significant",
-            ]
-            .map(String::from),
-        );
-        writer.write_record(&header)?;
+            ],
+        )?;
         for metric in crate::experiment::which_n::ACROSS_N {
             for best in results.best_n(metric) {
                 let shape = match best.shape {
@@ -226,11 +247,11 @@ impl Exporter for BestNCsv {
                     ]);
                     row.extend([s.mean, s.sd, s.ci_low, s.ci_high].map(number));
                     row.push((s.ci_low > 0.0).to_string());
-                    writer.write_record(&row)?;
+                    table.row(&row)?;
                 }
             }
         }
-        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+        table.finish()
     }
 }
 
@@ -248,11 +269,10 @@ impl Exporter for LeadPartsCsv {
     }
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = ["seed", "units"].map(String::from).to_vec();
-        header.extend(param_columns(results));
-        header.extend(
-            [
+        let mut table = CsvTable::with_params(
+            &results.meta.sweep_keys,
+            &["seed", "units"],
+            &[
                 "leader",
                 "runner_up",
                 "metric",
@@ -262,10 +282,8 @@ impl Exporter for LeadPartsCsv {
                 "mean",
                 "ci95_low",
                 "ci95_high",
-            ]
-            .map(String::from),
-        );
-        writer.write_record(&header)?;
+            ],
+        )?;
         for e in explain::explanations(results) {
             let rows = e
                 .parts
@@ -285,10 +303,10 @@ impl Exporter for LeadPartsCsv {
                 row.extend([metric, part, group].map(String::from));
                 row.push(d.n.to_string());
                 row.extend([d.mean, d.low, d.high].map(number));
-                writer.write_record(&row)?;
+                table.row(&row)?;
             }
         }
-        writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+        table.finish()
     }
 }
 
@@ -300,4 +318,28 @@ fn point_values(results: &ExperimentResults, point: usize) -> Vec<String> {
         .find(|c| c.point == point)
         .map(|c| c.point_values.iter().map(|(_, v)| number(*v)).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header is the leading columns, a `param_<key>` column per swept key, then the rest;
+    /// rows follow, a field holding a comma or a quote quoted (RFC 4180).
+    #[test]
+    fn a_table_has_its_swept_keys_between_lead_and_tail() {
+        let keys = ["risk.p_weak".to_string(), "units".to_string()];
+        let mut table = CsvTable::with_params(&keys, &["seed", "option"], &["metric", "mean"]).unwrap();
+        table.row(["1", "hubs", "0.1", "23", "unmet_share", "0.5"]).unwrap();
+        table.row(["1", "a, \"b\"", "0.3", "10", "x", ""]).unwrap();
+        let text = String::from_utf8(table.finish().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "seed,option,param_risk.p_weak,param_units,metric,mean\n\
+             1,hubs,0.1,23,unmet_share,0.5\n\
+             1,\"a, \"\"b\"\"\",0.3,10,x,\n"
+        );
+        let bare = CsvTable::with_params(&[], &["seed"], &["n"]).unwrap().finish().unwrap();
+        assert_eq!(bare, b"seed,n\n");
+    }
 }

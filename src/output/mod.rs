@@ -17,7 +17,7 @@ pub mod shard;
 mod table;
 pub mod uncertainty;
 
-pub use self::csv::{BestNCsv, ComparisonsCsv, FactsCsv, LeadPartsCsv, SummaryCsv};
+pub use self::csv::{BestNCsv, ComparisonsCsv, CsvTable, FactsCsv, LeadPartsCsv, SummaryCsv};
 pub use self::folder::{MANIFEST, OutputDir};
 pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::places::{RegionsCsv, UnitsCsv};

@@ -1,7 +1,7 @@
 //! Results by place: `regions.csv` (each region metric per cell and NHS region) and `units.csv`
 //! (each unit of each cell: site, catchment, utilisation, saturation, failures).
 
-use super::csv::param_columns;
+use super::csv::CsvTable;
 use super::spreadsheet_text;
 use super::{Exporter, OutputError, number};
 use crate::experiment::places::{N_REGION_METRICS, REGION_METRICS};
@@ -25,15 +25,9 @@ fn cell_columns(results: &ExperimentResults, cell: &CellResult) -> Vec<String> {
     row
 }
 
-fn header(results: &ExperimentResults, rest: &[&str]) -> Vec<String> {
-    let mut header: Vec<String> = ["seed", "option", "units"].map(String::from).to_vec();
-    header.extend(param_columns(results));
-    header.extend(rest.iter().map(|s| s.to_string()));
-    header
-}
-
-fn finish(writer: ::csv::Writer<Vec<u8>>) -> Result<Vec<u8>, OutputError> {
-    writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+/// Starts a table of cell rows: `seed, option, units, param_<key>...`, then `rest`.
+fn cell_table(results: &ExperimentResults, rest: &[&str]) -> Result<CsvTable, OutputError> {
+    CsvTable::with_params(&results.meta.sweep_keys, &["seed", "option", "units"], rest)
 }
 
 impl Exporter for RegionsCsv {
@@ -42,8 +36,7 @@ impl Exporter for RegionsCsv {
     }
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        writer.write_record(header(
+        let mut table = cell_table(
             results,
             &[
                 "region",
@@ -57,7 +50,7 @@ impl Exporter for RegionsCsv {
                 "ci95_low",
                 "ci95_high",
             ],
-        ))?;
+        )?;
         let regions = &results.regions;
         let counts: Vec<usize> = (0..regions.names.len())
             .map(|r| regions.of_ccg.iter().filter(|&&of| of == r).count())
@@ -80,11 +73,11 @@ impl Exporter for RegionsCsv {
                         number(mean - half),
                         number(mean + half),
                     ]);
-                    writer.write_record(&row)?;
+                    table.row(&row)?;
                 }
             }
         }
-        finish(writer)
+        table.finish()
     }
 }
 
@@ -94,8 +87,7 @@ impl Exporter for UnitsCsv {
     }
 
     fn serialize(&self, results: &ExperimentResults) -> Result<Vec<u8>, OutputError> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        writer.write_record(header(
+        let mut table = cell_table(
             results,
             &[
                 "unit",
@@ -115,7 +107,7 @@ impl Exporter for UnitsCsv {
                 "failed_operating_share",
                 "failure_rate",
             ],
-        ))?;
+        )?;
         for cell in &results.cells {
             let Some(places) = &cell.places else { continue };
             for (u, (site, totals)) in cell.unit_sites.iter().zip(&places.units).enumerate() {
@@ -140,9 +132,9 @@ impl Exporter for UnitsCsv {
                     number(totals.failed_operating as f64 / reps),
                     number(totals.failure_rate()),
                 ]);
-                writer.write_record(&row)?;
+                table.row(&row)?;
             }
         }
-        finish(writer)
+        table.finish()
     }
 }

@@ -5,17 +5,16 @@
 use super::words::{decision_name, switch_sentence};
 use crate::experiment::uncertainty::switching::SideSearch;
 use crate::experiment::uncertainty::{Output, Psa, UncertaintyResults, output_value};
-use crate::output::{OutputError, number};
+use crate::output::{CsvTable, OutputError, number};
 use crate::scenario::keys::shown;
 
 /// Builds a CSV from a header and rows.
 fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, OutputError> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(header)?;
+    let mut table = CsvTable::new(header)?;
     for row in rows {
-        writer.write_record(&row)?;
+        table.row(&row)?;
     }
-    writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+    table.finish()
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
