@@ -102,7 +102,7 @@ impl CliError {
 const THREADS_PER_CORE: usize = 8;
 
 /// Starts the worker pool for `--threads` (default: one per core), refusing 0 and more than
-/// [`THREADS_PER_CORE`] per core.
+/// `THREADS_PER_CORE` per core.
 pub fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let most = THREADS_PER_CORE * cores;

@@ -202,7 +202,7 @@ impl LeadExplanation {
     }
 }
 
-/// Returns the decimals an interval supports, at most [`MAX_DECIMALS`].
+/// Returns the decimals an interval supports, at most `MAX_DECIMALS`.
 pub fn decimals_of(interval: &MeanInterval) -> usize {
     supported_decimals(interval.half_width(), MAX_DECIMALS, MAX_DECIMALS)
 }

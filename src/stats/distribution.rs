@@ -3,7 +3,7 @@
 //!
 //! The inverse normal CDF is Wichura's algorithm AS 241 (PPND16, relative accuracy about
 //! 1e-16); the beta quantile inverts the regularised incomplete beta function of
-//! [`super::special`] by Newton steps kept inside a bisection bracket.
+//! `stats::special` by Newton steps kept inside a bisection bracket.
 
 use super::special::{incomplete_beta, ln_gamma};
 

@@ -142,7 +142,7 @@ fn unmet_shares(results: &ExperimentResults, units: usize) -> Vec<Vec<f64>> {
 }
 
 /// Returns, for each option mapped at N = `units` (in map order), the option and the class of
-/// each CCG on the unmet map ([`unmet_class`]; `None` where the share is undefined).
+/// each CCG on the unmet map (`unmet_class`; `None` where the share is undefined).
 pub fn unmet_map_classes(results: &ExperimentResults, units: usize) -> Vec<(OptionKind, Vec<Option<usize>>)> {
     let shares = unmet_shares(results, units);
     let breaks = unmet_breaks(shares.iter().flatten().copied());
