@@ -6,9 +6,9 @@
 //! and regions.csv; `Which N` when an option was run at two or more N, `Lead parts` with two
 //! or more options, `Regions` with a register), `Dictionary` (every metric: its name in the
 //! CSV files, its header here, meaning, unit, where the model defines it) and `Charts`
-//! (native charts: the headline against N and the cost breakdown). Headers are in words with units; shares show as percentages,
-//! the ends of their intervals clipped to 0-100%; every figure is shown to the decimals its
-//! interval supports and stored whole; flags are booleans.
+//! (native charts: the headline against N and the cost breakdown). Headers are in words with
+//! units; shares show as percentages, the ends of their intervals clipped to 0-100%; every
+//! figure is shown to the decimals its interval supports and stored whole; flags are booleans.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
