@@ -229,6 +229,21 @@ pub struct VerdictShift {
     pub without_values: OptionKind,
 }
 
+impl VerdictShift {
+    /// Says whether the cheapest option rests on leverage and choice, as the console and the
+    /// report give it (the place is the caller's).
+    pub fn sentence(&self) -> String {
+        if self.with_values == self.without_values {
+            format!("{} is cheapest with or without leverage and choice", self.with_values)
+        } else {
+            format!(
+                "{} is cheapest with leverage and choice; without them {} would be: the verdict rests on these values",
+                self.with_values, self.without_values
+            )
+        }
+    }
+}
+
 /// Returns each cell's value effects, in run order.
 pub fn value_effects(results: &ExperimentResults) -> Vec<ValueEffect> {
     let per_head = |cell: &CellResult, metric: Metric| cell.summary(metric).mean * 1e6 / results.meta.population;
@@ -570,5 +585,29 @@ mod caveat_tests {
             "{sentence}"
         );
         assert!(!sentence.contains("not the option its name describes"), "{sentence}");
+    }
+}
+
+#[cfg(test)]
+mod shift_tests {
+    use super::*;
+
+    /// The two sentences, as the console and the report print them.
+    #[test]
+    fn a_verdict_shift_says_whether_the_verdict_rests_on_the_values() {
+        let shift = |with_values, without_values| VerdictShift {
+            units: 23,
+            point: 0,
+            with_values,
+            without_values,
+        };
+        assert_eq!(
+            shift(OptionKind::National, OptionKind::National).sentence(),
+            "national is cheapest with or without leverage and choice"
+        );
+        assert_eq!(
+            shift(OptionKind::National, OptionKind::Hubs).sentence(),
+            "national is cheapest with leverage and choice; without them hubs would be: the verdict rests on these values"
+        );
     }
 }

@@ -228,19 +228,7 @@ fn what_the_headline_rests_on(results: &ExperimentResults) -> String {
             } else {
                 format!("N = {}, {}", shift.units, escape(&place))
             };
-            if shift.with_values == shift.without_values {
-                let _ = write!(
-                    out,
-                    "<li><b>{at}</b>: {} is cheapest with or without leverage and choice.</li>",
-                    shift.with_values
-                );
-            } else {
-                let _ = write!(
-                    out,
-                    "<li><b>{at}</b>: {} is cheapest with leverage and choice; without them {} would be. The verdict rests on these values.</li>",
-                    shift.with_values, shift.without_values
-                );
-            }
+            let _ = write!(out, "<li><b>{at}</b>: {}.</li>", escape(&shift.sentence()));
         }
         out.push_str("</ul>");
     }

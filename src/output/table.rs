@@ -344,15 +344,7 @@ pub fn notes(results: &ExperimentResults) -> String {
             } else {
                 format!("N = {}, {place}", shift.units)
             };
-            if shift.with_values == shift.without_values {
-                let _ = writeln!(out, "  {at}: {} is cheapest with or without them", shift.with_values);
-            } else {
-                let _ = writeln!(
-                    out,
-                    "  {at}: {} is cheapest with them; without them {} would be",
-                    shift.with_values, shift.without_values
-                );
-            }
+            let _ = writeln!(out, "  {at}: {}", shift.sentence());
         }
     }
     let explanations = explain::explanations(results);
