@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 use clap::Args;
-use rayon::prelude::*;
 
 use super::load::{LoadedScenario, load};
 use super::progress::{RunObserver, interrupt_flag};
@@ -305,7 +304,7 @@ impl Finished<'_> {
             elapsed_seconds: elapsed,
         };
         self.pool
-            .install(|| write_outputs(&mut dir, results, &run, self.outputs))
+            .install(|| output::stage_run(&mut dir, results, &run, self.outputs))
             .map_err(internal)?;
         if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
             return Err(interrupted(
@@ -428,46 +427,4 @@ impl Observer for ShardObserver {
     fn cancelled(&self) -> bool {
         self.writer.cancelled() || self.stop.load(std::sync::atomic::Ordering::SeqCst)
     }
-}
-
-fn write_outputs(
-    dir: &mut OutputDir,
-    results: &ExperimentResults,
-    run: &RunInfo,
-    outputs: &Outputs,
-) -> Result<(), output::OutputError> {
-    for exporter in output::exporters(results) {
-        if outputs.wants_file(exporter.file_name()) {
-            let bytes = exporter.serialize(results)?;
-            dir.stage(exporter.file_name(), &bytes)?;
-        }
-    }
-    dir.stage("run.json", &output::run_json(results, run)?)?;
-    if !(outputs.wants("charts") || outputs.wants("report")) {
-        return Ok(());
-    }
-    // Charts are independent: render them in parallel, then stage them in order.
-    let rendered: Vec<Result<_, output::OutputError>> = output::chart::charts_for(results)
-        .into_par_iter()
-        .map(|chart| {
-            let png = match outputs.wants("charts") {
-                true => Some(output::chart::png(results, &chart)?),
-                false => None,
-            };
-            Ok((output::chart::svg(results, &chart)?, png, chart))
-        })
-        .collect();
-    let mut inline = Vec::new();
-    for item in rendered {
-        let (svg, png, chart) = item?;
-        if let Some(png) = png {
-            dir.stage(&format!("charts/{}.svg", chart.stem), svg.as_bytes())?;
-            dir.stage(&format!("charts/{}.png", chart.stem), &png)?;
-        }
-        inline.push((chart, svg));
-    }
-    if outputs.wants("report") {
-        dir.stage("report.html", output::report_html(results, &inline, run).as_bytes())?;
-    }
-    Ok(())
 }

@@ -8,7 +8,6 @@ use std::time::Instant;
 use anyhow::anyhow;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use super::load::{Files, LoadedScenario, load, load_from};
 use super::progress::interrupt_flag;
@@ -22,9 +21,7 @@ use crate::experiment::uncertainty::{
 use crate::output::shard::{
     Invocation, Part, ShardError, ShardFile, ShardHeader, ShardWriter, embedded_for, study_hash,
 };
-use crate::output::uncertainty::{
-    UncertaintyRunInfo, uncertainty_charts, uncertainty_report, uncertainty_summary, uncertainty_tables,
-};
+use crate::output::uncertainty::{UncertaintyRunInfo, uncertainty_summary};
 use crate::output::{self, OutputDir};
 
 /// Arguments of `uncertainty`.
@@ -507,33 +504,7 @@ fn write_analysis(
         elapsed_seconds: elapsed,
         sets,
     };
-    for (name, bytes) in uncertainty_tables(results).map_err(internal)? {
-        dir.stage(name, &bytes).map_err(internal)?;
-    }
-    let charts = uncertainty_charts(results);
-    let rendered: Vec<Result<_, output::OutputError>> = pool.install(|| {
-        charts
-            .par_iter()
-            .map(|(kind, stem, title)| {
-                output::chart::uncertainty_chart(results, *kind, stem, title)
-                    .map(|(svg, png)| (stem.clone(), title.clone(), svg, png))
-            })
-            .collect()
-    });
-    let mut inline = Vec::new();
-    for item in rendered {
-        let (stem, title, svg, png) = item.map_err(internal)?;
-        dir.stage(&format!("charts/{stem}.svg"), svg.as_bytes())
-            .map_err(internal)?;
-        dir.stage(&format!("charts/{stem}.png"), &png).map_err(internal)?;
-        inline.push((stem, title, svg));
-    }
-    dir.stage(
-        "uncertainty.html",
-        uncertainty_report(results, &inline, &run).as_bytes(),
-    )
-    .map_err(internal)?;
-    dir.stage("scenario.toml", loaded.scenario.to_toml().as_bytes())
+    pool.install(|| output::stage_analysis(&mut dir, results, &run, &loaded.scenario.to_toml()))
         .map_err(internal)?;
     if interrupt_flag().load(Ordering::SeqCst) {
         return Err(CliError::Interrupted(anyhow!(

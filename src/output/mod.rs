@@ -16,6 +16,7 @@ mod report;
 pub mod shard;
 mod table;
 pub mod uncertainty;
+mod write;
 
 pub use self::csv::{BestNCsv, ComparisonsCsv, CsvTable, FactsCsv, LeadPartsCsv, SummaryCsv};
 pub use self::folder::{MANIFEST, OutputDir};
@@ -24,6 +25,7 @@ pub use self::places::{RegionsCsv, UnitsCsv};
 pub use self::replications::ReplicationLog;
 pub use self::report::report_html;
 pub use self::table::{init_scenario, keys_table, notes, summary_table, verdict_table};
+pub use self::write::{stage_analysis, stage_run};
 
 use std::path::PathBuf;
 
