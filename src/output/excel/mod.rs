@@ -145,6 +145,11 @@ pub fn metric_header(metric: Metric) -> String {
 /// The number format showing the decimals an interval of half-width `half_width` supports
 /// (2 where it has none, at most 4; shares as a percentage, the decimals of the percentage).
 fn supported_format(half_width: f64, share: bool) -> Format {
+    Format::new().set_num_format(supported_pattern(half_width, share))
+}
+
+/// The Excel pattern of [`supported_format`].
+fn supported_pattern(half_width: f64, share: bool) -> String {
     let scale = if share { 100.0 } else { 1.0 };
     let decimals = supported_decimals(scale * half_width, 2, 4);
     let places = if decimals == 0 {
@@ -152,12 +157,11 @@ fn supported_format(half_width: f64, share: bool) -> Format {
     } else {
         format!(".{}", "0".repeat(decimals))
     };
-    let pattern = if share {
+    if share {
         format!("0{places}%")
     } else {
         format!("#,##0{places}")
-    };
-    Format::new().set_num_format(pattern)
+    }
 }
 
 /// The Summary: a row per cell; the headline first, with its 95% interval after it, then the
@@ -316,4 +320,40 @@ fn dictionary_sheet(sheet: &mut Worksheet, bold: &Format) -> Result<(), XlsxErro
     sheet.set_column_width(2, 90)?;
     sheet.set_column_width(3, 14)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decimals to the first significant digit of the half-width: 9.58 +- 0.25 shows one,
+    /// 466 +- 3 none, a share of +- 0.003 (0.3 points) one decimal of a percentage, +- 0.02
+    /// (2 points) none; no interval gives two, and no figure more than four.
+    #[test]
+    fn a_figure_shows_the_decimals_its_interval_supports() {
+        for (half_width, share, pattern) in [
+            (0.25, false, "#,##0.0"),
+            (3.0, false, "#,##0"),
+            (0.05, false, "#,##0.00"),
+            (1e-9, false, "#,##0.0000"),
+            (f64::NAN, false, "#,##0.00"),
+            (0.0, false, "#,##0.00"),
+            (0.003, true, "0.0%"),
+            (0.02, true, "0%"),
+            (f64::NAN, true, "0.00%"),
+        ] {
+            assert_eq!(supported_pattern(half_width, share), pattern, "+- {half_width}");
+        }
+    }
+
+    /// Units in words, shares flagged; a metric's header is its label and unit.
+    #[test]
+    fn headers_give_units_in_words() {
+        assert_eq!(unit_in_words("GBP m/year"), ("GBP m a year", false));
+        assert_eq!(unit_in_words("GBP/head/year"), ("GBP a head a year", false));
+        assert_eq!(unit_in_words("share of 1"), ("%", true));
+        assert_eq!(unit_in_words("km"), ("km", false));
+        assert_eq!(metric_header(Metric::CostTotal), "Total cost, GBP m a year");
+        assert_eq!(metric_header(Metric::UnmetShare), "Unmet demand, %");
+    }
 }

@@ -301,3 +301,45 @@ fn write_field(
     }
     Ok(1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(table: &TableSheet, names: &[&str], fields: &[&str]) -> RowContext {
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        RowContext::of(table, &names, &::csv::StringRecord::from(fields.to_vec()))
+    }
+
+    /// A swept key's column shows as the key; a known column by its words; an unknown one
+    /// as itself, as text.
+    #[test]
+    fn columns_show_in_words() {
+        assert_eq!(REGIONS.column("param_risk.p_weak"), ("risk.p_weak".to_string(), Number));
+        assert_eq!(REGIONS.column("ci95_low"), (LOW_CLIPPED.to_string(), LevelEnd));
+        assert_eq!(COMPARISONS.column("significant").1, Flag);
+        assert_eq!(FACTS.column("new_column"), ("new_column".to_string(), Text));
+    }
+
+    /// A row is a share when its metric is one (Regions), when its unit column says so
+    /// (Facts), never in a sheet of one unit per head (Lead parts); its half-width is half its
+    /// interval.
+    #[test]
+    fn a_row_knows_its_unit_and_interval() {
+        let names = ["metric", "ci95_low", "ci95_high"];
+        let unmet = context(&REGIONS, &names, &["unmet_share", "0.02", "0.06"]);
+        assert!(unmet.share && (unmet.half_width - 0.02).abs() < 1e-15);
+        let cost = context(&REGIONS, &names, &["cost_per_head_incl_unmet", "9", "10"]);
+        assert!(!cost.share && cost.half_width == 0.5);
+        let part = context(&LEAD_PARTS, &names, &["unmet_share", "0.1", "0.3"]);
+        assert!(!part.share, "lead parts are GBP a head");
+        let fact = context(
+            &FACTS,
+            &["unit", "ci95_low", "ci95_high"],
+            &["share of 1", "0.1", "0.2"],
+        );
+        assert!(fact.share);
+        let open = context(&FACTS, &["unit", "ci95_low", "ci95_high"], &["number", "", "3"]);
+        assert!(!open.share && open.half_width.is_nan());
+    }
+}
