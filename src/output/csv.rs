@@ -323,6 +323,102 @@ fn point_values(results: &ExperimentResults, point: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::Experiment;
+    use crate::model::{N_METRICS, Outcome, Register, WorkLedger};
+    use crate::scenario::Scenario;
+
+    /// An outcome whose four compared metrics are all `value`, every other metric undefined.
+    fn outcome(value: f64) -> Outcome {
+        let mut values = [f64::NAN; N_METRICS];
+        for metric in crate::experiment::compare::COMPARED {
+            values[metric as usize] = value;
+        }
+        Outcome {
+            values,
+            work: WorkLedger::default(),
+            contracted_by_month: Vec::new(),
+            places: None,
+        }
+    }
+
+    /// National and hubs at N = 10 (seed 7), fed hand-made headlines per replication.
+    fn results_of(replications: &[[f64; 2]]) -> ExperimentResults {
+        let scenario = Scenario::parse(
+            "seed = 7\noptions = [\"national\", \"hubs\"]\nunits = [10]\n",
+            "t.toml",
+            "t",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let register = Register::builtin();
+        let mut results = Experiment::new(&scenario, &register).start_results();
+        for pair in replications {
+            results.add_replication(&pair.map(outcome));
+        }
+        results
+    }
+
+    /// National is 1 below hubs in each of three replications: every compared metric's paired
+    /// difference is -1 with sd 0, an interval of exactly [-1, -1], so significant.
+    #[test]
+    fn comparisons_csv_holds_each_paired_difference() {
+        let results = results_of(&[[9.0, 10.0], [10.0, 11.0], [11.0, 12.0]]);
+        let text = String::from_utf8(ComparisonsCsv.serialize(&results).unwrap()).unwrap();
+        let row = |metric: &str| format!("7,10,national,hubs,{metric},3,-1,0,-1,-1,true\n");
+        assert_eq!(
+            text,
+            format!(
+                "seed,units,option_a,option_b,metric,n,mean_diff,sd,ci95_low,ci95_high,significant\n{}{}{}{}",
+                row("net_cost_per_head"),
+                row("cost_per_head_incl_unmet"),
+                row("cost_per_head"),
+                row("unmet_share")
+            )
+        );
+        // Differences -1, +1, 0: mean 0, an interval across zero, not significant.
+        let across = results_of(&[[9.0, 10.0], [11.0, 10.0], [10.0, 10.0]]);
+        let text = String::from_utf8(ComparisonsCsv.serialize(&across).unwrap()).unwrap();
+        assert!(text.lines().skip(1).all(|line| line.ends_with(",false")), "{text}");
+    }
+
+    /// National's headline 9, 10, 11: mean 10, sd 1, a 95% interval of 10 +- t(0.975, 2) / sqrt 3
+    /// (t = 4.302653, so +- 2.484138), type-7 percentiles 9.1, 10 and 10.9; the metrics left
+    /// undefined have n 0 and three undefined.
+    #[test]
+    fn summary_csv_holds_each_metric_of_each_cell() {
+        let results = results_of(&[[9.0, 1.0], [10.0, 1.0], [11.0, 1.0]]);
+        let text = String::from_utf8(SummaryCsv.serialize(&results).unwrap()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("seed,option,units,metric,n,undefined,mean,sd,ci95_low,ci95_high,p5,p50,p95")
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), 2 * N_METRICS, "a row per cell and metric");
+        let headline = rows
+            .iter()
+            .find(|r| r[1] == "national" && r[3] == "net_cost_per_head")
+            .unwrap();
+        assert_eq!(headline[..6], ["7", "national", "10", "net_cost_per_head", "3", "0"]);
+        let value = |i: usize| headline[i].parse::<f64>().unwrap();
+        let half = 4.302_652_729_749_464 / 3f64.sqrt();
+        for (i, want) in [
+            (6, 10.0),
+            (7, 1.0),
+            (8, 10.0 - half),
+            (9, 10.0 + half),
+            (10, 9.1),
+            (11, 10.0),
+            (12, 10.9),
+        ] {
+            assert!(
+                (value(i) - want).abs() < 1e-9,
+                "column {i}: {} against {want}",
+                headline[i]
+            );
+        }
+        let undefined = rows.iter().find(|r| r[1] == "hubs" && r[3] == "cost_total_m").unwrap();
+        assert_eq!(undefined[4..], ["0", "3", "", "", "", "", "", "", ""]);
+    }
 
     /// The header is the leading columns, a `param_<key>` column per swept key, then the rest;
     /// rows follow, a field holding a comma or a quote quoted (RFC 4180).
