@@ -324,7 +324,7 @@ fn point_values(results: &ExperimentResults, point: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::experiment::Experiment;
-    use crate::model::{N_METRICS, Outcome, Register, WorkLedger};
+    use crate::model::{Metric, N_METRICS, Outcome, Register, WorkLedger};
     use crate::scenario::Scenario;
 
     /// An outcome whose four compared metrics are all `value`, every other metric undefined.
@@ -355,6 +355,94 @@ mod tests {
             results.add_replication(&pair.map(outcome));
         }
         results
+    }
+
+    /// The facts check of hubs at N = 23, fed the same hand-made outcome twice: each model
+    /// figure is its metric's mean (CCGs per unit: the register's CCGs over the units
+    /// serving), in its unit, against its band; GBP 700 m is outside "at most GBP 670 m", the
+    /// rest inside.
+    #[test]
+    fn facts_csv_sets_each_figure_beside_its_band() {
+        let scenario = Scenario::parse("seed = 7\noptions = [\"hubs\"]\nunits = [23]\n", "t.toml", "t")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let register = Register::builtin();
+        let mut results = Experiment::new(&scenario, &register).start_results();
+        let n_ccgs = results.meta.n_ccgs as f64;
+        let mut values = [f64::NAN; N_METRICS];
+        for (metric, value) in [
+            (Metric::CostPerHead, 9.0),
+            (Metric::CostTotal, 700.0),
+            (Metric::OverBudgetShare, 0.12),
+            (Metric::InHouseShare, 0.32),
+            (Metric::PrivateShare, 0.06),
+            (Metric::UnitsServingMean, n_ccgs / 10.0),
+            (Metric::FailuresCheckpoint, 3.0),
+        ] {
+            values[metric as usize] = value;
+        }
+        let outcome = Outcome {
+            values,
+            work: WorkLedger::default(),
+            contracted_by_month: Vec::new(),
+            places: None,
+        };
+        for _ in 0..2 {
+            results.add_replication(std::slice::from_ref(&outcome));
+        }
+        let text = String::from_utf8(FactsCsv.serialize(&results).unwrap()).unwrap();
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        // model_figure, unit, mean, band, inside.
+        let want = [
+            ("cost per head", "GBP/head/year", 9.0, "GBP 5 to GBP 15", "inside"),
+            ("total cost a year", "GBP m/year", 700.0, "at most GBP 670 m", "outside"),
+            (
+                "share of CCGs paying more than their budget",
+                "share of 1",
+                0.12,
+                "6% to 20%",
+                "inside",
+            ),
+            (
+                "share of work done in-house",
+                "share of 1",
+                0.32,
+                "20% to 40%",
+                "inside",
+            ),
+            (
+                "share of work done privately",
+                "share of 1",
+                0.06,
+                "at least 5%",
+                "inside",
+            ),
+            (
+                "CCGs in the register per unit serving",
+                "number",
+                10.0,
+                "8 to 18",
+                "inside",
+            ),
+            (
+                "units failing the checkpoint (of 23)",
+                "number",
+                3.0,
+                "1 to 6",
+                "inside",
+            ),
+        ];
+        assert_eq!(rows.len(), want.len());
+        for (row, (figure, unit, mean, band, inside)) in rows.iter().zip(want) {
+            assert_eq!(row[..3], ["7", "hubs", "23"]);
+            assert_eq!((row[5].as_str(), row[6].as_str()), (figure, unit));
+            let got: f64 = row[7].parse().unwrap();
+            assert!((got - mean).abs() < 1e-9, "{figure}: {got}");
+            assert_eq!((row[12].as_str(), row[13].as_str()), (band, inside), "{figure}");
+        }
     }
 
     /// National is 1 below hubs in each of three replications: every compared metric's paired
