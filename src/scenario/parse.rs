@@ -401,6 +401,15 @@ impl<'t> Parser<'t> {
 
     fn section_key(&mut self, path: &str, item: Item, scenario: &mut Scenario) {
         let params = &mut scenario.params;
+        if let Some(option) = procurement_option(path) {
+            if let Some([min, mode, max]) = self.number_list::<3>(path, item, Rule::Range(0.0, MAX_MONTHS as f64)) {
+                self.record(path, item);
+                if let Some(procurement) = &mut params.procurement.by_option[option.index()] {
+                    procurement.duration = Triangular { min, mode, max };
+                }
+            }
+            return;
+        }
         match path {
             "time.wave_months" => {
                 if let Some(months) = self.integer_list::<4>(path, item, 0, MAX_MONTHS - 1) {
@@ -415,15 +424,6 @@ impl<'t> Parser<'t> {
                 }
             }
             "choice.preferences" => self.preferences(item, params),
-            _ if procurement_option(path).is_some() => {
-                if let Some([min, mode, max]) = self.number_list::<3>(path, item, Rule::Range(0.0, MAX_MONTHS as f64)) {
-                    self.record(path, item);
-                    let option = procurement_option(path).map_or(0, OptionKind::index);
-                    if let Some(procurement) = &mut params.procurement.by_option[option] {
-                        procurement.duration = Triangular { min, mode, max };
-                    }
-                }
-            }
             _ => match keys::find_key(path) {
                 Some(key) => {
                     if let Some(value) = self.scalar(key.path, key.rule, item) {

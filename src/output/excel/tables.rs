@@ -170,6 +170,7 @@ impl TableSheet {
 
 /// What a row's figures need: whether they are shares, and the half-width of its interval.
 struct RowContext {
+    metric: Option<Metric>,
     unit: String,
     share: bool,
     half_width: f64,
@@ -191,6 +192,7 @@ impl RowContext {
             _ => f64::NAN,
         };
         RowContext {
+            metric,
             share: unit == "share of 1",
             unit,
             half_width,
@@ -249,10 +251,10 @@ fn write_field(
     match kind {
         Hidden => return Ok(0),
         Measure => {
-            let label = Metric::ALL
-                .iter()
-                .find(|m| m.name() == field)
-                .map_or(field, |m| m.label());
+            let label: &str = match context.metric {
+                Some(metric) => metric.label(),
+                None => field,
+            };
             sheet.write_string(row, col, label)?;
             sheet.write_string(row, col + 1, unit_in_words(&context.unit).0)?;
             return Ok(2);
