@@ -343,18 +343,142 @@ mod tests {
 
     /// National and hubs at N = 10 (seed 7), fed hand-made headlines per replication.
     fn results_of(replications: &[[f64; 2]]) -> ExperimentResults {
-        let scenario = Scenario::parse(
-            "seed = 7\noptions = [\"national\", \"hubs\"]\nunits = [10]\n",
-            "t.toml",
-            "t",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let register = Register::builtin();
-        let mut results = Experiment::new(&scenario, &register).start_results();
+        let mut results = started("options = [\"national\", \"hubs\"]\nunits = [10]\n");
         for pair in replications {
             results.add_replication(&pair.map(outcome));
         }
         results
+    }
+
+    /// The empty results of the scenario `text` at seed 7 on the built-in register.
+    fn started(text: &str) -> ExperimentResults {
+        let scenario = Scenario::parse(&format!("seed = 7\n{text}"), "t.toml", "t").unwrap_or_else(|e| panic!("{e}"));
+        Experiment::new(&scenario, &Register::builtin()).start_results()
+    }
+
+    /// Returns the rows of a CSV text, header first.
+    fn rows_of(text: &[u8]) -> Vec<Vec<String>> {
+        let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(text);
+        reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    }
+
+    /// Asserts that the fields of `row` from `first` on read as `want`, to 1e-9.
+    fn assert_figures(row: &[String], first: usize, want: &[f64]) {
+        for (i, want) in want.iter().enumerate() {
+            let got: f64 = row[first + i].parse().unwrap_or(f64::NAN);
+            assert!(
+                (got - want).abs() < 1e-9,
+                "column {}: {got} against {want} in {row:?}",
+                first + i
+            );
+        }
+    }
+
+    /// Half-width of a 95% interval of three values with sd 1: t(0.975, 2) / sqrt 3.
+    const HALF_SD1_N3: f64 = 4.302_652_729_749_464 / 1.732_050_807_568_877_2;
+
+    /// Hubs at N = 10, 23 and 35 with headlines (12, 14, 16), (10, 11, 12) and (11, 10, 15):
+    /// means 14, 11 and 12, so N = 23 is best. N = 10 less N = 23 is 2, 3, 4 (mean 3, sd 1,
+    /// 3 +- 2.484138, above 0: significant); N = 35 less N = 23 is 1, -1, 3 (mean 1, sd 2,
+    /// 1 +- 4.968276, across 0: not), so the best N is not sure and, with an end not surely
+    /// dearer, its shape is unclear. The unmet share, fed the same values, reads the same.
+    #[test]
+    fn best_n_csv_sets_each_other_n_against_the_best() {
+        let mut results = started("options = [\"hubs\"]\nunits = [10, 23, 35]\n");
+        for values in [[12.0, 10.0, 11.0], [14.0, 11.0, 10.0], [16.0, 12.0, 15.0]] {
+            results.add_replication(&values.map(outcome));
+        }
+        let rows = rows_of(&BestNCsv.serialize(&results).unwrap());
+        assert_eq!(
+            rows[0].join(","),
+            "seed,option,metric,best_units,best_mean,best_sure,shape,units,n,mean_diff,sd,ci95_low,ci95_high,significant"
+        );
+        assert_eq!(rows.len(), 1 + 2 * 2, "two other N for each of two metrics");
+        for (metric, pair) in [("net_cost_per_head", &rows[1..3]), ("unmet_share", &rows[3..5])] {
+            for row in pair {
+                assert_eq!(row[..7], ["7", "hubs", metric, "23", "11", "false", "unclear"]);
+            }
+            assert_eq!(pair[0][7..9], ["10", "3"]);
+            assert_figures(&pair[0], 9, &[3.0, 1.0, 3.0 - HALF_SD1_N3, 3.0 + HALF_SD1_N3]);
+            assert_eq!(pair[0][13], "true");
+            assert_eq!(pair[1][7..9], ["35", "3"]);
+            assert_figures(
+                &pair[1],
+                9,
+                &[1.0, 2.0, 1.0 - 2.0 * HALF_SD1_N3, 1.0 + 2.0 * HALF_SD1_N3],
+            );
+            assert_eq!(pair[1][13], "false");
+        }
+        // N = 35 less N = 23 of 2, 3, 4 as well: both ends surely dearer, the means falling to
+        // N = 23 and rising after it: sure, and a U.
+        let mut results = started("options = [\"hubs\"]\nunits = [10, 23, 35]\n");
+        for values in [[12.0, 10.0, 12.0], [14.0, 11.0, 14.0], [16.0, 12.0, 16.0]] {
+            results.add_replication(&values.map(outcome));
+        }
+        let rows = rows_of(&BestNCsv.serialize(&results).unwrap());
+        assert!(rows[1..].iter().all(|r| r[5..7] == ["true", "u"]), "{rows:?}");
+    }
+
+    /// National at N = 10 costs 5, 6, 7 a head in units and saves 1 a head by leverage
+    /// (headline 4, 5, 6); hubs costs 8 a head in units (headline 8). National leads: the margin
+    /// is 4, 3, 2 (mean 3, sd 1); units' part 3, 2, 1 (mean 2, sd 1); leverage's part +1 each
+    /// time (saved by the leader, so in its favour); every other part 0; the parts add to 3.
+    #[test]
+    fn lead_parts_csv_splits_the_margin_into_its_parts() {
+        let mut results = started("options = [\"national\", \"hubs\"]\nunits = [10]\n");
+        let gbp_m = results.meta.population / 1e6;
+        let priced = |units: f64, saved: f64| {
+            let mut values = [0.0; N_METRICS];
+            values[Metric::CostUnits as usize] = units * gbp_m;
+            values[Metric::SavingsLeverage as usize] = saved * gbp_m;
+            values[Metric::HEADLINE as usize] = units - saved;
+            Outcome {
+                values,
+                work: WorkLedger::default(),
+                contracted_by_month: Vec::new(),
+                places: None,
+            }
+        };
+        for units in [5.0, 6.0, 7.0] {
+            results.add_replication(&[priced(units, 1.0), priced(8.0, 0.0)]);
+        }
+        let rows = rows_of(&LeadPartsCsv.serialize(&results).unwrap());
+        assert_eq!(
+            rows[0].join(","),
+            "seed,units,leader,runner_up,metric,part,group,n,mean,ci95_low,ci95_high"
+        );
+        assert_eq!(
+            rows.len(),
+            1 + 15 + 1,
+            "ten cost components, five value parts, the margin"
+        );
+        for row in &rows[1..] {
+            assert_eq!(row[..4], ["7", "10", "national", "hubs"]);
+            assert_eq!(row[7], "3");
+        }
+        let find = |metric: &str| rows.iter().find(|r| r[4] == metric).unwrap();
+        let units = find("cost_units_m");
+        assert_eq!(units[5..7], ["units", "units' running costs"]);
+        assert_figures(units, 8, &[2.0, 2.0 - HALF_SD1_N3, 2.0 + HALF_SD1_N3]);
+        let leverage = find("savings_leverage_m");
+        assert_eq!(leverage[5..7], ["negotiating leverage", "negotiating leverage"]);
+        assert_figures(leverage, 8, &[1.0, 1.0, 1.0]);
+        let margin = rows.last().unwrap();
+        assert_eq!(margin[4..7], ["net_cost_per_head", "margin", "margin"]);
+        assert_figures(margin, 8, &[3.0, 3.0 - HALF_SD1_N3, 3.0 + HALF_SD1_N3]);
+        let zero: Vec<_> = rows[1..16]
+            .iter()
+            .filter(|r| r[4] != "cost_units_m" && r[4] != "savings_leverage_m")
+            .collect();
+        assert_eq!(zero.len(), 13);
+        for row in zero {
+            assert_figures(row, 8, &[0.0, 0.0, 0.0]);
+        }
+        let unmet = find("cost_unmet_at_private_m");
+        assert_eq!(unmet[5..7], ["unmet work at private price", "undone work"]);
     }
 
     /// The facts check of hubs at N = 23, fed the same hand-made outcome twice: each model
