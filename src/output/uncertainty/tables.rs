@@ -430,3 +430,408 @@ fn decisions_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
     }
     csv_bytes(&header, rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::uncertainty::switching::Crossing;
+    use crate::experiment::uncertainty::{
+        BestUnits, CellMeans, Confirmation, DefaultVerdict, Design, InputInfo, Plan, RuleAnswer, Switch, TornadoBar,
+        ValueOfInformation,
+    };
+    use crate::model::OptionKind::{Hubs, National};
+    use crate::scenario::keys::find_key;
+    use crate::scenario::{DecisionRule, UncertainInput};
+    use crate::stats::distribution::Distribution;
+    use crate::stats::sensitivity::{Estimate, MorrisEffects, SobolIndices};
+
+    /// Cell means with headline `headline`, unmet share `unmet`, over `replications`.
+    fn cm(headline: f64, unmet: f64, replications: u64) -> CellMeans {
+        CellMeans {
+            headline,
+            unmet,
+            replications,
+            ..CellMeans::default()
+        }
+    }
+
+    /// An input ranged uniformly from `low` to `high` (so p = 0.25 gives low + (high - low) / 4).
+    fn input(path: &str, low: f64, high: f64, default: f64, tornado: (f64, f64)) -> InputInfo {
+        let key = find_key(path).unwrap();
+        InputInfo {
+            source: UncertainInput {
+                key,
+                distribution: Distribution::Uniform { low, high },
+            },
+            path: key.path,
+            unit: key.unit,
+            default,
+            distribution: String::new(),
+            tornado,
+            range: (low, high),
+            is_value: path.starts_with("value."),
+        }
+    }
+
+    /// A hand-made analysis: national and hubs at N = 10, risk.p_weak uniform 0.1 to 0.3 and
+    /// value.choice_per_head uniform 0 to 2; one row each of A (p 0.25, 0.5) and B (p 0.75,
+    /// 0.25); the PSA's second set confirmed at 300 replications; a population of 50 million.
+    fn analysis() -> UncertaintyResults {
+        let design = Design {
+            a: vec![vec![0.25, 0.5]],
+            b: vec![vec![0.75, 0.25]],
+            f_a: vec![vec![cm(10.0, 0.1, 10), cm(12.0, 0.2, 10)]],
+            f_b: vec![vec![cm(13.0, 0.3, 10), cm(11.0, 0.1, 10)]],
+            f_ab: vec![
+                vec![vec![cm(11.0, 0.1, 10), cm(12.0, 0.2, 10)]],
+                vec![vec![cm(10.0, 0.1, 10), cm(10.5, 0.2, 10)]],
+            ],
+        };
+        let confirmation = |rerun, half_width, spread| Confirmation {
+            units: 10,
+            rerun,
+            changed: 0,
+            unsettled: 0,
+            half_width,
+            spread,
+        };
+        let estimate = |value: f64| Estimate {
+            value,
+            low: value - 0.1,
+            high: value + 0.1,
+        };
+        let index = |first, total| SobolIndices {
+            first: estimate(first),
+            total: estimate(total),
+        };
+        let crossing = Crossing {
+            value: 0.26,
+            interval: (0.25, 0.27),
+            rival: Hubs,
+            in_range: true,
+            confirmed: false,
+        };
+        UncertaintyResults {
+            inputs: vec![
+                input("risk.p_weak", 0.1, 0.3, 0.2, (0.11, 0.29)),
+                input("value.choice_per_head", 0.0, 2.0, 0.0, (0.1, 1.9)),
+            ],
+            cells: vec![(National, 10), (Hubs, 10)],
+            units: vec![10],
+            population: 50e6,
+            plan: Plan {
+                confirm_replications: 300,
+                ..Plan::default()
+            },
+            defaults: vec![cm(10.0, 0.1, 100), cm(11.5, 0.2, 100)],
+            verdicts: vec![DefaultVerdict {
+                units: 10,
+                leader: National,
+                runner_up: Some(Hubs),
+                margin: 1.5,
+            }],
+            psa: Psa {
+                sets: vec![design.f_a[0].clone(), vec![cm(12.9, 0.3, 300), cm(11.2, 0.1, 300)]],
+                confirmations: vec![confirmation(1, 0.05, 1.4)],
+            },
+            psa_held: Some(Psa {
+                sets: vec![design.f_a[0].clone(), vec![cm(11.5, 0.3, 10), cm(12.0, 0.1, 10)]],
+                confirmations: vec![confirmation(0, f64::NAN, 1.0)],
+            }),
+            design,
+            sobol: vec![(Output::Margin(10), vec![index(0.6, 0.65), index(0.2, 0.3)])],
+            morris: vec![(
+                Output::Headline(National, 10),
+                vec![
+                    MorrisEffects {
+                        mu: -0.5,
+                        mu_star: 0.8,
+                        sigma: 0.3,
+                    },
+                    MorrisEffects {
+                        mu: 0.1,
+                        mu_star: 0.1,
+                        sigma: 0.0,
+                    },
+                ],
+            )],
+            tornado: vec![TornadoBar {
+                units: 10,
+                input: 0,
+                at_low: 2.5,
+                at_high: -0.5,
+                rival_low: Hubs,
+                rival_high: Hubs,
+            }],
+            switching: vec![Switch {
+                units: 10,
+                input: 0,
+                leader: National,
+                below: SideSearch {
+                    searched: (0.1, 0.2),
+                    crossing: None,
+                },
+                above: SideSearch {
+                    searched: (0.2, 0.3),
+                    crossing: Some(crossing),
+                },
+            }],
+            value_of_information: vec![
+                ValueOfInformation {
+                    units: Some(10),
+                    evpi: 0.4,
+                    evppi: vec![0.3, 0.05],
+                },
+                ValueOfInformation {
+                    units: None,
+                    evpi: 0.5,
+                    evppi: vec![0.35, 0.1],
+                },
+            ],
+            best_units: vec![BestUnits {
+                option: Hubs,
+                units: 10,
+                mean: 11.6,
+                interval: (11.0, 12.0),
+                probability: 1.0,
+            }],
+            rule: Some((
+                DecisionRule {
+                    max_unmet_share: 0.05,
+                    confidence: 0.9,
+                },
+                vec![RuleAnswer {
+                    units: 10,
+                    choice: None,
+                }],
+            )),
+        }
+    }
+
+    /// Asserts that table `name` reads as `want`, line by line and field by field: fields
+    /// that are numbers to 1e-9, the rest exactly.
+    fn assert_table(tables: &[(&str, Vec<u8>)], name: &str, want: &[&str]) {
+        let text = tables.iter().find(|(n, _)| *n == name).map(|(_, b)| b.clone()).unwrap();
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_slice());
+        let got: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(got.len(), want.len(), "{name}: {got:?}");
+        for (row, line) in got.iter().zip(want) {
+            let fields: Vec<&str> = line.split(',').collect();
+            assert_eq!(row.len(), fields.len(), "{name}: {row:?} against {line}");
+            for (g, w) in row.iter().zip(fields) {
+                match (g.parse::<f64>(), w.parse::<f64>()) {
+                    (Ok(g), Ok(w)) => assert!((g - w).abs() < 1e-9, "{name}: {g} against {w} in {row:?}"),
+                    _ => assert_eq!(g, w, "{name}: {row:?} against {line}"),
+                }
+            }
+        }
+    }
+
+    /// Each set's input values are the uniform quantiles of its row (0.1 + 0.25 x 0.2 = 0.15,
+    /// 0 + 0.5 x 2 = 1, ...); the held table puts value.choice_per_head at its scenario value 0;
+    /// `replications_10` is 300 where the set was confirmed.
+    #[test]
+    fn psa_tables_hold_each_set_and_its_values() {
+        let tables = uncertainty_tables(&analysis()).unwrap();
+        let header = "set,role,row,risk.p_weak,value.choice_per_head,replications_10,\
+                      headline_national_10,unmet_national_10,headline_hubs_10,unmet_hubs_10";
+        assert_table(
+            &tables,
+            "psa.csv",
+            &[
+                header,
+                "0,A,0,0.15,1,10,10,0.1,12,0.2",
+                "1,B,0,0.25,0.5,300,12.9,0.3,11.2,0.1",
+            ],
+        );
+        assert_table(
+            &tables,
+            "psa_held.csv",
+            &[
+                header,
+                "0,A,0,0.15,0,10,10,0.1,12,0.2",
+                "1,B,0,0.25,0,10,11.5,0.3,12,0.1",
+            ],
+        );
+    }
+
+    /// design.csv: A, B and each AB_i (A's row with input i from B's), with the margin hubs
+    /// minus national: 12 - 10, 11 - 13, 12 - 11, 10.5 - 10.
+    #[test]
+    fn design_csv_lets_anyone_recompute_the_indices() {
+        let tables = uncertainty_tables(&analysis()).unwrap();
+        assert_table(
+            &tables,
+            "design.csv",
+            &[
+                "role,row,p_risk.p_weak,p_value.choice_per_head,risk.p_weak,value.choice_per_head,margin_10",
+                "A,0,0.25,0.5,0.15,1,2",
+                "B,0,0.75,0.25,0.25,0.5,-2",
+                "AB_risk.p_weak,0,0.75,0.5,0.25,1,1",
+                "AB_value.choice_per_head,0,0.25,0.25,0.15,0.5,0.5",
+            ],
+        );
+    }
+
+    /// Ranged: national cheapest in set 0 (10 < 12), hubs in set 1 (11.2 < 12.9): 1 of 2 each,
+    /// Wilson's interval with z = 1.959964: centre 0.5 + z^2/4 = 1.460365, spread
+    /// z sqrt(0.125 + z^2/16) = 1.184264, over 1 + z^2/2 = 2.920730: 0.094531 to 0.905469.
+    /// Held: national both times (11.5 < 12): 2 of 2, 1 / 2.920730 = 0.342380 to 1, hubs 0 to
+    /// (z^2/2) / 2.920730 = 0.657620.
+    #[test]
+    fn probability_best_csv_counts_sets_with_their_wilson_interval() {
+        let tables = uncertainty_tables(&analysis()).unwrap();
+        assert_table(
+            &tables,
+            "probability_best.csv",
+            &[
+                "values,units,option,sets_cheapest,sets,probability_cheapest,ci95_low,ci95_high,default_leader",
+                "ranged,10,national,1,2,0.5,0.09453120463920085,0.9054687953607992,true",
+                "ranged,10,hubs,1,2,0.5,0.09453120463920085,0.9054687953607992,false",
+                "held,10,national,2,2,1,0.34238022395464934,1,true",
+                "held,10,hubs,0,2,0,0,0.6576197760453506,false",
+            ],
+        );
+        assert_table(
+            &tables,
+            "confirmation.csv",
+            &[
+                "values,units,sets,rerun,changed_cheapest,replications,rerun_half_width_median,lead_sd_over_sets",
+                "ranged,10,2,1,0,300,0.05,1.4",
+                "held,10,2,0,0,300,,1",
+            ],
+        );
+    }
+
+    /// The indices and effects row by row; the tornado's swing is the larger departure from
+    /// the scenario's lead of 1.5: max(|2.5 - 1.5|, |-0.5 - 1.5|) = 2.
+    #[test]
+    fn index_and_tornado_tables_name_each_input() {
+        let tables = uncertainty_tables(&analysis()).unwrap();
+        assert_table(
+            &tables,
+            "sobol.csv",
+            &[
+                "output,input,first_order,first_low,first_high,total,total_low,total_high",
+                "margin_10,risk.p_weak,0.6,0.5,0.7,0.65,0.55,0.75",
+                "margin_10,value.choice_per_head,0.2,0.1,0.3,0.3,0.2,0.4",
+            ],
+        );
+        assert_table(
+            &tables,
+            "morris.csv",
+            &[
+                "output,input,mu,mu_star,sigma",
+                "headline_national_10,risk.p_weak,-0.5,0.8,0.3",
+                "headline_national_10,value.choice_per_head,0.1,0.1,0",
+            ],
+        );
+        assert_table(
+            &tables,
+            "tornado.csv",
+            &[
+                "units,leader,runner_up,default_lead,input,low_value,high_value,lead_at_low,rival_at_low,lead_at_high,rival_at_high,swing",
+                "10,national,hubs,1.5,risk.p_weak,0.11,0.29,2.5,hubs,-0.5,hubs,2",
+            ],
+        );
+    }
+
+    /// Value of information per head and for England (50 million people: 0.4 a head is GBP
+    /// 20 m a year); the decisions: each option's best N as given, the cheapest cell over the
+    /// PSA (national, mean (10 + 12.9) / 2 = 11.45, type-7 percentiles 10 + 0.025 x 2.9 and
+    /// 10 + 0.975 x 2.9, cheapest in 1 of 2 sets), and the rule met by no option.
+    #[test]
+    fn voi_and_decision_tables_read_by_hand() {
+        let tables = uncertainty_tables(&analysis()).unwrap();
+        assert_table(
+            &tables,
+            "voi.csv",
+            &[
+                "decision,input,per_head,gbp_m_per_year",
+                "option at N = 10,all (EVPI),0.4,20",
+                "option at N = 10,risk.p_weak,0.3,15",
+                "option at N = 10,value.choice_per_head,0.05,2.5",
+                "option and N,all (EVPI),0.5,25",
+                "option and N,risk.p_weak,0.35,17.5",
+                "option and N,value.choice_per_head,0.1,5",
+            ],
+        );
+        assert_table(
+            &tables,
+            "decisions.csv",
+            &[
+                "rule,units,option,mean_headline,interval_low,interval_high,probability",
+                "option's cheapest N,10,hubs,11.6,11,12,1",
+                "cheapest option and N,10,national,11.45,10.0725,12.8275,0.5",
+                "cheapest with unmet <= 0.05 in 90% of sets,10,none,,,,",
+            ],
+        );
+    }
+
+    /// One row per side of the scenario's value: below, no switch (six empty fields); above,
+    /// hubs takes over at 0.26 (0.25 to 0.27), in range but not confirmed; both rows carry the
+    /// sentence.
+    #[test]
+    fn switching_csv_has_a_row_per_side() {
+        let tables = uncertainty_tables(&analysis()).unwrap();
+        let text = tables.iter().find(|(n, _)| *n == "switching.csv").unwrap().1.clone();
+        let mut reader = ::csv::Reader::from_reader(text.as_slice());
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0][..15],
+            [
+                "10",
+                "risk.p_weak",
+                "0.2",
+                "0.1",
+                "0.3",
+                "national",
+                "below",
+                "0.1",
+                "0.2",
+                "",
+                "",
+                "",
+                "",
+                "",
+                ""
+            ]
+        );
+        assert_eq!(
+            rows[1][..15],
+            [
+                "10",
+                "risk.p_weak",
+                "0.2",
+                "0.1",
+                "0.3",
+                "national",
+                "above",
+                "0.2",
+                "0.3",
+                "0.26",
+                "0.25",
+                "0.27",
+                "hubs",
+                "true",
+                "false"
+            ]
+        );
+        assert_eq!(rows[0][15], rows[1][15]);
+        assert!(
+            rows[1][15].starts_with("national stays cheapest at N = 10 unless risk.p_weak exceeds ")
+                && rows[1][15].contains("then hubs is"),
+            "{}",
+            rows[1][15]
+        );
+    }
+}
