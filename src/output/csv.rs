@@ -323,22 +323,16 @@ fn point_values(results: &ExperimentResults, point: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::Experiment;
-    use crate::model::{Metric, N_METRICS, Outcome, Register, WorkLedger};
-    use crate::scenario::Scenario;
+    use crate::model::{Metric, N_METRICS, Outcome};
+    use crate::output::fixture::{outcome as outcome_of, rows_of, scenario};
 
     /// An outcome whose four compared metrics are all `value`, every other metric undefined.
     fn outcome(value: f64) -> Outcome {
-        let mut values = [f64::NAN; N_METRICS];
-        for metric in crate::experiment::compare::COMPARED {
-            values[metric as usize] = value;
-        }
-        Outcome {
-            values,
-            work: WorkLedger::default(),
-            contracted_by_month: Vec::new(),
-            places: None,
-        }
+        let set: Vec<(Metric, f64)> = crate::experiment::compare::COMPARED
+            .iter()
+            .map(|&m| (m, value))
+            .collect();
+        outcome_of(&set, f64::NAN)
     }
 
     /// National and hubs at N = 10 (seed 7), fed hand-made headlines per replication.
@@ -352,17 +346,7 @@ mod tests {
 
     /// The empty results of the scenario `text` at seed 7 on the built-in register.
     fn started(text: &str) -> ExperimentResults {
-        let scenario = Scenario::parse(&format!("seed = 7\n{text}"), "t.toml", "t").unwrap_or_else(|e| panic!("{e}"));
-        Experiment::new(&scenario, &Register::builtin()).start_results()
-    }
-
-    /// Returns the rows of a CSV text, header first.
-    fn rows_of(text: &[u8]) -> Vec<Vec<String>> {
-        let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(text);
-        reader
-            .records()
-            .map(|r| r.unwrap().iter().map(String::from).collect())
-            .collect()
+        crate::output::fixture::started(&scenario(text, "t"))
     }
 
     /// Asserts that the fields of `row` from `first` on read as `want`, to 1e-9.
@@ -431,16 +415,12 @@ mod tests {
         let mut results = started("options = [\"national\", \"hubs\"]\nunits = [10]\n");
         let gbp_m = results.meta.population / 1e6;
         let priced = |units: f64, saved: f64| {
-            let mut values = [0.0; N_METRICS];
-            values[Metric::CostUnits as usize] = units * gbp_m;
-            values[Metric::SavingsLeverage as usize] = saved * gbp_m;
-            values[Metric::HEADLINE as usize] = units - saved;
-            Outcome {
-                values,
-                work: WorkLedger::default(),
-                contracted_by_month: Vec::new(),
-                places: None,
-            }
+            let set = [
+                (Metric::CostUnits, units * gbp_m),
+                (Metric::SavingsLeverage, saved * gbp_m),
+                (Metric::HEADLINE, units - saved),
+            ];
+            outcome_of(&set, 0.0)
         };
         for units in [5.0, 6.0, 7.0] {
             results.add_replication(&[priced(units, 1.0), priced(8.0, 0.0)]);
@@ -481,38 +461,13 @@ mod tests {
         assert_eq!(unmet[5..7], ["unmet work at private price", "undone work"]);
     }
 
-    /// The facts check of hubs at N = 23, fed the same hand-made outcome twice: each model
-    /// figure is its metric's mean (CCGs per unit: the register's CCGs over the units
+    /// The facts check of hubs at N = 23 ([`crate::output::fixture::facts_results`]): each
+    /// model figure is its metric's mean (CCGs per unit: the register's CCGs over the units
     /// serving), in its unit, against its band; GBP 700 m is outside "at most GBP 670 m", the
     /// rest inside.
     #[test]
     fn facts_csv_sets_each_figure_beside_its_band() {
-        let scenario = Scenario::parse("seed = 7\noptions = [\"hubs\"]\nunits = [23]\n", "t.toml", "t")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let register = Register::builtin();
-        let mut results = Experiment::new(&scenario, &register).start_results();
-        let n_ccgs = results.meta.n_ccgs as f64;
-        let mut values = [f64::NAN; N_METRICS];
-        for (metric, value) in [
-            (Metric::CostPerHead, 9.0),
-            (Metric::CostTotal, 700.0),
-            (Metric::OverBudgetShare, 0.12),
-            (Metric::InHouseShare, 0.32),
-            (Metric::PrivateShare, 0.06),
-            (Metric::UnitsServingMean, n_ccgs / 10.0),
-            (Metric::FailuresCheckpoint, 3.0),
-        ] {
-            values[metric as usize] = value;
-        }
-        let outcome = Outcome {
-            values,
-            work: WorkLedger::default(),
-            contracted_by_month: Vec::new(),
-            places: None,
-        };
-        for _ in 0..2 {
-            results.add_replication(std::slice::from_ref(&outcome));
-        }
+        let results = crate::output::fixture::facts_results();
         let text = String::from_utf8(FactsCsv.serialize(&results).unwrap()).unwrap();
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<Vec<String>> = reader

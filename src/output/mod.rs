@@ -8,6 +8,8 @@
 pub mod chart;
 mod csv;
 pub mod excel;
+#[cfg(test)]
+mod fixture;
 mod folder;
 mod json;
 mod places;
