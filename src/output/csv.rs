@@ -1,6 +1,8 @@
 //! The CSV tables: `summary.csv` (one row per cell and metric, long format), `comparisons.csv`,
 //! `best_n.csv`, `lead_parts.csv` and `facts.csv`.
 
+use serde::Serialize;
+
 use super::{Exporter, OutputError, number};
 use crate::experiment::ExperimentResults;
 use crate::experiment::explain;
@@ -46,9 +48,45 @@ impl CsvTable {
 
     /// Returns the file's bytes.
     pub fn finish(self) -> Result<Vec<u8>, OutputError> {
-        self.writer
-            .into_inner()
-            .map_err(|e| OutputError::Csv(e.into_error().into()))
+        bytes_of(self.writer)
+    }
+
+    /// Returns the bytes of a table with a fixed schema: one row per struct, the header the
+    /// struct's field names in order (written from a default row when there are no rows, so
+    /// that an empty table still says what it would hold).
+    pub fn from_rows<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, OutputError> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let mut empty = true;
+        for row in rows {
+            writer.serialize(row)?;
+            empty = false;
+        }
+        if !empty {
+            return bytes_of(writer);
+        }
+        writer.serialize(T::default())?;
+        let mut bytes = bytes_of(writer)?;
+        let header = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |end| end + 1);
+        bytes.truncate(header);
+        Ok(bytes)
+    }
+}
+
+fn bytes_of(writer: ::csv::Writer<Vec<u8>>) -> Result<Vec<u8>, OutputError> {
+    writer.into_inner().map_err(|e| OutputError::Csv(e.into_error().into()))
+}
+
+/// A figure in a fixed-schema table: written as [`number`] writes it (Rust's shortest
+/// round-trip decimal, never an exponent; empty when undefined), like every other table.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Figure(pub f64);
+
+impl Serialize for Figure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&number(self.0))
     }
 }
 
@@ -585,6 +623,44 @@ mod tests {
         }
         let undefined = rows.iter().find(|r| r[1] == "hubs" && r[3] == "cost_total_m").unwrap();
         assert_eq!(undefined[4..], ["0", "3", "", "", "", "", "", "", ""]);
+    }
+
+    /// A fixed-schema table: the header is the struct's fields, figures print as every other
+    /// table prints them (no exponent, empty when undefined), absent options empty, text with
+    /// a comma quoted; with no rows, the header alone.
+    #[test]
+    fn a_fixed_schema_table_writes_its_fields_in_order() {
+        #[derive(Default, Serialize)]
+        struct Row {
+            name: &'static str,
+            n: usize,
+            share: Figure,
+            low: Option<Figure>,
+            sure: bool,
+        }
+        let rows = [
+            Row {
+                name: "a, b",
+                n: 3,
+                share: Figure(1e-7),
+                low: Some(Figure(-0.5)),
+                sure: true,
+            },
+            Row {
+                name: "c",
+                n: 0,
+                share: Figure(f64::NAN),
+                low: None,
+                sure: false,
+            },
+        ];
+        let text = CsvTable::from_rows(rows).unwrap();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "name,n,share,low,sure\n\"a, b\",3,0.0000001,-0.5,true\nc,0,,,false\n"
+        );
+        let empty = CsvTable::from_rows(Vec::<Row>::new()).unwrap();
+        assert_eq!(empty, b"name,n,share,low,sure\n");
     }
 
     /// The header is the leading columns, a `param_<key>` column per swept key, then the rest;

@@ -20,7 +20,7 @@ mod table;
 pub mod uncertainty;
 mod write;
 
-pub use self::csv::{BestNCsv, ComparisonsCsv, CsvTable, FactsCsv, LeadPartsCsv, SummaryCsv};
+pub use self::csv::{BestNCsv, ComparisonsCsv, CsvTable, FactsCsv, Figure, LeadPartsCsv, SummaryCsv};
 pub use self::folder::{MANIFEST, OutputDir};
 pub use self::json::{RunInfo, SummaryJson, run_json};
 pub use self::places::{RegionsCsv, UnitsCsv};

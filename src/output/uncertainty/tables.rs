@@ -5,7 +5,9 @@
 use super::words::{decision_name, switch_sentence};
 use crate::experiment::uncertainty::switching::SideSearch;
 use crate::experiment::uncertainty::{Output, Psa, UncertaintyResults, output_value};
-use crate::output::{CsvTable, OutputError, number};
+use serde::Serialize;
+
+use crate::output::{CsvTable, Figure, OutputError, number};
 use crate::scenario::keys::shown;
 
 /// Builds a CSV from a header and rows.
@@ -147,288 +149,309 @@ fn output_column(output: Output) -> String {
     }
 }
 
+/// A row of `probability_best.csv`.
+#[derive(Default, Serialize)]
+struct ProbabilityRow {
+    values: &'static str,
+    units: usize,
+    option: &'static str,
+    sets_cheapest: usize,
+    sets: usize,
+    probability_cheapest: Figure,
+    ci95_low: Figure,
+    ci95_high: Figure,
+    default_leader: bool,
+}
+
+/// The PSA with every input ranged, then (when a value input is ranged) the one with the
+/// value inputs held, each with its name in the tables.
+fn psas(results: &UncertaintyResults) -> impl Iterator<Item = (&'static str, &Psa)> {
+    std::iter::once(("ranged", &results.psa)).chain(results.psa_held.iter().map(|p| ("held", p)))
+}
+
 /// `probability_best.csv`: per N and option, the share of PSA sets in which it is cheapest with
 /// its 95% interval, with every input ranged and (when a value input is ranged) with the value
 /// inputs held at the scenario's values.
 fn probability_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&[
-        "values",
-        "units",
-        "option",
-        "sets_cheapest",
-        "sets",
-        "probability_cheapest",
-        "ci95_low",
-        "ci95_high",
-        "default_leader",
-    ]);
     let mut rows = Vec::new();
-    let psas = std::iter::once(("ranged", &results.psa)).chain(results.psa_held.iter().map(|p| ("held", p)));
-    for (values, psa) in psas {
-        for (n, shares) in psa.probability_best(&results.cells, &results.units) {
-            let leader = results.verdicts.iter().find(|v| v.units == n).map(|v| v.leader);
+    for (values, psa) in psas(results) {
+        for (units, shares) in psa.probability_best(&results.cells, &results.units) {
+            let leader = results.verdicts.iter().find(|v| v.units == units).map(|v| v.leader);
             for (o, share) in shares {
                 let (low, high) = share.interval();
-                rows.push(vec![
-                    values.to_string(),
-                    n.to_string(),
-                    o.to_string(),
-                    share.count.to_string(),
-                    share.sets.to_string(),
-                    number(share.value()),
-                    number(low),
-                    number(high),
-                    (Some(o) == leader).to_string(),
-                ]);
+                rows.push(ProbabilityRow {
+                    values,
+                    units,
+                    option: o.key(),
+                    sets_cheapest: share.count,
+                    sets: share.sets,
+                    probability_cheapest: Figure(share.value()),
+                    ci95_low: Figure(low),
+                    ci95_high: Figure(high),
+                    default_leader: Some(o) == leader,
+                });
             }
         }
     }
-    csv_bytes(&header, rows)
+    CsvTable::from_rows(rows)
+}
+
+/// A row of `confirmation.csv`.
+#[derive(Default, Serialize)]
+struct ConfirmationRow {
+    values: &'static str,
+    units: usize,
+    sets: usize,
+    rerun: usize,
+    changed_cheapest: usize,
+    replications: u64,
+    rerun_half_width_median: Figure,
+    lead_sd_over_sets: Figure,
 }
 
 /// `confirmation.csv`: per N, the PSA sets run again at more replications and what changed.
 fn confirmation_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&[
-        "values",
-        "units",
-        "sets",
-        "rerun",
-        "changed_cheapest",
-        "replications",
-        "rerun_half_width_median",
-        "lead_sd_over_sets",
-    ]);
-    let mut rows = Vec::new();
-    let psas = std::iter::once(("ranged", &results.psa)).chain(results.psa_held.iter().map(|p| ("held", p)));
-    for (values, psa) in psas {
-        for c in &psa.confirmations {
-            rows.push(vec![
-                values.to_string(),
-                c.units.to_string(),
-                psa.sets.len().to_string(),
-                c.rerun.to_string(),
-                c.changed.to_string(),
-                results.plan.confirm_replications.to_string(),
-                number(c.half_width),
-                number(c.spread),
-            ]);
-        }
-    }
-    csv_bytes(&header, rows)
+    let rows = psas(results).flat_map(|(values, psa)| {
+        psa.confirmations.iter().map(move |c| ConfirmationRow {
+            values,
+            units: c.units,
+            sets: psa.sets.len(),
+            rerun: c.rerun,
+            changed_cheapest: c.changed,
+            replications: results.plan.confirm_replications,
+            rerun_half_width_median: Figure(c.half_width),
+            lead_sd_over_sets: Figure(c.spread),
+        })
+    });
+    CsvTable::from_rows(rows)
+}
+
+/// A row of `sobol.csv`.
+#[derive(Default, Serialize)]
+struct SobolRow {
+    output: String,
+    input: &'static str,
+    first_order: Figure,
+    first_low: Figure,
+    first_high: Figure,
+    total: Figure,
+    total_low: Figure,
+    total_high: Figure,
 }
 
 fn sobol_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&[
-        "output",
-        "input",
-        "first_order",
-        "first_low",
-        "first_high",
-        "total",
-        "total_low",
-        "total_high",
-    ]);
     let rows = results.sobol.iter().flat_map(|(output, indices)| {
-        indices.iter().zip(&results.inputs).map(move |(ix, input)| {
-            vec![
-                output_column(*output),
-                input.path.to_string(),
-                number(ix.first.value),
-                number(ix.first.low),
-                number(ix.first.high),
-                number(ix.total.value),
-                number(ix.total.low),
-                number(ix.total.high),
-            ]
+        indices.iter().zip(&results.inputs).map(move |(ix, input)| SobolRow {
+            output: output_column(*output),
+            input: input.path,
+            first_order: Figure(ix.first.value),
+            first_low: Figure(ix.first.low),
+            first_high: Figure(ix.first.high),
+            total: Figure(ix.total.value),
+            total_low: Figure(ix.total.low),
+            total_high: Figure(ix.total.high),
         })
     });
-    csv_bytes(&header, rows)
+    CsvTable::from_rows(rows)
+}
+
+/// A row of `morris.csv`.
+#[derive(Default, Serialize)]
+struct MorrisRow {
+    output: String,
+    input: &'static str,
+    mu: Figure,
+    mu_star: Figure,
+    sigma: Figure,
 }
 
 fn morris_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&["output", "input", "mu", "mu_star", "sigma"]);
     let rows = results.morris.iter().flat_map(|(output, effects)| {
-        effects.iter().zip(&results.inputs).map(move |(e, input)| {
-            vec![
-                output_column(*output),
-                input.path.to_string(),
-                number(e.mu),
-                number(e.mu_star),
-                number(e.sigma),
-            ]
+        effects.iter().zip(&results.inputs).map(move |(e, input)| MorrisRow {
+            output: output_column(*output),
+            input: input.path,
+            mu: Figure(e.mu),
+            mu_star: Figure(e.mu_star),
+            sigma: Figure(e.sigma),
         })
     });
-    csv_bytes(&header, rows)
+    CsvTable::from_rows(rows)
+}
+
+/// A row of `tornado.csv`.
+#[derive(Default, Serialize)]
+struct TornadoRow {
+    units: usize,
+    leader: &'static str,
+    runner_up: &'static str,
+    default_lead: Figure,
+    input: &'static str,
+    low_value: Figure,
+    high_value: Figure,
+    lead_at_low: Figure,
+    rival_at_low: &'static str,
+    lead_at_high: Figure,
+    rival_at_high: &'static str,
+    swing: Figure,
 }
 
 /// `tornado.csv`: per N and input, the scenario's leader's lead over its best rival at each
 /// end of the input's tornado range, with that rival.
 fn tornado_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&[
-        "units",
-        "leader",
-        "runner_up",
-        "default_lead",
-        "input",
-        "low_value",
-        "high_value",
-        "lead_at_low",
-        "rival_at_low",
-        "lead_at_high",
-        "rival_at_high",
-        "swing",
-    ]);
     let rows = results.tornado.iter().filter_map(|bar| {
         let v = results.verdicts.iter().find(|v| v.units == bar.units)?;
         let input = &results.inputs[bar.input];
-        Some(vec![
-            bar.units.to_string(),
-            v.leader.to_string(),
-            v.runner_up.map_or(String::new(), |r| r.to_string()),
-            number(v.margin),
-            input.path.to_string(),
-            number(input.tornado.0),
-            number(input.tornado.1),
-            number(bar.at_low),
-            bar.rival_low.to_string(),
-            number(bar.at_high),
-            bar.rival_high.to_string(),
-            number(bar.swing(v.margin)),
-        ])
+        Some(TornadoRow {
+            units: bar.units,
+            leader: v.leader.key(),
+            runner_up: v.runner_up.map_or("", |r| r.key()),
+            default_lead: Figure(v.margin),
+            input: input.path,
+            low_value: Figure(input.tornado.0),
+            high_value: Figure(input.tornado.1),
+            lead_at_low: Figure(bar.at_low),
+            rival_at_low: bar.rival_low.key(),
+            lead_at_high: Figure(bar.at_high),
+            rival_at_high: bar.rival_high.key(),
+            swing: Figure(bar.swing(v.margin)),
+        })
     });
-    csv_bytes(&header, rows)
+    CsvTable::from_rows(rows)
+}
+
+/// A row of `switching.csv`: the switch's fields are empty where the side has none.
+#[derive(Default, Serialize)]
+struct SwitchingRow {
+    units: usize,
+    input: &'static str,
+    default: Figure,
+    range_low: Figure,
+    range_high: Figure,
+    leader: &'static str,
+    side: &'static str,
+    searched_low: Figure,
+    searched_high: Figure,
+    switch: Option<Figure>,
+    switch_low: Option<Figure>,
+    switch_high: Option<Figure>,
+    new_leader: Option<&'static str>,
+    in_range: Option<bool>,
+    confirmed: Option<bool>,
+    sentence: String,
 }
 
 /// `switching.csv`: per N, input and side of the scenario's value, the values searched and
 /// the switch, if any: its value and interval, the option that takes over, whether it lies in
 /// the analysis's range and whether it held at four times the replications.
 fn switching_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&[
-        "units",
-        "input",
-        "default",
-        "range_low",
-        "range_high",
-        "leader",
-        "side",
-        "searched_low",
-        "searched_high",
-        "switch",
-        "switch_low",
-        "switch_high",
-        "new_leader",
-        "in_range",
-        "confirmed",
-        "sentence",
-    ]);
     let rows = results.switching.iter().flat_map(|s| {
         let input = &results.inputs[s.input];
         let sentence = switch_sentence(results, s);
-        [("below", s.below), ("above", s.above)].map(|(side, search): (&str, SideSearch)| {
-            let mut row = vec![
-                s.units.to_string(),
-                input.path.to_string(),
-                number(input.default),
-                number(input.range.0),
-                number(input.range.1),
-                s.leader.to_string(),
-                side.to_string(),
-                number(search.searched.0),
-                number(search.searched.1),
-            ];
-            match search.crossing {
-                Some(c) => row.extend([
-                    number(c.value),
-                    number(c.interval.0),
-                    number(c.interval.1),
-                    c.rival.to_string(),
-                    c.in_range.to_string(),
-                    c.confirmed.to_string(),
-                ]),
-                None => row.extend(std::iter::repeat_n(String::new(), 6)),
+        [("below", s.below), ("above", s.above)].map(|(side, search): (&'static str, SideSearch)| {
+            let c = search.crossing;
+            SwitchingRow {
+                units: s.units,
+                input: input.path,
+                default: Figure(input.default),
+                range_low: Figure(input.range.0),
+                range_high: Figure(input.range.1),
+                leader: s.leader.key(),
+                side,
+                searched_low: Figure(search.searched.0),
+                searched_high: Figure(search.searched.1),
+                switch: c.map(|c| Figure(c.value)),
+                switch_low: c.map(|c| Figure(c.interval.0)),
+                switch_high: c.map(|c| Figure(c.interval.1)),
+                new_leader: c.map(|c| c.rival.key()),
+                in_range: c.map(|c| c.in_range),
+                confirmed: c.map(|c| c.confirmed),
+                sentence: sentence.clone(),
             }
-            row.push(sentence.clone());
-            row
         })
     });
-    csv_bytes(&header, rows)
+    CsvTable::from_rows(rows)
+}
+
+/// A row of `voi.csv`.
+#[derive(Default, Serialize)]
+struct VoiRow {
+    decision: String,
+    input: &'static str,
+    per_head: Figure,
+    gbp_m_per_year: Figure,
 }
 
 fn voi_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&["decision", "input", "per_head", "gbp_m_per_year"]);
     let m = results.population / 1e6;
     let rows = results.value_of_information.iter().flat_map(|v| {
-        let name = decision_name(v.units);
-        std::iter::once(vec![
-            name.clone(),
-            "all (EVPI)".to_string(),
-            number(v.evpi),
-            number(v.evpi * m),
-        ])
-        .chain(
+        let decision = decision_name(v.units);
+        let row = move |input: &'static str, per_head: f64| VoiRow {
+            decision: decision.clone(),
+            input,
+            per_head: Figure(per_head),
+            gbp_m_per_year: Figure(per_head * m),
+        };
+        std::iter::once(row("all (EVPI)", v.evpi)).chain(
             v.evppi
                 .iter()
                 .zip(&results.inputs)
-                .map(move |(&e, input)| vec![name.clone(), input.path.to_string(), number(e), number(e * m)]),
+                .map(move |(&e, input)| row(input.path, e)),
         )
     });
-    csv_bytes(&header, rows)
+    CsvTable::from_rows(rows)
+}
+
+/// A row of `decisions.csv`: the figures are empty for the decision rule's answers.
+#[derive(Default, Serialize)]
+struct DecisionRow {
+    rule: String,
+    units: usize,
+    option: &'static str,
+    mean_headline: Option<Figure>,
+    interval_low: Option<Figure>,
+    interval_high: Option<Figure>,
+    probability: Option<Figure>,
+}
+
+impl DecisionRow {
+    fn best(rule: &str, b: &crate::experiment::uncertainty::BestUnits) -> DecisionRow {
+        DecisionRow {
+            rule: rule.to_string(),
+            units: b.units,
+            option: b.option.key(),
+            mean_headline: Some(Figure(b.mean)),
+            interval_low: Some(Figure(b.interval.0)),
+            interval_high: Some(Figure(b.interval.1)),
+            probability: Some(Figure(b.probability)),
+        }
+    }
 }
 
 fn decisions_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
-    let header = strings(&[
-        "rule",
-        "units",
-        "option",
-        "mean_headline",
-        "interval_low",
-        "interval_high",
-        "probability",
-    ]);
-    let mut rows: Vec<Vec<String>> = results
+    let mut rows: Vec<DecisionRow> = results
         .best_units
         .iter()
-        .map(|b| {
-            vec![
-                "option's cheapest N".to_string(),
-                b.units.to_string(),
-                b.option.to_string(),
-                number(b.mean),
-                number(b.interval.0),
-                number(b.interval.1),
-                number(b.probability),
-            ]
-        })
+        .map(|b| DecisionRow::best("option's cheapest N", b))
         .collect();
-    if let Some(best) = results.best_overall() {
-        rows.push(vec![
-            "cheapest option and N".to_string(),
-            best.units.to_string(),
-            best.option.to_string(),
-            number(best.mean),
-            number(best.interval.0),
-            number(best.interval.1),
-            number(best.probability),
-        ]);
-    }
+    rows.extend(
+        results
+            .best_overall()
+            .map(|best| DecisionRow::best("cheapest option and N", &best)),
+    );
     if let Some((rule, answers)) = &results.rule {
-        for answer in answers {
-            rows.push(vec![
-                format!(
-                    "cheapest with unmet <= {} in {}% of sets",
-                    shown(rule.max_unmet_share),
-                    shown(rule.confidence * 100.0)
-                ),
-                answer.units.to_string(),
-                answer.choice.map_or("none".to_string(), |o| o.to_string()),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
-        }
+        let name = format!(
+            "cheapest with unmet <= {} in {}% of sets",
+            shown(rule.max_unmet_share),
+            shown(rule.confidence * 100.0)
+        );
+        rows.extend(answers.iter().map(|answer| DecisionRow {
+            rule: name.clone(),
+            units: answer.units,
+            option: answer.choice.map_or("none", |o| o.key()),
+            ..DecisionRow::default()
+        }));
     }
-    csv_bytes(&header, rows)
+    CsvTable::from_rows(rows)
 }
 
 #[cfg(test)]
