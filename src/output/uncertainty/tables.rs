@@ -463,6 +463,7 @@ mod tests {
         ValueOfInformation,
     };
     use crate::model::OptionKind::{Hubs, National};
+    use crate::output::fixture::rows_of;
     use crate::scenario::keys::find_key;
     use crate::scenario::{DecisionRule, UncertainInput};
     use crate::stats::distribution::Distribution;
@@ -634,14 +635,7 @@ mod tests {
     /// Asserts that table `name` reads as `want`, line by line and field by field: fields
     /// that are numbers to 1e-9, the rest exactly.
     fn assert_table(tables: &[(&str, Vec<u8>)], name: &str, want: &[&str]) {
-        let text = tables.iter().find(|(n, _)| *n == name).map(|(_, b)| b.clone()).unwrap();
-        let mut reader = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(text.as_slice());
-        let got: Vec<Vec<String>> = reader
-            .records()
-            .map(|r| r.unwrap().iter().map(String::from).collect())
-            .collect();
+        let got = rows_of(&tables.iter().find(|(n, _)| *n == name).unwrap().1);
         assert_eq!(got.len(), want.len(), "{name}: {got:?}");
         for (row, line) in got.iter().zip(want) {
             let fields: Vec<&str> = line.split(',').collect();
@@ -802,52 +796,16 @@ mod tests {
     #[test]
     fn switching_csv_has_a_row_per_side() {
         let tables = uncertainty_tables(&analysis()).unwrap();
-        let text = tables.iter().find(|(n, _)| *n == "switching.csv").unwrap().1.clone();
-        let mut reader = ::csv::Reader::from_reader(text.as_slice());
-        let rows: Vec<Vec<String>> = reader
-            .records()
-            .map(|r| r.unwrap().iter().map(String::from).collect())
-            .collect();
+        let rows = &rows_of(&tables.iter().find(|(n, _)| *n == "switching.csv").unwrap().1)[1..];
         assert_eq!(rows.len(), 2);
+        let fields = |line: &str| line.split(',').map(String::from).collect::<Vec<_>>();
         assert_eq!(
             rows[0][..15],
-            [
-                "10",
-                "risk.p_weak",
-                "0.2",
-                "0.1",
-                "0.3",
-                "national",
-                "below",
-                "0.1",
-                "0.2",
-                "",
-                "",
-                "",
-                "",
-                "",
-                ""
-            ]
+            fields("10,risk.p_weak,0.2,0.1,0.3,national,below,0.1,0.2,,,,,,")
         );
         assert_eq!(
             rows[1][..15],
-            [
-                "10",
-                "risk.p_weak",
-                "0.2",
-                "0.1",
-                "0.3",
-                "national",
-                "above",
-                "0.2",
-                "0.3",
-                "0.26",
-                "0.25",
-                "0.27",
-                "hubs",
-                "true",
-                "false"
-            ]
+            fields("10,risk.p_weak,0.2,0.1,0.3,national,above,0.2,0.3,0.26,0.25,0.27,hubs,true,false")
         );
         assert_eq!(rows[0][15], rows[1][15]);
         assert!(
