@@ -17,7 +17,11 @@ use clap::{Args, Parser};
 
 use super::load::{Files, load_from};
 use super::run::{Finished, folder_name, run_study_hash};
+use super::uncertainty::{
+    UncertaintyArgs, analysis_error, check_search, check_set, output_folder, planned_count, study_of, write_analysis,
+};
 use super::{CliError, Command, worker_pool};
+use crate::experiment::uncertainty::Study;
 use crate::experiment::{Experiment, ExperimentResults, shard_range};
 use crate::model::{Metric, Outcome};
 use crate::output::shard::{Part, ShardError, ShardFile, ShardHeader};
@@ -50,7 +54,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let command = rebuild(&first.header).map_err(|why| damaged(&first.path, &why))?;
     match command {
         Command::Run(run_args) => merge_run(args, &shards, &run_args),
-        Command::Uncertainty(uncertainty_args) => super::uncertainty::merge(
+        Command::Uncertainty(uncertainty_args) => merge_analysis(
             &shards,
             &uncertainty_args,
             args.out.as_deref(),
@@ -59,6 +63,66 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         ),
         _ => Err(damaged(&first.path, "its command cannot be sharded")),
     }
+}
+
+/// Merges the shards of an analysis into the outputs one unsharded analysis would have written.
+fn merge_analysis(
+    shards: &[ShardFile],
+    args: &UncertaintyArgs,
+    out: Option<&Path>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let first = &shards[0];
+    let plan = args.plan()?;
+    let loaded = load_from(&Files::Embedded(&first.header.invocation.files), &args.scenario, |s| {
+        args.adjust(s)
+    })?;
+    if study_of(&loaded, plan) != first.header.study {
+        return Err(CliError::Input(anyhow!(
+            "{}: its recorded scenario does not rebuild the study it names",
+            first.path.display()
+        )));
+    }
+    let pool = worker_pool(threads)?;
+    let study = Study::new(&loaded.scenario, &loaded.register, plan).map_err(|e| analysis_error(&args.scenario, e))?;
+    check_totals(
+        shards,
+        &[
+            ("parameter sets", study.set_count()),
+            ("searches", study.search_count()),
+        ],
+    )?;
+    let cells = study.cells().len();
+    let shard_error = |e: ShardError| CliError::Input(e.into());
+    let (mut outputs, mut found) = (Vec::new(), Vec::new());
+    for shard in shards {
+        let count = |list: usize| shard.header.parts.get(list).map_or(0, |p| p.end - p.start);
+        let mut payload = shard.payload().map_err(shard_error)?;
+        for s in 0..count(0) {
+            let set = payload.set(cells).map_err(shard_error)?;
+            let at = shard.header.parts[0].start + s + 1;
+            check_set(&set, plan)
+                .map_err(|why| CliError::Input(anyhow!("{}: parameter set {at}: {why}", shard.path.display())))?;
+            outputs.push(set);
+        }
+        for s in 0..count(1) {
+            let side = payload.search().map_err(shard_error)?;
+            let at = shard.header.parts[1].start + s + 1;
+            check_search(&side)
+                .map_err(|why| CliError::Input(anyhow!("{}: search {at}: {why}", shard.path.display())))?;
+            found.push(side);
+        }
+        payload.end().map_err(shard_error)?;
+    }
+    let results = study
+        .finish(outputs, found)
+        .map_err(|e| analysis_error(&args.scenario, e))?;
+    let dir_path = output_folder(out, &loaded.scenario.name);
+    let dir = OutputDir::create(&dir_path).map_err(CliError::from_output)?;
+    let sets = planned_count(&loaded, plan);
+    write_analysis(dir, &dir_path, &results, &loaded, &pool, started, sets, quiet)
 }
 
 fn input(message: String) -> CliError {
@@ -277,7 +341,7 @@ pub(super) fn open_shards(paths: &[PathBuf]) -> Result<Vec<ShardFile>, CliError>
 }
 
 /// Checks that the shards' lists have the totals of the study rebuilt from them.
-pub(super) fn check_totals(shards: &[ShardFile], expected: &[(&str, u64)]) -> Result<(), CliError> {
+fn check_totals(shards: &[ShardFile], expected: &[(&str, u64)]) -> Result<(), CliError> {
     let first = &shards[0];
     for (part, &(list, total)) in first.header.parts.iter().zip(expected) {
         if part.total != total {

@@ -9,7 +9,7 @@ use anyhow::anyhow;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::load::{Files, LoadedScenario, load, load_from};
+use super::load::{LoadedScenario, load};
 use super::progress::interrupt_flag;
 use super::run::folder_name;
 use super::shared::SharedArgs;
@@ -18,9 +18,7 @@ use crate::experiment::shard_range;
 use crate::experiment::uncertainty::{
     self, Plan, Progress, Study, UncertaintyError, UncertaintyResults, analyse, planned_sets,
 };
-use crate::output::shard::{
-    Invocation, Part, ShardError, ShardFile, ShardHeader, ShardWriter, embedded_for, study_hash,
-};
+use crate::output::shard::{Invocation, Part, ShardHeader, ShardWriter, embedded_for, study_hash};
 use crate::output::uncertainty::{UncertaintyRunInfo, uncertainty_summary};
 use crate::output::{self, OutputDir};
 
@@ -28,7 +26,7 @@ use crate::output::{self, OutputDir};
 #[derive(Debug, Args)]
 pub struct UncertaintyArgs {
     /// Scenario file (TOML) with an [uncertain] table
-    scenario: PathBuf,
+    pub(super) scenario: PathBuf,
     /// Rows of each Latin hypercube A and B: the PSA has twice as many parameter sets
     #[arg(long, default_value_t = Plan::default().samples)]
     samples: usize,
@@ -57,7 +55,7 @@ const MAX_SAMPLES: usize = 1 << 16;
 
 impl UncertaintyArgs {
     /// Returns the plan, or a message naming the flag and what is allowed.
-    fn plan(&self) -> Result<Plan, CliError> {
+    pub(super) fn plan(&self) -> Result<Plan, CliError> {
         let bad = |flag: &str, value: String, allowed: &str| {
             CliError::Input(anyhow!("--{flag} {value}: allowed is {allowed}"))
         };
@@ -179,7 +177,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
 /// (`output/<name>-analysis` when the name already ends in "uncertainty", so that
 /// `scenarios/uncertainty.toml` writes `output/uncertainty-analysis`, beside the plain run's
 /// `output/uncertainty`).
-fn output_folder(out: Option<&Path>, name: &str) -> PathBuf {
+pub(super) fn output_folder(out: Option<&Path>, name: &str) -> PathBuf {
     let name = folder_name(name);
     let suffix = if name.ends_with("uncertainty") {
         "analysis"
@@ -193,7 +191,7 @@ fn output_folder(out: Option<&Path>, name: &str) -> PathBuf {
 }
 
 /// Maps an analysis error: an interruption exits 130, anything else names the scenario.
-fn analysis_error(scenario: &Path, err: UncertaintyError) -> CliError {
+pub(super) fn analysis_error(scenario: &Path, err: UncertaintyError) -> CliError {
     match err {
         UncertaintyError::Interrupted => {
             CliError::Interrupted(anyhow!("the analysis was interrupted; nothing was written"))
@@ -204,7 +202,7 @@ fn analysis_error(scenario: &Path, err: UncertaintyError) -> CliError {
 
 impl UncertaintyArgs {
     /// Applies `--set` and `--seed`, once each.
-    fn adjust(&self, scenario: &mut crate::scenario::Scenario) -> Result<(), CliError> {
+    pub(super) fn adjust(&self, scenario: &mut crate::scenario::Scenario) -> Result<(), CliError> {
         self.shared.check_given_once(&[("seed", self.shared.seed.is_some())])?;
         self.shared.apply(scenario)
     }
@@ -249,7 +247,7 @@ impl StageBar {
 
 /// The study an analysis's shards belong to: the version, the resolved scenario, the register
 /// and the plan.
-fn study_of(loaded: &LoadedScenario, plan: Plan) -> String {
+pub(super) fn study_of(loaded: &LoadedScenario, plan: Plan) -> String {
     study_hash(&[
         env!("CARGO_PKG_VERSION").as_bytes(),
         b"uncertainty",
@@ -331,66 +329,6 @@ fn run_shard(
     Ok(())
 }
 
-/// Merges the shards of an analysis into the outputs one unsharded analysis would have written.
-pub(super) fn merge(
-    shards: &[ShardFile],
-    args: &UncertaintyArgs,
-    out: Option<&Path>,
-    threads: Option<usize>,
-    quiet: bool,
-) -> Result<(), CliError> {
-    let started = Instant::now();
-    let first = &shards[0];
-    let plan = args.plan()?;
-    let loaded = load_from(&Files::Embedded(&first.header.invocation.files), &args.scenario, |s| {
-        args.adjust(s)
-    })?;
-    if study_of(&loaded, plan) != first.header.study {
-        return Err(CliError::Input(anyhow!(
-            "{}: its recorded scenario does not rebuild the study it names",
-            first.path.display()
-        )));
-    }
-    let pool = worker_pool(threads)?;
-    let study = Study::new(&loaded.scenario, &loaded.register, plan).map_err(|e| analysis_error(&args.scenario, e))?;
-    super::merge::check_totals(
-        shards,
-        &[
-            ("parameter sets", study.set_count()),
-            ("searches", study.search_count()),
-        ],
-    )?;
-    let cells = study.cells().len();
-    let shard_error = |e: ShardError| CliError::Input(e.into());
-    let (mut outputs, mut found) = (Vec::new(), Vec::new());
-    for shard in shards {
-        let count = |list: usize| shard.header.parts.get(list).map_or(0, |p| p.end - p.start);
-        let mut payload = shard.payload().map_err(shard_error)?;
-        for s in 0..count(0) {
-            let set = payload.set(cells).map_err(shard_error)?;
-            let at = shard.header.parts[0].start + s + 1;
-            check_set(&set, plan)
-                .map_err(|why| CliError::Input(anyhow!("{}: parameter set {at}: {why}", shard.path.display())))?;
-            outputs.push(set);
-        }
-        for s in 0..count(1) {
-            let side = payload.search().map_err(shard_error)?;
-            let at = shard.header.parts[1].start + s + 1;
-            check_search(&side)
-                .map_err(|why| CliError::Input(anyhow!("{}: search {at}: {why}", shard.path.display())))?;
-            found.push(side);
-        }
-        payload.end().map_err(shard_error)?;
-    }
-    let results = study
-        .finish(outputs, found)
-        .map_err(|e| analysis_error(&args.scenario, e))?;
-    let dir_path = output_folder(out, &loaded.scenario.name);
-    let dir = OutputDir::create(&dir_path).map_err(CliError::from_output)?;
-    let sets = planned_count(&loaded, plan);
-    write_analysis(dir, &dir_path, &results, &loaded, &pool, started, sets, quiet)
-}
-
 /// Refuses, before anything runs, an analysis whose estimated work or memory is past the
 /// limits, saying how much it would take and which flags reduce it.
 fn check_estimate(loaded: &LoadedScenario, plan: Plan) -> Result<(), CliError> {
@@ -426,7 +364,7 @@ fn check_estimate(loaded: &LoadedScenario, plan: Plan) -> Result<(), CliError> {
 }
 
 /// The parameter sets an analysis plans before its confirmations and searches.
-fn planned_count(loaded: &LoadedScenario, plan: Plan) -> u64 {
+pub(super) fn planned_count(loaded: &LoadedScenario, plan: Plan) -> u64 {
     let scenario = &loaded.scenario;
     let values = scenario
         .uncertain
@@ -439,7 +377,7 @@ fn planned_count(loaded: &LoadedScenario, plan: Plan) -> u64 {
 /// Returns why a fixed set's means from a shard are not ones the analysis can produce: a
 /// headline beyond any cost, an unmet share outside 0 to 1, replications the plan never runs,
 /// a paired sd negative or infinite.
-fn check_set(set: &uncertainty::SetOutput, plan: Plan) -> Result<(), String> {
+pub(super) fn check_set(set: &uncertainty::SetOutput, plan: Plan) -> Result<(), String> {
     let rungs = [
         plan.replications,
         plan.oat_replications,
@@ -470,7 +408,7 @@ fn check_set(set: &uncertainty::SetOutput, plan: Plan) -> Result<(), String> {
 
 /// Returns why a switching-value search's answer from a shard cannot be one the analysis
 /// gives: values not finite, or an interval not ordered.
-fn check_search(side: &uncertainty::switching::SideSearch) -> Result<(), String> {
+pub(super) fn check_search(side: &uncertainty::switching::SideSearch) -> Result<(), String> {
     let searched_ok = side.searched.0.is_finite() && side.searched.1.is_finite() && side.searched.0 <= side.searched.1;
     let crossing_ok = side.crossing.is_none_or(|c| {
         c.value.is_finite() && c.interval.0.is_finite() && c.interval.1.is_finite() && c.interval.0 <= c.interval.1
@@ -485,7 +423,7 @@ fn check_search(side: &uncertainty::switching::SideSearch) -> Result<(), String>
 /// Writes an analysis's tables, charts and report, swaps the folder into place and prints
 /// the summary.
 #[allow(clippy::too_many_arguments)]
-fn write_analysis(
+pub(super) fn write_analysis(
     mut dir: OutputDir,
     dir_path: &Path,
     results: &UncertaintyResults,
