@@ -94,6 +94,21 @@ fn leftovers(out: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Counts the files in the staging folders left beside `out`, at any depth.
+fn staged_files(out: &Path) -> usize {
+    fn count(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| if p.is_dir() { count(&p) } else { 1 })
+            .sum()
+    }
+    leftovers(out)
+        .iter()
+        .map(|name| count(&out.parent().unwrap().join(name)))
+        .sum()
+}
+
 #[test]
 fn a_run_killed_or_failing_at_any_point_leaves_one_whole_run() {
     let dir = Dir::new("folder-faults");
@@ -115,6 +130,10 @@ fn a_run_killed_or_failing_at_any_point_leaves_one_whole_run() {
         let code = run(&scenario, &out, 2, Some(fault));
         assert_ne!(code, Some(0), "{fault}");
         assert_eq!(whole_run(&out), expected, "{fault}");
+        // Killed after staging k files: exactly k files were staged, none more, none fewer.
+        if let Some(k) = fault.strip_prefix("abort-after-staging:") {
+            assert_eq!(staged_files(&out).to_string(), k, "{fault}");
+        }
         // The next run clears what the killed one left and writes a whole run of its own.
         assert_eq!(run(&scenario, &out, 1, None), Some(0), "{fault}");
         assert_eq!(whole_run(&out), 1);

@@ -291,6 +291,26 @@ fn r26_shard_paths_and_files_are_handled_with_care() {
         std::fs::read_to_string(users.join("shard-1-of-2.csu")).unwrap(),
         "my notes"
     );
+    // This study's own shard is replaced by a rerun (the same bytes again); another study's
+    // (another seed) is refused and the shard stays as it was.
+    let shard = out.join("shard-1-of-2.csu");
+    let before = std::fs::read(&shard).unwrap();
+    let rerun = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_csu-sim"))
+            .current_dir(&dir.path)
+            .args(["run", "--quiet", "--out", &text(&out), "--shard", "1/2"])
+            .args(extra)
+            .args(["--", "-b.toml"])
+            .output()
+            .unwrap()
+    };
+    let output = rerun(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&shard).unwrap(), before);
+    let output = rerun(&["--seed", "99"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("is not a shard of this study"));
+    assert_eq!(std::fs::read(&shard).unwrap(), before);
 }
 
 /// Register text that a spreadsheet would run as a formula reaches units.csv and regions.csv
