@@ -624,3 +624,39 @@ pub fn init_scenario(name: &str) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixture::{outcome, scenario, started};
+
+    /// Hubs at N = 10, 23 and 35: headlines (12, 14, 16), (10, 11, 12), (11, 10, 15) and unmet
+    /// shares 2%, 3% and 1% throughout. Cheapest N = 23: N = 10 is +3 (sd 1, 3 +- 2.484, which
+    /// supports no decimals: [1, 5]), N = 35 +1 (sd 2: [-4, 6]), so not sure. Least unmet
+    /// N = 35: N = 10 is +1 point and N = 23 +2 points in every replication (no spread: two
+    /// decimals), so sure. Text columns left, numbers right, two spaces apart.
+    #[test]
+    fn the_which_n_table_reads_as_worked_by_hand() {
+        let mut results = started(&scenario("options = [\"hubs\"]\nunits = [10, 23, 35]\n", "t"));
+        for headlines in [[12.0, 10.0, 11.0], [14.0, 11.0, 10.0], [16.0, 12.0, 15.0]] {
+            let cells: Vec<_> = headlines
+                .iter()
+                .zip([0.02, 0.03, 0.01])
+                .map(|(&h, u)| outcome(&[(Metric::HEADLINE, h), (Metric::UnmetShare, u)], 0.0))
+                .collect();
+            results.add_replication(&cells);
+        }
+        assert_eq!(
+            which_n_table(&results).unwrap(),
+            "Which N is best for each option (paired differences of each N from the option's best N, with their 95% intervals):\n\
+             option   N  net cost/head  vs cheapest N: GBP/head [95% CI]  unmet %  vs least-unmet N: pp [95% CI]\n\
+             ------  --  -------------  --------------------------------  -------  -----------------------------\n\
+             hubs    10          14.00                         +3 [1, 5]     2.00             +1.00 [1.00, 1.00]\n\
+             hubs    23          11.00                          cheapest     3.00             +2.00 [2.00, 2.00]\n\
+             hubs    35          12.00                        +1 [-4, 6]     1.00                    least unmet\n\
+             \n  hubs: cheapest at N = 23 (not sure: an interval includes 0); least unmet at N = 35 (every other N surely worse)\n"
+        );
+        // With one option, which N is best is the verdict.
+        assert_eq!(verdict_table(&results), which_n_table(&results).unwrap());
+    }
+}
