@@ -755,3 +755,113 @@ fn r27_per_unit_serving_adds_up_to_units_serving_and_rare_units_are_crossed() {
         "{crosses} crosses for {crossed_here} rare units"
     );
 }
+
+/// The numeric attributes of every `<tag ...>` element of an SVG written by plotters.
+fn shapes(svg: &str, tag: &str) -> Vec<std::collections::HashMap<String, String>> {
+    svg.split(&format!("<{tag} "))
+        .skip(1)
+        .map(|rest| {
+            let attributes = rest.split('>').next().unwrap();
+            attributes
+                .split("\" ")
+                .filter_map(|pair| pair.split_once("=\""))
+                .map(|(k, v)| (k.trim().to_string(), v.trim_end_matches(['"', '/']).to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The plotting frame of a chart: the box the light mesh lines span (all panels together).
+fn frame(svg: &str) -> ((f64, f64), (f64, f64)) {
+    let mesh: Vec<_> = shapes(svg, "line")
+        .into_iter()
+        .filter(|l| l.get("stroke").map(String::as_str) == Some("#F0F0F0"))
+        .collect();
+    assert!(!mesh.is_empty(), "no mesh lines");
+    let get = |l: &std::collections::HashMap<String, String>, k: &str| l[k].parse::<f64>().unwrap();
+    let xs: Vec<f64> = mesh.iter().flat_map(|l| [get(l, "x1"), get(l, "x2")]).collect();
+    let ys: Vec<f64> = mesh.iter().flat_map(|l| [get(l, "y1"), get(l, "y2")]).collect();
+    let span = |v: &[f64]| {
+        (
+            v.iter().copied().fold(f64::MAX, f64::min),
+            v.iter().copied().fold(f64::MIN, f64::max),
+        )
+    };
+    (span(&xs), span(&ys))
+}
+
+/// Issue 28: what the charts draw agrees with the data they draw. The N axes are labelled in
+/// whole numbers over the N values run, and every panel of the stacked bars names each N; the
+/// causes of unmet demand stack without gap or overlap; every point of the risk frontier and
+/// the sweep is drawn, inside its plotting frame; the contracting chart names its y axis.
+#[test]
+fn r28_what_the_charts_draw_agrees_with_the_data() {
+    let dir = Dir::new("chart-geometry");
+    let out = run_sweep(&dir);
+    let svg = |stem: &str| std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
+    // Texts below the frame are the x axis's tick labels (and its description).
+    for stem in ["cost_per_head", "uncontracted_at_go_live"] {
+        let chart = svg(stem);
+        let (_, (_, bottom)) = frame(&chart);
+        let ticks: Vec<String> = labels(&chart)
+            .into_iter()
+            .filter(|l| l.y.0 > bottom && l.text.parse::<f64>().is_ok())
+            .map(|l| l.text)
+            .collect();
+        let whole: Vec<u32> = ticks.iter().filter_map(|t| t.parse().ok()).collect();
+        assert_eq!(whole.len(), ticks.len(), "{stem}: N in whole numbers: {ticks:?}");
+        assert!(
+            whole.iter().min() <= Some(&10) && whole.iter().max() >= Some(&23),
+            "{stem}: {ticks:?}"
+        );
+    }
+    for stem in ["unmet_by_cause", "cost_breakdown"] {
+        let chart = svg(stem);
+        for n in ["10", "23"] {
+            let named = labels(&chart).iter().filter(|l| l.text == n).count();
+            assert_eq!(named, 4, "{stem}: N = {n} named on each of the four panels");
+        }
+    }
+    // Bars of one N and option share their x and width: their segments tile the bar.
+    let number = |m: &std::collections::HashMap<String, String>, k: &str| m[k].parse::<f64>().unwrap();
+    let mut bars: std::collections::BTreeMap<(i64, i64), Vec<(f64, f64)>> = Default::default();
+    let chart = svg("unmet_by_cause");
+    let ((left, right), (top, bottom)) = frame(&chart);
+    for r in shapes(&chart, "rect") {
+        let (x, y, w, h) = (
+            number(&r, "x"),
+            number(&r, "y"),
+            number(&r, "width"),
+            number(&r, "height"),
+        );
+        if x >= left && x + w <= right && y >= top - 1.0 && y + h <= bottom + 1.0 && w > 4.0 {
+            bars.entry((x as i64, w as i64)).or_default().push((y, y + h));
+        }
+    }
+    assert!(bars.values().any(|s| s.len() >= 2), "no stacked bar found");
+    for segments in bars.values_mut() {
+        segments.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for pair in segments.windows(2) {
+            assert!((pair[0].1 - pair[1].0).abs() <= 1.0, "a gap or overlap: {segments:?}");
+        }
+    }
+    // Every point drawn: a replication of each option at N = 23; each option at each of the
+    // two swept values, on each of the two panels.
+    for (stem, points) in [
+        ("risk_frontier", 4 * 12),
+        ("sweep_onboarding_per_unit_month", 4 * 2 * 2),
+    ] {
+        let chart = svg(stem);
+        let ((left, right), (top, bottom)) = frame(&chart);
+        let circles = shapes(&chart, "circle");
+        assert_eq!(circles.len(), points, "{stem}: every point drawn");
+        for c in circles {
+            let (x, y) = (number(&c, "cx"), number(&c, "cy"));
+            assert!(
+                x >= left - 1.0 && x <= right + 1.0 && y >= top - 1.0 && y <= bottom + 1.0,
+                "{stem}: a point at ({x}, {y}) outside its frame {left}-{right} x {top}-{bottom}"
+            );
+        }
+    }
+    assert!(svg("contracted_by_month").contains("CCGs fully in service (mean, 5-95%)"));
+}
