@@ -645,3 +645,31 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixture::{outcome, scenario, started};
+
+    /// With choice and leverage counted, the cost breakdown's legend lists the ten cost
+    /// components, undone work, overridden choice and the leverage paled off, in stacking
+    /// order, and no two entries share a colour: a reader matches each part by its colour.
+    #[test]
+    fn the_cost_legend_gives_every_part_its_own_colour() {
+        let mut results = started(&scenario("options = [\"hubs\"]\nunits = [10]\n", "t"));
+        let counted = outcome(&[(Metric::CostChoice, 1.0), (Metric::SavingsLeverage, 2.0)], 0.0);
+        results.add_replication(std::slice::from_ref(&counted));
+        let legend = cost_legend(&results);
+        let labels: Vec<&str> = legend.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels.len(), 13, "{labels:?}");
+        assert_eq!(
+            labels[10..],
+            ["undone work", "overridden choice", "leverage (paled off)"]
+        );
+        for (i, (_, a)) in legend.iter().enumerate() {
+            for (_, b) in &legend[i + 1..] {
+                assert_ne!(a, b, "{labels:?}");
+            }
+        }
+    }
+}
