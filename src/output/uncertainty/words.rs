@@ -346,6 +346,16 @@ pub fn voi_words(results: &UncertaintyResults, v: &ValueOfInformation) -> String
 mod tests {
     use super::*;
 
+    /// Outputs and decisions are named as their doc comments give them.
+    #[test]
+    fn outputs_and_decisions_have_their_names() {
+        use crate::model::OptionKind::National;
+        assert_eq!(output_name(Output::Headline(National, 23)), "national at N = 23");
+        assert_eq!(output_name(Output::Margin(10)), "margin at N = 10");
+        assert_eq!(decision_name(Some(23)), "option at N = 23");
+        assert_eq!(decision_name(None), "option and N");
+    }
+
     #[test]
     fn numbers_read_as_a_person_writes_them() {
         assert_eq!(three_figures(1.0529822128134703), "1.05");
