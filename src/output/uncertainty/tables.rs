@@ -97,11 +97,6 @@ fn psa_csv(results: &UncertaintyResults, psa: &Psa, held: bool) -> Result<Vec<u8
     csv_bytes(&header, rows)
 }
 
-/// The values of a design point's inputs (quantiles of their distributions).
-fn point_values(results: &UncertaintyResults, point: &[f64]) -> Vec<String> {
-    results.values_at(point).into_iter().map(number).collect()
-}
-
 /// `design.csv`: every parameter set of the Saltelli design with its role (`A`, `B`, or
 /// `AB_<key>`: A's row with that key from B's row), its base row, the cumulative probability
 /// and value of each input, and the outputs the indices are computed from, so that anyone can
@@ -117,7 +112,7 @@ fn design_csv(results: &UncertaintyResults) -> Result<Vec<u8>, OutputError> {
     let mut push = |role: String, row: usize, point: &[f64], means: &[crate::experiment::uncertainty::CellMeans]| {
         let mut line = vec![role, row.to_string()];
         line.extend(point.iter().map(|&p| number(p)));
-        line.extend(point_values(results, point));
+        line.extend(results.values_at(point).into_iter().map(number));
         line.extend(
             outputs
                 .iter()
