@@ -648,6 +648,8 @@ where
 
 #[cfg(test)]
 mod tests {
+    use super::super::probe;
+    use super::super::{Chart, ChartKind};
     use super::*;
     use crate::output::fixture::{outcome, scenario, started};
 
@@ -670,6 +672,160 @@ mod tests {
             for (_, b) in &legend[i + 1..] {
                 assert_ne!(a, b, "{labels:?}");
             }
+        }
+    }
+
+    /// Renders one chart of `results` as SVG.
+    fn drawn(results: &ExperimentResults, kind: ChartKind) -> String {
+        probe::render(|root| draw(root, results, &Chart::new("t", "t".to_string(), kind)))
+    }
+
+    /// Hubs and national at N = 23 over three replications of hand-picked unmet share and
+    /// headline: every replication is a point, inside the plot, at its unmet share in percent
+    /// and its headline, read back through the printed ticks to within a pixel.
+    #[test]
+    fn the_risk_frontier_puts_each_replication_where_its_axes_say() {
+        let mut results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [23]\n", "t"));
+        let replications = [(0.02, 10.0), (0.10, 12.0), (0.05, 11.0)];
+        for (unmet, cost) in replications {
+            let hubs = outcome(&[(Metric::UnmetShare, unmet), (Metric::HEADLINE, cost)], 0.0);
+            let national = outcome(
+                &[(Metric::UnmetShare, unmet / 2.0), (Metric::HEADLINE, cost - 1.0)],
+                0.0,
+            );
+            results.add_replication(&[hubs, national]);
+        }
+        let mut expected: Vec<(f64, f64)> = replications
+            .iter()
+            .flat_map(|&(u, c)| [(u * 100.0, c), (u * 50.0, c - 1.0)])
+            .collect();
+        let svg = drawn(&results, ChartKind::RiskFrontier(23));
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        assert!(
+            probe::tick_value(&plot.x_ticks[0].1).unwrap() <= 0.0,
+            "{:?}",
+            plot.x_ticks
+        );
+        let circles = probe::shapes(&svg, "circle");
+        assert_eq!(circles.len(), expected.len());
+        for c in circles {
+            let px = (probe::number(&c, "cx"), probe::number(&c, "cy"));
+            assert!(plot.holds(px), "{px:?} outside {plot:?}");
+            let (x, y) = (plot.x_value(px.0), plot.y_value(px.1));
+            let at = expected
+                .iter()
+                .position(|e| (e.0 - x).abs() <= plot.x_pixel() && (e.1 - y).abs() <= plot.y_pixel())
+                .unwrap_or_else(|| panic!("no replication at ({x}, {y}): {expected:?}"));
+            expected.remove(at);
+        }
+    }
+
+    /// Each option's utilisation box sits on its name, half a category wide, and spans its
+    /// quartiles: hubs 0.60-1.00 and national 0.20-0.60 in steps of 0.05 over nine
+    /// replications, quartiles (type 7: the third and seventh values) 0.70-0.90 and 0.30-0.50.
+    #[test]
+    fn each_utilisation_box_sits_on_its_option_and_spans_its_quartiles() {
+        let mut results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [23]\n", "t"));
+        for k in 0..9 {
+            let step = 0.05 * f64::from(k);
+            results.add_replication(&[
+                outcome(&[(Metric::UtilisationMean, 0.60 + step)], 0.0),
+                outcome(&[(Metric::UtilisationMean, 0.20 + step)], 0.0),
+            ]);
+        }
+        let svg = drawn(&results, ChartKind::Utilisation(23));
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let names: Vec<&(f64, String)> = plot.x_ticks.iter().filter(|t| !t.1.is_empty()).collect();
+        assert_eq!(names.len(), 2, "{:?}", plot.x_ticks);
+        let spacing = names[1].0 - names[0].0;
+        for (option, (q25, q75)) in [(OptionKind::Hubs, (0.70, 0.90)), (OptionKind::National, (0.30, 0.50))] {
+            let fill = probe::hex(option_colour(option));
+            let boxes: Vec<_> = probe::shapes(&svg, "rect")
+                .into_iter()
+                .filter(|r| r.get("fill") == Some(&fill))
+                .filter(|r| plot.holds((probe::number(r, "x"), probe::number(r, "y"))))
+                .collect();
+            let [b] = boxes.try_into().unwrap();
+            let (x, w) = (probe::number(&b, "x"), probe::number(&b, "width"));
+            let name = names.iter().find(|t| t.1 == option.to_string()).unwrap();
+            assert!(
+                (x + w / 2.0 - name.0).abs() <= 1.0,
+                "{option}: box at {x}+{w}, name at {}",
+                name.0
+            );
+            assert!((w - spacing / 2.0).abs() <= 1.0, "{option}: width {w} of {spacing}");
+            let (top, height) = (probe::number(&b, "y"), probe::number(&b, "height"));
+            let tolerance = 1.5 * plot.y_pixel();
+            assert!(
+                (plot.y_value(top) - q75).abs() <= tolerance,
+                "{option}: top {}",
+                plot.y_value(top)
+            );
+            assert!(
+                (plot.y_value(top + height) - q25).abs() <= tolerance,
+                "{option}: bottom {}",
+                plot.y_value(top + height)
+            );
+        }
+    }
+
+    /// A sweep of the onboarding slots over 1 and 2 at N = 23: each option's mean at each
+    /// slot count is a point at that count, at its mean headline on the left panel and its
+    /// mean unmet share in percent on the right, read back through each panel's ticks.
+    #[test]
+    fn a_sweep_puts_each_mean_where_its_axes_say() {
+        let text =
+            "options = [\"hubs\", \"national\"]\nunits = [23]\n[sweep]\n\"onboarding.per_unit_month\" = [1, 2]\n";
+        let mut results = started(&scenario(text, "t"));
+        // Cost 10 + slots + (1 for national), unmet (slots + 2 for national)%, +- 0.5 and 0.1.
+        let means = |c: &CellResult| {
+            let slots = c.point_values[0].1;
+            let national = f64::from(u8::from(c.option == OptionKind::National));
+            (10.0 + slots + national, 0.01 * (slots + 2.0 * national))
+        };
+        for sign in [-1.0, 1.0] {
+            let outcomes: Vec<_> = results
+                .cells
+                .iter()
+                .map(|c| {
+                    let (cost, unmet) = means(c);
+                    let set = [
+                        (Metric::HEADLINE, cost + 0.5 * sign),
+                        (Metric::UnmetShare, unmet + 0.001 * sign),
+                    ];
+                    outcome(&set, 0.0)
+                })
+                .collect();
+            results.add_replication(&outcomes);
+        }
+        let svg = drawn(&results, ChartKind::Sweep(0, 23));
+        let plots = probe::plots(&svg);
+        assert_eq!(plots.len(), 2, "{plots:?}");
+        let circles = probe::shapes(&svg, "circle");
+        for (panel, (plot, scale)) in plots.iter().zip([1.0, 100.0]).enumerate() {
+            let mut expected: Vec<(f64, f64)> = results
+                .cells
+                .iter()
+                .map(|c| {
+                    let m = means(c);
+                    (c.point_values[0].1, [m.0, m.1][panel] * scale)
+                })
+                .collect();
+            for c in circles
+                .iter()
+                .filter(|c| plot.holds((probe::number(c, "cx"), probe::number(c, "cy"))))
+            {
+                let (x, y) = (
+                    plot.x_value(probe::number(c, "cx")),
+                    plot.y_value(probe::number(c, "cy")),
+                );
+                let at = expected
+                    .iter()
+                    .position(|e| (e.0 - x).abs() <= plot.x_pixel() && (e.1 - y).abs() <= plot.y_pixel())
+                    .unwrap_or_else(|| panic!("panel {panel}: no mean at ({x}, {y}): {expected:?}"));
+                expected.remove(at);
+            }
+            assert!(expected.is_empty(), "panel {panel}: not drawn: {expected:?}");
         }
     }
 }

@@ -160,9 +160,9 @@ mod tests {
     /// -0.40 (network's favour), distance within noise (-0.02 +- 0.05). Bars: 0 -> 1.20 ->
     /// 1.75 -> 1.35, then the rest -0.02 (1.35 -> 1.33), then the margin 0 -> 1.33; favouring
     /// national in its colour, network in its own.
-    #[test]
-    fn each_bar_starts_where_the_last_ended_and_the_margin_from_0() {
-        let e = LeadExplanation {
+    /// The lead of [`each_bar_starts_where_the_last_ended_and_the_margin_from_0`].
+    fn national_over_network() -> LeadExplanation {
+        LeadExplanation {
             units: 23,
             point: 0,
             leader: OptionKind::National,
@@ -175,7 +175,12 @@ mod tests {
                 ("distance and remote delivery", interval(-0.02, 0.05)),
             ],
             parts: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn each_bar_starts_where_the_last_ended_and_the_margin_from_0() {
+        let e = national_over_network();
         let steps = steps(&e);
         let ends: Vec<(f64, f64)> = steps.iter().map(|s| (s.from, s.to)).collect();
         let expected = [(0.0, 1.20), (1.20, 1.75), (1.75, 1.35), (1.35, 1.33), (0.0, 1.33)];
@@ -192,5 +197,59 @@ mod tests {
         assert_eq!(colours, [national, national, network, network, MARGIN]);
         let (low, high) = steps[4].interval.unwrap();
         assert!((low - 1.28).abs() < 1e-12 && (high - 1.38).abs() < 1e-12);
+    }
+
+    /// Drawn, the waterfall of [`national_over_network`] spans -0.14 to 1.89 (0 to 1.75
+    /// widened by 8% of the span), so its ticks carry one decimal; each bar, read back
+    /// through them, runs between its ends on its own row, named top first.
+    #[test]
+    fn each_bar_is_drawn_between_its_ends_on_its_named_row() {
+        let e = national_over_network();
+        let svg = super::super::probe::render(|root| waterfall(root, &e));
+        let [plot] = super::super::probe::plots(&svg).try_into().unwrap();
+        let numbers: Vec<&String> = plot.x_ticks.iter().map(|t| &t.1).filter(|t| !t.is_empty()).collect();
+        assert!(numbers.len() >= 3, "{numbers:?}");
+        for t in &numbers {
+            assert_eq!(t.split_once('.').map(|(_, d)| d.len()), Some(1), "{numbers:?}");
+        }
+        let names: Vec<&(f64, String)> = plot.y_ticks.iter().filter(|t| !t.1.is_empty()).collect();
+        let labels: Vec<&str> = names.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "undone work",
+                "shared fixed costs and overheads",
+                "network coordination",
+                "other parts (each within noise)",
+                "margin"
+            ]
+        );
+        let bars: Vec<_> = super::super::probe::shapes(&svg, "rect")
+            .into_iter()
+            .filter(|r| r.get("fill").is_some_and(|f| f != "#FFFFFF"))
+            .filter(|r| {
+                let at = |k| super::super::probe::number(r, k);
+                plot.holds((at("x"), at("y"))) && plot.holds((at("x") + at("width"), at("y") + at("height")))
+            })
+            .collect();
+        assert_eq!(bars.len(), 5);
+        for (step, (row, _)) in steps(&e).iter().zip(&names) {
+            let at = |r: &std::collections::HashMap<String, String>, k| super::super::probe::number(r, k);
+            let bar = bars
+                .iter()
+                .find(|r| (at(r, "y") + at(r, "height") / 2.0 - row).abs() <= 1.0)
+                .unwrap_or_else(|| panic!("no bar on the row of {}", step.label));
+            let (lo, hi) = (
+                plot.x_value(at(bar, "x")),
+                plot.x_value(at(bar, "x") + at(bar, "width")),
+            );
+            let (from, to) = (step.from.min(step.to), step.from.max(step.to));
+            let pixel = plot.x_pixel();
+            assert!(
+                (lo - from).abs() <= pixel && (hi - to).abs() <= pixel,
+                "{}: {lo}-{hi}, not {from}-{to}",
+                step.label
+            );
+        }
     }
 }

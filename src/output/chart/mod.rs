@@ -8,6 +8,8 @@ mod geography;
 mod kit;
 pub mod lead;
 mod map;
+#[cfg(test)]
+mod probe;
 pub mod uncertainty;
 
 use std::sync::Once;

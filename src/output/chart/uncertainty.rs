@@ -269,3 +269,169 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::probe::{self, corners, hex};
+    use super::*;
+    use crate::experiment::uncertainty::TornadoBar;
+    use crate::output::fixture::analysis;
+
+    /// Renders one chart of `results` as SVG.
+    fn drawn(results: &UncertaintyResults, kind: UncertaintyChart) -> String {
+        probe::render(|root| draw(root, results, kind, "t"))
+    }
+
+    /// The hand-made analysis has two PSA sets at N = 10: national cheapest in the first
+    /// (10 against 12), hubs in the second (12.9 against 11.2). Each option's bar stands over
+    /// the group named "N = 10" at 50% of sets.
+    #[test]
+    fn each_options_share_of_sets_stands_over_its_n() {
+        let svg = drawn(&analysis(), UncertaintyChart::ProbabilityBest);
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let names: Vec<&str> = plot
+            .x_ticks
+            .iter()
+            .map(|t| t.1.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(names, ["N = 10"]);
+        let group = plot.x_ticks.iter().find(|t| t.1 == "N = 10").unwrap().0;
+        for option in [OptionKind::National, OptionKind::Hubs] {
+            let bars: Vec<_> = probe::shapes(&svg, "rect")
+                .into_iter()
+                .filter(|r| r.get("fill") == Some(&hex(option_colour(option))))
+                .filter(|r| plot.holds(corners(r).0))
+                .collect();
+            let [bar] = bars.try_into().unwrap();
+            let ((left, top), (right, bottom)) = corners(&bar);
+            assert!(
+                (plot.y_value(top) - 50.0).abs() <= plot.y_pixel(),
+                "{option}: {}",
+                plot.y_value(top)
+            );
+            assert!(
+                plot.y_value(bottom).abs() <= plot.y_pixel(),
+                "{option}: {}",
+                plot.y_value(bottom)
+            );
+            let spread = (plot.x.1 - plot.x.0) / 2.0;
+            assert!(
+                left >= group - spread && right <= group + spread,
+                "{option}: {left}-{right}"
+            );
+        }
+    }
+
+    /// National's lead over hubs is 2.0 in the first set and -1.7 in the second: two bars of
+    /// 50% each, the bar holding 2.0 in national's colour and the one holding -1.7 grey.
+    #[test]
+    fn the_margin_histogram_puts_each_set_in_its_bin_and_colours_deficits_grey() {
+        let svg = drawn(&analysis(), UncertaintyChart::Margins);
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let bars: Vec<_> = probe::shapes(&svg, "rect")
+            .into_iter()
+            .filter(|r| probe::number(r, "height") > 0.0 && plot.holds(corners(r).0) && plot.holds(corners(r).1))
+            .collect();
+        assert_eq!(bars.len(), 2, "{bars:?}");
+        for (margin, colour) in [(2.0, option_colour(OptionKind::National)), (-1.7, BEHIND)] {
+            let bar = bars
+                .iter()
+                .find(|r| {
+                    let ((left, _), (right, _)) = corners(r);
+                    // A bar is drawn 95% of its bin wide: the bin runs to right / 0.95 of it.
+                    let bin_end = left + (right - left) / 0.95;
+                    plot.x_value(left) - plot.x_pixel() <= margin && margin <= plot.x_value(bin_end) + plot.x_pixel()
+                })
+                .unwrap_or_else(|| panic!("no bar holds {margin}: {bars:?}"));
+            assert_eq!(bar["fill"], hex(colour), "bar of {margin}");
+            let ((_, top), (_, bottom)) = corners(bar);
+            assert!(
+                (plot.y_value(top) - 50.0).abs() <= plot.y_pixel(),
+                "{}",
+                plot.y_value(top)
+            );
+            assert!(plot.y_value(bottom).abs() <= plot.y_pixel());
+        }
+    }
+
+    /// Each PSA set is a point per option at its unmet share in percent and its headline,
+    /// and the axes say which is which.
+    #[test]
+    fn the_psa_cloud_puts_each_set_where_its_axes_say() {
+        let results = analysis();
+        let svg = drawn(&results, UncertaintyChart::Scatter(10));
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let rotated: Vec<String> = probe::labels(&svg)
+            .into_iter()
+            .filter(|l| l.rotated)
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(rotated, ["Net cost, GBP per head per year"]);
+        let mut expected: Vec<(f64, f64)> = results
+            .psa
+            .sets
+            .iter()
+            .flatten()
+            .map(|m| (m.unmet * 100.0, m.headline))
+            .collect();
+        let circles = probe::shapes(&svg, "circle");
+        assert_eq!(circles.len(), expected.len());
+        for c in circles {
+            let px = (probe::number(&c, "cx"), probe::number(&c, "cy"));
+            assert!(plot.holds(px), "{px:?}");
+            let (x, y) = (plot.x_value(px.0), plot.y_value(px.1));
+            let at = expected
+                .iter()
+                .position(|e| (e.0 - x).abs() <= plot.x_pixel() && (e.1 - y).abs() <= plot.y_pixel())
+                .unwrap_or_else(|| panic!("no set at ({x}, {y}): {expected:?}"));
+            expected.remove(at);
+        }
+    }
+
+    /// The hand-made tornado at N = 10 plus a narrower bar for the choice value: risk.p_weak
+    /// moves national's lead of 1.5 to 2.5 at its 5th percentile and to -0.5 at its 95th;
+    /// value.choice_per_head to 1.2 and 1.9. The wider is named on the top row; each end's
+    /// bar runs from 1.5 to its value, on its input's row, in its end's colour.
+    #[test]
+    fn each_tornado_bar_runs_from_the_lead_to_its_end_on_its_named_row() {
+        let mut results = analysis();
+        results.tornado.push(TornadoBar {
+            input: 1,
+            at_low: 1.2,
+            at_high: 1.9,
+            ..results.tornado[0]
+        });
+        let svg = drawn(&results, UncertaintyChart::Tornado(10));
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let rows: Vec<&(f64, String)> = plot.y_ticks.iter().filter(|t| !t.1.is_empty()).collect();
+        let names: Vec<&str> = rows.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(names, ["risk.p_weak", "value.choice_per_head"]);
+        let bars: Vec<_> = probe::shapes(&svg, "rect")
+            .into_iter()
+            .filter(|r| plot.holds(corners(r).0) && plot.holds(corners(r).1))
+            .filter(|r| [hex(LOW_END), hex(HIGH_END)].contains(&r["fill"]))
+            .collect();
+        assert_eq!(bars.len(), 4, "{bars:?}");
+        for ((row, _), ends) in rows.iter().zip([(2.5_f64, -0.5_f64), (1.2, 1.9)]) {
+            for (end, colour) in [(ends.0, LOW_END), (ends.1, HIGH_END)] {
+                let bar = bars
+                    .iter()
+                    .find(|r| {
+                        r["fill"] == hex(colour) && {
+                            let ((_, top), (_, bottom)) = corners(r);
+                            ((top + bottom) / 2.0 - row).abs() <= 1.0
+                        }
+                    })
+                    .unwrap_or_else(|| panic!("no bar at {end} on row {row}"));
+                let ((left, _), (right, _)) = corners(bar);
+                let (lo, hi) = (plot.x_value(left), plot.x_value(right));
+                let want = (end.min(1.5), end.max(1.5));
+                assert!(
+                    (lo - want.0).abs() <= plot.x_pixel() && (hi - want.1).abs() <= plot.x_pixel(),
+                    "{lo}-{hi}, not {want:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Reads a chart back from the SVG plotters wrote, for the chart tests: its texts, its shapes,
+//! and the data value at a pixel, from the numbers its axes print. A test that reads a point's
+//! value back through the printed ticks checks the range, the mapping and the ticks together,
+//! as a reader of the chart would.
+
+use std::collections::HashMap;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::kit::DrawResult;
+use super::{HEIGHT, WIDTH};
+
+/// Draws a chart with `draw` into SVG text.
+pub fn render(draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult) -> String {
+    super::register_fonts();
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root).unwrap_or_else(|e| panic!("{e}"));
+        root.present().unwrap();
+    }
+    text
+}
+
+/// The attributes of every `<tag ...>` element of an SVG written by plotters.
+pub fn shapes(svg: &str, tag: &str) -> Vec<HashMap<String, String>> {
+    svg.split(&format!("<{tag} "))
+        .skip(1)
+        .map(|rest| {
+            let attributes = rest.split('>').next().unwrap();
+            attributes
+                .split("\" ")
+                .filter_map(|pair| pair.split_once("=\""))
+                .map(|(k, v)| (k.trim().to_string(), v.trim_end_matches(['"', '/']).to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A numeric attribute of a shape.
+pub fn number(shape: &HashMap<String, String>, key: &str) -> f64 {
+    shape[key].parse().unwrap_or_else(|_| panic!("{key} of {shape:?}"))
+}
+
+/// A text of a chart.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub anchor: String,
+    pub rotated: bool,
+    pub text: String,
+}
+
+/// The texts of an SVG written by plotters.
+pub fn labels(svg: &str) -> Vec<Label> {
+    svg.split("<text ")
+        .skip(1)
+        .map(|t| {
+            let (tag, rest) = t.split_once('>').unwrap();
+            let attributes = shapes(&format!("<text {tag}>"), "text").remove(0);
+            let get = |k: &str| attributes.get(k).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            Label {
+                x: get("x"),
+                y: get("y"),
+                anchor: attributes.get("text-anchor").cloned().unwrap_or_default(),
+                rotated: attributes.contains_key("transform"),
+                text: rest.split("</text>").next().unwrap().trim().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The number a tick label prints (`12%` is 12, `1,200` is 1200).
+pub fn tick_value(text: &str) -> Option<f64> {
+    text.trim_end_matches('%').replace(',', "").parse().ok()
+}
+
+/// One plot of a chart, read back from its axes: the pixel box the axis lines frame, and the
+/// ticks printed along them.
+#[derive(Clone, Debug)]
+pub struct Plot {
+    /// Left and right edge \[px\].
+    pub x: (f64, f64),
+    /// Top and bottom edge \[px\].
+    pub y: (f64, f64),
+    /// `(pixel, text)` of the x axis's tick labels, left to right.
+    pub x_ticks: Vec<(f64, String)>,
+    /// `(pixel, text)` of the y axis's tick labels, top to bottom.
+    pub y_ticks: Vec<(f64, String)>,
+}
+
+/// The black two-point polylines of an SVG: `((x1, y1), (x2, y2))`.
+fn segments(svg: &str) -> Vec<((f64, f64), (f64, f64))> {
+    shapes(svg, "polyline")
+        .into_iter()
+        .filter(|p| p.get("stroke").map(String::as_str) == Some("#000000"))
+        .filter_map(|p| {
+            let points: Vec<f64> = p["points"]
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap())
+                .collect();
+            (points.len() == 4).then(|| ((points[0], points[1]), (points[2], points[3])))
+        })
+        .collect()
+}
+
+/// The plots of a chart, left to right and top to bottom: each y axis line (vertical, longer
+/// than 100 px) with the x axis line that starts at its foot.
+pub fn plots(svg: &str) -> Vec<Plot> {
+    let lines = segments(svg);
+    let texts = labels(svg);
+    let mut plots: Vec<Plot> = lines
+        .iter()
+        .filter(|(a, b)| a.0 == b.0 && (b.1 - a.1).abs() > 100.0)
+        .filter_map(|&(a, b)| {
+            let (top, bottom) = (a.1.min(b.1), a.1.max(b.1));
+            let axis = lines
+                .iter()
+                .find(|(p, q)| p.1 == q.1 && (p.1 - bottom).abs() <= 1.0 && (p.0.min(q.0) - a.0).abs() <= 1.0)?;
+            let (left, right) = (a.0, axis.0.0.max(axis.1.0));
+            let mut x_ticks: Vec<(f64, String)> = texts
+                .iter()
+                .filter(|t| !t.rotated && t.anchor == "middle")
+                .filter(|t| t.x >= left - 1.0 && t.x <= right + 1.0 && t.y > bottom && t.y < bottom + 30.0)
+                .map(|t| (t.x, t.text.clone()))
+                .collect();
+            x_ticks.sort_by(|p, q| p.0.total_cmp(&q.0));
+            let mut y_ticks: Vec<(f64, String)> = texts
+                .iter()
+                .filter(|t| !t.rotated && t.anchor == "end")
+                .filter(|t| t.x < left && t.x > left - 30.0 && t.y >= top - 1.0 && t.y <= bottom + 1.0)
+                .map(|t| (t.y, t.text.clone()))
+                .collect();
+            y_ticks.sort_by(|p, q| p.0.total_cmp(&q.0));
+            Some(Plot {
+                x: (left, right),
+                y: (top, bottom),
+                x_ticks,
+                y_ticks,
+            })
+        })
+        .collect();
+    plots.sort_by(|p, q| (p.y.0, p.x.0).partial_cmp(&(q.y.0, q.x.0)).unwrap());
+    plots
+}
+
+/// The linear map from pixels to values through the first and last numeric tick.
+fn scale(ticks: &[(f64, String)]) -> impl Fn(f64) -> f64 {
+    let numeric: Vec<(f64, f64)> = ticks
+        .iter()
+        .filter_map(|(px, text)| tick_value(text).map(|v| (*px, v)))
+        .collect();
+    assert!(numeric.len() >= 2, "fewer than two numeric ticks: {ticks:?}");
+    let ((p0, v0), (p1, v1)) = (numeric[0], numeric[numeric.len() - 1]);
+    move |px| v0 + (px - p0) * (v1 - v0) / (p1 - p0)
+}
+
+impl Plot {
+    /// The value at pixel `px` on the x axis, read through its first and last tick.
+    pub fn x_value(&self, px: f64) -> f64 {
+        scale(&self.x_ticks)(px)
+    }
+
+    /// The value at pixel `py` on the y axis, read through its first and last tick.
+    pub fn y_value(&self, py: f64) -> f64 {
+        scale(&self.y_ticks)(py)
+    }
+
+    /// The x value one pixel spans.
+    pub fn x_pixel(&self) -> f64 {
+        (self.x_value(1.0) - self.x_value(0.0)).abs()
+    }
+
+    /// The y value one pixel spans.
+    pub fn y_pixel(&self) -> f64 {
+        (self.y_value(1.0) - self.y_value(0.0)).abs()
+    }
+
+    /// Whether a pixel lies in the plot's box (to within a pixel).
+    pub fn holds(&self, (x, y): (f64, f64)) -> bool {
+        x >= self.x.0 - 1.0 && x <= self.x.1 + 1.0 && y >= self.y.0 - 1.0 && y <= self.y.1 + 1.0
+    }
+}
+
+/// How plotters writes a colour in SVG (`#0072B2`).
+pub fn hex(colour: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
+}
+
+/// The corners of a `<rect>`: `((left, top), (right, bottom))` \[px\].
+pub fn corners(rect: &HashMap<String, String>) -> ((f64, f64), (f64, f64)) {
+    let (x, y) = (number(rect, "x"), number(rect, "y"));
+    ((x, y), (x + number(rect, "width"), y + number(rect, "height")))
+}
