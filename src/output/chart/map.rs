@@ -490,6 +490,8 @@ mod tests {
         }
         assert_eq!(unmet_class(0.0, &breaks), 0);
         assert_eq!(unmet_class(0.0004, &breaks), 0);
+        // 0.05% is the least share that counts as some (as the breaks count it).
+        assert_eq!(unmet_class(0.0005, &breaks), 1);
         assert_eq!(unmet_class(0.010, &breaks), 1);
         assert_eq!(unmet_class(0.011, &breaks), 2);
         assert_eq!(unmet_class(0.060, &breaks), 6);
@@ -535,5 +537,81 @@ mod tests {
         let complete: Vec<BTreeSet<usize>> = (0..15).map(|v| (0..15).filter(|&u| u != v).collect()).collect();
         let colours = greedy_colouring(&complete);
         assert_eq!(colours.iter().collect::<BTreeSet<_>>().len(), 15);
+    }
+
+    /// Two units and three CCGs that all touch, the third planned to no unit of the map (an
+    /// index past the last): the two units differ and the third CCG colours nothing.
+    #[test]
+    fn a_ccg_planned_to_no_unit_of_the_map_is_left_out_of_the_colouring() {
+        let data = crate::experiment::MapData {
+            option: crate::model::OptionKind::Hubs,
+            units: 2,
+            ccgs: vec![(52.0, -1.0, 0), (52.1, -1.1, 1), (52.2, -1.2, 2)],
+            sites: vec![(52.0, -1.0), (52.1, -1.1)],
+        };
+        let touching: Vec<BTreeSet<usize>> = (0..3).map(|i| (0..3).filter(|&j| j != i).collect()).collect();
+        let colours = catchment_colours(&data, &touching);
+        assert_eq!(colours.len(), 2);
+        assert_ne!(colours[0], colours[1]);
+    }
+
+    /// The London inset shows London alone: London lies inland, so its land is the inset's
+    /// box itself, one per option's panel, and every area drawn below the England maps lies
+    /// in a box.
+    #[test]
+    fn the_london_inset_draws_nothing_outside_its_box() {
+        use super::super::probe;
+        use super::super::{Chart, ChartKind};
+        use crate::output::fixture::{scenario, started};
+        let results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [23]\n", "t"));
+        let chart = Chart::new("t", "t".to_string(), ChartKind::Map(23));
+        let svg = probe::render(|root| super::super::draw::draw(root, &results, &chart));
+        let polygons: Vec<(String, Vec<(f64, f64)>)> = probe::shapes(&svg, "polygon")
+            .into_iter()
+            .map(|p| {
+                let points = p["points"]
+                    .split_whitespace()
+                    .map(|xy| {
+                        let (x, y) = xy.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect();
+                (p["fill"].clone(), points)
+            })
+            .collect();
+        let span = |points: &[(f64, f64)]| {
+            let (xs, ys): (Vec<f64>, Vec<f64>) = points.iter().copied().unzip();
+            let range = |v: &[f64]| {
+                (
+                    v.iter().copied().fold(f64::MAX, f64::min),
+                    v.iter().copied().fold(f64::MIN, f64::max),
+                )
+            };
+            (range(&xs), range(&ys))
+        };
+        let boxes: Vec<((f64, f64), (f64, f64))> = polygons
+            .iter()
+            .filter(|(fill, points)| {
+                let (x, y) = span(points);
+                *fill == probe::hex(LAND)
+                    && points
+                        .iter()
+                        .all(|p| [x.0, x.1].contains(&p.0) && [y.0, y.1].contains(&p.1))
+            })
+            .map(|(_, points)| span(points))
+            .collect();
+        assert_eq!(boxes.len(), 2, "{boxes:?}");
+        let top = boxes.iter().map(|b| b.1.0).fold(f64::MAX, f64::min);
+        let inside = |&(x, y): &(f64, f64)| {
+            boxes
+                .iter()
+                .any(|b| x >= b.0.0 - 1.0 && x <= b.0.1 + 1.0 && y >= b.1.0 - 1.0 && y <= b.1.1 + 1.0)
+        };
+        let mut drawn = 0;
+        for (_, points) in polygons.iter().filter(|(_, points)| points.iter().any(|p| p.1 > top)) {
+            drawn += 1;
+            assert!(points.iter().all(inside), "an area outside the inset: {points:?}");
+        }
+        assert!(drawn > 2 * 20, "{drawn} areas in the insets");
     }
 }
