@@ -569,4 +569,28 @@ fn r27_the_workbook_breakdown_sums_to_the_headline_of_summary_csv() {
         checked += 1;
     }
     assert_eq!(checked, 12, "four options at three N");
+    // The line chart's block, from the top: a header row, then per N each option's headline.
+    let header: Vec<String> = rows[0].iter().take(5).map(|c| text(Some(c))).collect();
+    assert_eq!(header, ["N", "national", "network", "hubs", "framework"]);
+    let mut by_n = Vec::new();
+    for row in &rows[1..4] {
+        let units = number(row.first()).unwrap();
+        by_n.push(units);
+        for (k, option) in header.iter().enumerate().skip(1) {
+            let want: f64 = csv
+                .iter()
+                .find(|r| {
+                    r["option"] == *option && r["units"] == units.to_string() && r["metric"] == "net_cost_per_head"
+                })
+                .unwrap()["mean"]
+                .parse()
+                .unwrap();
+            let got = number(row.get(k)).unwrap();
+            assert!(
+                (got - want).abs() <= 1e-12 * want,
+                "{option} at N = {units}: {got} vs {want}"
+            );
+        }
+    }
+    assert_eq!(by_n, [10.0, 23.0, 35.0]);
 }

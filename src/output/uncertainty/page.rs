@@ -436,3 +436,49 @@ fn method_html(results: &UncertaintyResults, run: &UncertaintyRunInfo) -> String
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixture::analysis;
+
+    /// The hand-made analysis at N = 10: national and hubs each cheapest in one of the two
+    /// ranged sets, national in both with the values held. Wilson's 95% interval, z = 1.96:
+    /// for 1 of 2, centre (0.5 + 0.9604) / 2.9208 = 0.5 and half-width 1.96 sqrt(0.125 +
+    /// 0.2401) / 2.9208 = 0.405, so 9% to 91%; for 2 of 2, centre 0.671 and half-width 0.329,
+    /// 34% to 100%; for 0 of 2, 0% to 66%.
+    #[test]
+    fn how_sure_gives_each_options_share_ranged_and_held() {
+        let text = how_sure(&analysis());
+        assert!(
+            text.contains("<th>value inputs</th><th>national</th><th>hubs</th></tr>"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "<tr><td>10</td><td>national</td><td>ranged</td><td>50% (9% to 91%)</td><td>50% (9% to 91%)</td></tr>\
+                 <tr><td>10</td><td>national</td><td>held at the scenario's values</td><td>100% (34% to 100%)</td>\
+                 <td>0% (0% to 66%)</td></tr>"
+            ),
+            "{text}"
+        );
+    }
+
+    /// At the hand-made tornado's ends the best rival is hubs, the runner-up: nothing to
+    /// list. With network the best rival at risk.p_weak's 95th percentile (0.29), that end
+    /// is listed with national's lead there, -0.5.
+    #[test]
+    fn the_tornado_lists_only_the_ends_whose_best_rival_is_not_the_runner_up() {
+        let mut results = analysis();
+        assert_eq!(
+            tornado_rivals(&results),
+            "<p>At every bar's ends the best rival is the runner-up at the scenario's values.</p>"
+        );
+        results.tornado[0].rival_high = OptionKind::Network;
+        assert_eq!(
+            tornado_rivals(&results),
+            "<p>Where the best rival changes:</p><ul><li>N = 10: with risk.p_weak at its 95th percentile (0.29), the best \
+             rival is network, not hubs; national's lead over it is -0.50.</li></ul>"
+        );
+    }
+}

@@ -396,4 +396,22 @@ mod tests {
         let s = Share { count: 88, sets: 100 };
         assert_eq!(share_text(&s), "88% (80% to 93%)");
     }
+
+    /// One set at N = 10 still within noise at 300 replications: with a median half-width of
+    /// 0.2 against a lead spread of 1.4 over the sets, a tenth of which is 0.14, the sentence
+    /// says wider (more replications would settle it); with 0.1, narrower.
+    #[test]
+    fn sets_left_within_noise_are_weighed_against_a_tenth_of_the_spread() {
+        let mut results = crate::output::fixture::analysis();
+        for (half_width, verdict) in [(0.2, "wider"), (0.1, "narrower")] {
+            let c = &mut results.psa.confirmations[0];
+            (c.unsettled, c.half_width, c.spread) = (1, half_width, 1.4);
+            let text = confirmation_text(&results).unwrap();
+            let want = format!(
+                "at N = 10, 1 of 2 sets were run again and 0 changed their cheapest option; 1 stayed within noise at 300 \
+                 replications (near-ties, +-{half_width} GBP a head, median: {verdict} than a tenth of the lead's spread"
+            );
+            assert!(text.contains(&want), "{text}");
+        }
+    }
 }
