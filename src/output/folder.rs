@@ -294,3 +294,37 @@ fn exchange(new: &Path, old: &Path) -> std::io::Result<()> {
     fs::rename(new, old)?;
     fs::rename(&aside, new)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder under the system's temporary folder, for one test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("csu-sim-folder-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// An exchange swaps the two folders' contents; one that cannot happen (the new folder
+    /// is missing) fails and leaves the old folder where it was, with its file, and nothing
+    /// set aside.
+    #[test]
+    fn an_exchange_swaps_or_fails_leaving_the_old_folder_in_place() {
+        let dir = scratch("exchange");
+        let (new, old) = (dir.join("staged"), dir.join("out"));
+        for (folder, text) in [(&new, "new"), (&old, "old")] {
+            fs::create_dir_all(folder).unwrap();
+            fs::write(folder.join("a.csv"), text).unwrap();
+        }
+        exchange(&new, &old).unwrap();
+        assert_eq!(fs::read_to_string(old.join("a.csv")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(new.join("a.csv")).unwrap(), "old");
+        fs::remove_dir_all(&new).unwrap();
+        assert!(exchange(&new, &old).is_err());
+        assert_eq!(fs::read_to_string(old.join("a.csv")).unwrap(), "new");
+        assert!(!new.with_extension("old").exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
