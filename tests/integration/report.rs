@@ -10,6 +10,7 @@ use csu_sim::output::chart::{HEIGHT, WIDTH};
 use csu_sim::scenario::Scenario;
 use csu_sim::stats::t_quantile;
 
+use crate::probe::{Label, labels, shapes};
 use crate::util::{Dir, csv_rows, root, run_baseline};
 
 /// Chart stems every run produces.
@@ -404,42 +405,9 @@ fn r14_more_failure_never_lowers_the_headline() {
     }
 }
 
-/// A text of an SVG chart: its box, estimated from its anchor, size and length (a sans-serif
-/// glyph is at most about 0.62 of the font size wide), and its content.
-struct Label {
-    x: (f64, f64),
-    y: (f64, f64),
-    text: String,
-}
-
 /// The horizontal texts of an SVG written by plotters (rotated ones are left out).
-fn labels(svg: &str) -> Vec<Label> {
-    svg.split("<text ")
-        .skip(1)
-        .filter(|t| !t.split('>').next().unwrap().contains("transform"))
-        .map(|t| {
-            let (tag, rest) = t.split_once('>').unwrap();
-            let tag = format!(" {tag}");
-            let attr = |name: &str| {
-                let start = tag.find(&format!(" {name}=\"")).map(|i| i + name.len() + 3);
-                start.map(|s| tag[s..s + tag[s..].find('"').unwrap()].to_string())
-            };
-            let number = |name: &str| attr(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-            let text = rest.split("</text>").next().unwrap().trim().to_string();
-            let (x, size) = (number("x"), number("font-size"));
-            let width = 0.62 * size * text.chars().count() as f64;
-            let left = match attr("text-anchor").as_deref() {
-                Some("middle") => x - width / 2.0,
-                Some("end") => x - width,
-                _ => x,
-            };
-            Label {
-                x: (left, left + width),
-                y: (number("y"), number("y") + size),
-                text,
-            }
-        })
-        .collect()
+fn flat(svg: &str) -> Vec<Label> {
+    labels(svg).into_iter().filter(|l| !l.rotated).collect()
 }
 
 /// Issue 18: the cost breakdown's labels stay apart with a dozen N values, the count axes do
@@ -466,17 +434,18 @@ fn r18_chart_labels_stay_apart_and_axes_say_where_they_start() {
         "contracted_by_month",
     ] {
         let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
-        let labels: Vec<Label> = labels(&svg).into_iter().filter(|l| !l.text.is_empty()).collect();
+        let labels: Vec<Label> = flat(&svg).into_iter().filter(|l| !l.text.is_empty()).collect();
         for (i, a) in labels.iter().enumerate() {
             for b in &labels[i + 1..] {
-                let apart = a.x.1 <= b.x.0 || b.x.1 <= a.x.0 || a.y.1 <= b.y.0 || b.y.1 <= a.y.0;
+                let ((a_x, a_y), (b_x, b_y)) = (a.extent(), b.extent());
+                let apart = a_x.1 <= b_x.0 || b_x.1 <= a_x.0 || a_y.1 <= b_y.0 || b_y.1 <= a_y.0;
                 assert!(apart, "{stem}: '{}' overlaps '{}'", a.text, b.text);
             }
         }
     }
     let go_live = std::fs::read_to_string(out.join("charts/uncontracted_at_go_live.svg")).unwrap();
     assert!(
-        !labels(&go_live).iter().any(|l| l.text.starts_with('-')),
+        !flat(&go_live).iter().any(|l| l.text.starts_with('-')),
         "the go-live axis runs below 0"
     );
     let cost = std::fs::read_to_string(out.join("charts/cost_per_head.svg")).unwrap();
@@ -597,7 +566,7 @@ fn r27_contracting_months_are_dates_and_the_go_live_label_is_clear() {
     let dir = Dir::new("charts-months");
     let (out, _) = run_baseline(&dir, &["--replications", "8", "--quiet"]);
     let svg = std::fs::read_to_string(out.join("charts/contracted_by_month.svg")).unwrap();
-    let texts = labels(&svg);
+    let texts = flat(&svg);
     // Section 3 of the model: month 0 is October 2012, go-live (month 6) April 2013.
     for date in ["Jan 2013", "Apr 2013", "Jul 2013"] {
         assert!(texts.iter().any(|l| l.text == date), "no tick '{date}'");
@@ -618,7 +587,8 @@ fn r27_contracting_months_are_dates_and_the_go_live_label_is_clear() {
             let (x, y) = xy.split_once(',').unwrap();
             let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
             points += 1;
-            let inside = (label.x.0..=label.x.1).contains(&x) && (label.y.0..=label.y.1).contains(&y);
+            let (across, down) = label.extent();
+            let inside = (across.0..=across.1).contains(&x) && (down.0..=down.1).contains(&y);
             assert!(!inside, "a curve crosses the go-live label at ({x}, {y})");
         }
     }
@@ -683,7 +653,7 @@ fn r27_the_maps_london_inset_holds_every_london_ccg() {
     let (out, _) = run_baseline(&dir, &["--replications", "4", "--quiet"]);
     for stem in ["map", "map_unmet"] {
         let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
-        let insets = labels(&svg).iter().filter(|l| l.text == "London").count();
+        let insets = flat(&svg).iter().filter(|l| l.text == "London").count();
         assert_eq!(insets, 4, "{stem}: a London inset per option");
     }
 }
@@ -756,21 +726,6 @@ fn r27_per_unit_serving_adds_up_to_units_serving_and_rare_units_are_crossed() {
     );
 }
 
-/// The numeric attributes of every `<tag ...>` element of an SVG written by plotters.
-fn shapes(svg: &str, tag: &str) -> Vec<std::collections::HashMap<String, String>> {
-    svg.split(&format!("<{tag} "))
-        .skip(1)
-        .map(|rest| {
-            let attributes = rest.split('>').next().unwrap();
-            attributes
-                .split("\" ")
-                .filter_map(|pair| pair.split_once("=\""))
-                .map(|(k, v)| (k.trim().to_string(), v.trim_end_matches(['"', '/']).to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// The plotting frame of a chart: the box the light mesh lines span (all panels together).
 fn frame(svg: &str) -> ((f64, f64), (f64, f64)) {
     let mesh: Vec<_> = shapes(svg, "line")
@@ -803,9 +758,9 @@ fn r28_what_the_charts_draw_agrees_with_the_data() {
     for stem in ["cost_per_head", "uncontracted_at_go_live"] {
         let chart = svg(stem);
         let (_, (_, bottom)) = frame(&chart);
-        let ticks: Vec<String> = labels(&chart)
+        let ticks: Vec<String> = flat(&chart)
             .into_iter()
-            .filter(|l| l.y.0 > bottom && l.text.parse::<f64>().is_ok())
+            .filter(|l| l.y > bottom && l.text.parse::<f64>().is_ok())
             .map(|l| l.text)
             .collect();
         let whole: Vec<u32> = ticks.iter().filter_map(|t| t.parse().ok()).collect();
@@ -818,7 +773,7 @@ fn r28_what_the_charts_draw_agrees_with_the_data() {
     for stem in ["unmet_by_cause", "cost_breakdown"] {
         let chart = svg(stem);
         for n in ["10", "23"] {
-            let named = labels(&chart).iter().filter(|l| l.text == n).count();
+            let named = flat(&chart).iter().filter(|l| l.text == n).count();
             assert_eq!(named, 4, "{stem}: N = {n} named on each of the four panels");
         }
     }

@@ -677,7 +677,7 @@ mod tests {
 
     /// Renders one chart of `results` as SVG.
     fn drawn(results: &ExperimentResults, kind: ChartKind) -> String {
-        probe::render(|root| draw(root, results, &Chart::new("t", "t".to_string(), kind)))
+        super::super::test_svg(|root| draw(root, results, &Chart::new("t", "t".to_string(), kind)))
     }
 
     /// Hubs and national at N = 23 over three replications of hand-picked unmet share and
@@ -695,7 +695,7 @@ mod tests {
             );
             results.add_replication(&[hubs, national]);
         }
-        let mut expected: Vec<(f64, f64)> = replications
+        let expected: Vec<(f64, f64)> = replications
             .iter()
             .flat_map(|&(u, c)| [(u * 100.0, c), (u * 50.0, c - 1.0)])
             .collect();
@@ -706,18 +706,7 @@ mod tests {
             "{:?}",
             plot.x_ticks
         );
-        let circles = probe::shapes(&svg, "circle");
-        assert_eq!(circles.len(), expected.len());
-        for c in circles {
-            let px = (probe::number(&c, "cx"), probe::number(&c, "cy"));
-            assert!(plot.holds(px), "{px:?} outside {plot:?}");
-            let (x, y) = (plot.x_value(px.0), plot.y_value(px.1));
-            let at = expected
-                .iter()
-                .position(|e| (e.0 - x).abs() <= plot.x_pixel() && (e.1 - y).abs() <= plot.y_pixel())
-                .unwrap_or_else(|| panic!("no replication at ({x}, {y}): {expected:?}"));
-            expected.remove(at);
-        }
+        plot.assert_all_points(&svg, expected);
     }
 
     /// Each option's utilisation box sits on its name, half a category wide, and spans its
@@ -801,9 +790,8 @@ mod tests {
         let svg = drawn(&results, ChartKind::Sweep(0, 23));
         let plots = probe::plots(&svg);
         assert_eq!(plots.len(), 2, "{plots:?}");
-        let circles = probe::shapes(&svg, "circle");
         for (panel, (plot, scale)) in plots.iter().zip([1.0, 100.0]).enumerate() {
-            let mut expected: Vec<(f64, f64)> = results
+            let expected: Vec<(f64, f64)> = results
                 .cells
                 .iter()
                 .map(|c| {
@@ -811,21 +799,7 @@ mod tests {
                     (c.point_values[0].1, [m.0, m.1][panel] * scale)
                 })
                 .collect();
-            for c in circles
-                .iter()
-                .filter(|c| plot.holds((probe::number(c, "cx"), probe::number(c, "cy"))))
-            {
-                let (x, y) = (
-                    plot.x_value(probe::number(c, "cx")),
-                    plot.y_value(probe::number(c, "cy")),
-                );
-                let at = expected
-                    .iter()
-                    .position(|e| (e.0 - x).abs() <= plot.x_pixel() && (e.1 - y).abs() <= plot.y_pixel())
-                    .unwrap_or_else(|| panic!("panel {panel}: no mean at ({x}, {y}): {expected:?}"));
-                expected.remove(at);
-            }
-            assert!(expected.is_empty(), "panel {panel}: not drawn: {expected:?}");
+            plot.assert_points(&svg, expected);
         }
     }
 }

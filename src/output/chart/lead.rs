@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn each_bar_is_drawn_between_its_ends_on_its_named_row() {
         let e = national_over_network();
-        let svg = super::super::probe::render(|root| waterfall(root, &e));
+        let svg = super::super::test_svg(|root| waterfall(root, &e));
         let [plot] = super::super::probe::plots(&svg).try_into().unwrap();
         let numbers: Vec<&String> = plot.x_ticks.iter().map(|t| &t.1).filter(|t| !t.is_empty()).collect();
         assert!(numbers.len() >= 3, "{numbers:?}");

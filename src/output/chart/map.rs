@@ -565,7 +565,7 @@ mod tests {
         use crate::output::fixture::{scenario, started};
         let results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [23]\n", "t"));
         let chart = Chart::new("t", "t".to_string(), ChartKind::Map(23));
-        let svg = probe::render(|root| super::super::draw::draw(root, &results, &chart));
+        let svg = super::super::test_svg(|root| super::super::draw::draw(root, &results, &chart));
         let polygons: Vec<(String, Vec<(f64, f64)>)> = probe::shapes(&svg, "polygon")
             .into_iter()
             .map(|p| {

@@ -8,7 +8,9 @@ mod geography;
 mod kit;
 pub mod lead;
 mod map;
+// Shared with the integration tests, which use parts the unit tests do not.
 #[cfg(test)]
+#[allow(dead_code)]
 mod probe;
 pub mod uncertainty;
 
@@ -298,6 +300,12 @@ fn render_svg(
         root.present().map_err(|e| error(&e))?;
     }
     Ok(text)
+}
+
+/// Renders a chart to SVG text with `draw`, for the chart tests.
+#[cfg(test)]
+fn test_svg(draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> kit::DrawResult) -> String {
+    render_svg("test", draw).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Renders a chart to PNG bytes with `draw`.

@@ -1,27 +1,12 @@
-//! Reads a chart back from the SVG plotters wrote, for the chart tests: its texts, its shapes,
-//! and the data value at a pixel, from the numbers its axes print. A test that reads a point's
-//! value back through the printed ticks checks the range, the mapping and the ticks together,
-//! as a reader of the chart would.
+//! Reads a chart back from the SVG plotters wrote, for the chart tests (the unit tests here
+//! and the integration tests, which include this file): its texts, its shapes, and the data
+//! value at a pixel, from the numbers its axes print. A test that reads a point's value back
+//! through the printed ticks checks the range, the mapping and the ticks together, as a
+//! reader of the chart would. It needs nothing of the crate but plotters' colours.
 
 use std::collections::HashMap;
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-
-use super::kit::DrawResult;
-use super::{HEIGHT, WIDTH};
-
-/// Draws a chart with `draw` into SVG text.
-pub fn render(draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult) -> String {
-    super::register_fonts();
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root).unwrap_or_else(|e| panic!("{e}"));
-        root.present().unwrap();
-    }
-    text
-}
+use plotters::style::RGBColor;
 
 /// The attributes of every `<tag ...>` element of an SVG written by plotters.
 pub fn shapes(svg: &str, tag: &str) -> Vec<HashMap<String, String>> {
@@ -43,14 +28,29 @@ pub fn number(shape: &HashMap<String, String>, key: &str) -> f64 {
     shape[key].parse().unwrap_or_else(|_| panic!("{key} of {shape:?}"))
 }
 
-/// A text of a chart.
+/// A text of a chart: where it is anchored, how, its size and content.
 #[derive(Clone, Debug)]
 pub struct Label {
     pub x: f64,
     pub y: f64,
     pub anchor: String,
     pub rotated: bool,
+    pub size: f64,
     pub text: String,
+}
+
+impl Label {
+    /// The box of a horizontal text, `((left, right), (top, bottom))`, estimated from its
+    /// anchor, size and length (a sans-serif glyph is at most about 0.62 of the size wide).
+    pub fn extent(&self) -> ((f64, f64), (f64, f64)) {
+        let width = 0.62 * self.size * self.text.chars().count() as f64;
+        let left = match self.anchor.as_str() {
+            "middle" => self.x - width / 2.0,
+            "end" => self.x - width,
+            _ => self.x,
+        };
+        ((left, left + width), (self.y, self.y + self.size))
+    }
 }
 
 /// The texts of an SVG written by plotters.
@@ -66,6 +66,7 @@ pub fn labels(svg: &str) -> Vec<Label> {
                 y: get("y"),
                 anchor: attributes.get("text-anchor").cloned().unwrap_or_default(),
                 rotated: attributes.contains_key("transform"),
+                size: get("font-size"),
                 text: rest.split("</text>").next().unwrap().trim().to_string(),
             }
         })
@@ -194,4 +195,27 @@ pub fn hex(colour: RGBColor) -> String {
 pub fn corners(rect: &HashMap<String, String>) -> ((f64, f64), (f64, f64)) {
     let (x, y) = (number(rect, "x"), number(rect, "y"));
     ((x, y), (x + number(rect, "width"), y + number(rect, "height")))
+}
+
+impl Plot {
+    /// Reads the circles of `svg` inside this plot back to data points and checks they are
+    /// `expected`, one circle per point, each to within a pixel on both axes.
+    pub fn assert_points(&self, svg: &str, mut expected: Vec<(f64, f64)>) {
+        let centre = |c: &HashMap<String, String>| (number(c, "cx"), number(c, "cy"));
+        for px in shapes(svg, "circle").iter().map(centre).filter(|&px| self.holds(px)) {
+            let (x, y) = (self.x_value(px.0), self.y_value(px.1));
+            let at = expected
+                .iter()
+                .position(|e| (e.0 - x).abs() <= self.x_pixel() && (e.1 - y).abs() <= self.y_pixel())
+                .unwrap_or_else(|| panic!("a point at ({x}, {y}) where none is expected: {expected:?}"));
+            expected.remove(at);
+        }
+        assert!(expected.is_empty(), "not drawn in the plot: {expected:?}");
+    }
+
+    /// As [`Plot::assert_points`], for a chart whose every circle is in this plot.
+    pub fn assert_all_points(&self, svg: &str, expected: Vec<(f64, f64)>) {
+        assert_eq!(shapes(svg, "circle").len(), expected.len(), "a point outside the plot");
+        self.assert_points(svg, expected);
+    }
 }

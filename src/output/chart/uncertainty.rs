@@ -279,7 +279,7 @@ mod tests {
 
     /// Renders one chart of `results` as SVG.
     fn drawn(results: &UncertaintyResults, kind: UncertaintyChart) -> String {
-        probe::render(|root| draw(root, results, kind, "t"))
+        super::super::test_svg(|root| draw(root, results, kind, "t"))
     }
 
     /// The hand-made analysis has two PSA sets at N = 10: national cheapest in the first
@@ -368,25 +368,14 @@ mod tests {
             .map(|l| l.text)
             .collect();
         assert_eq!(rotated, ["Net cost, GBP per head per year"]);
-        let mut expected: Vec<(f64, f64)> = results
+        let expected: Vec<(f64, f64)> = results
             .psa
             .sets
             .iter()
             .flatten()
             .map(|m| (m.unmet * 100.0, m.headline))
             .collect();
-        let circles = probe::shapes(&svg, "circle");
-        assert_eq!(circles.len(), expected.len());
-        for c in circles {
-            let px = (probe::number(&c, "cx"), probe::number(&c, "cy"));
-            assert!(plot.holds(px), "{px:?}");
-            let (x, y) = (plot.x_value(px.0), plot.y_value(px.1));
-            let at = expected
-                .iter()
-                .position(|e| (e.0 - x).abs() <= plot.x_pixel() && (e.1 - y).abs() <= plot.y_pixel())
-                .unwrap_or_else(|| panic!("no set at ({x}, {y}): {expected:?}"));
-            expected.remove(at);
-        }
+        plot.assert_all_points(&svg, expected);
     }
 
     /// The hand-made tornado at N = 10 plus a narrower bar for the choice value: risk.p_weak
