@@ -659,4 +659,56 @@ mod tests {
         // With one option, which N is best is the verdict.
         assert_eq!(verdict_table(&results), which_n_table(&results).unwrap());
     }
+
+    /// The shape of the means across N is said of the headline alone: a U-shaped unmet share
+    /// says nothing about where the cost turns.
+    #[test]
+    fn only_the_headline_gets_its_shape_in_n() {
+        for (metric, shape, want) in [
+            (
+                Metric::HEADLINE,
+                Shape::U,
+                "cheapest at N = 23 (every other N surely worse, U-shaped in N)",
+            ),
+            (
+                Metric::UnmetShare,
+                Shape::U,
+                "cheapest at N = 23 (every other N surely worse)",
+            ),
+            (
+                Metric::HEADLINE,
+                Shape::Falls,
+                "cheapest at N = 23 (every other N surely worse, still falling at the largest N run, so a larger N may \
+                 be cheaper still)",
+            ),
+            (
+                Metric::UnmetShare,
+                Shape::Falls,
+                "cheapest at N = 23 (every other N surely worse)",
+            ),
+            (
+                Metric::HEADLINE,
+                Shape::Rises,
+                "cheapest at N = 23 (every other N surely worse, rising from the smallest N run, so a smaller N may be \
+                 cheaper still)",
+            ),
+            (
+                Metric::UnmetShare,
+                Shape::Rises,
+                "cheapest at N = 23 (every other N surely worse)",
+            ),
+        ] {
+            let best = BestN {
+                option: crate::model::OptionKind::Hubs,
+                point: 0,
+                metric,
+                units: 23,
+                mean: 10.0,
+                others: Vec::new(),
+                sure: true,
+                shape: Some(shape),
+            };
+            assert_eq!(best_clause(&best, "cheapest"), want);
+        }
+    }
 }

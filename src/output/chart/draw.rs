@@ -801,5 +801,111 @@ mod tests {
                 .collect();
             plot.assert_points(&svg, expected);
         }
+        // Each panel's axis spans its intervals, 8% of the span to spare at each end. Two
+        // replications +- 0.5 (cost) and +- 0.1 points (unmet): standard errors 0.5 and 0.1,
+        // t(0.975, 1) = 12.7062, so intervals of +- 6.3531 about 11 to 13 (4.6469 to 19.3531,
+        // axis 3.4704 to 20.5296) and +- 1.27062 about 1 to 4 (-0.71392 to 5.71392).
+        for (plot, (low, high)) in plots.iter().zip([(3.4704, 20.5296), (-0.71392, 5.71392)]) {
+            let tolerance = 1.5 * plot.y_pixel();
+            let (bottom, top) = (plot.y_value(plot.y.1), plot.y_value(plot.y.0));
+            assert!((bottom - low).abs() <= tolerance, "axis from {bottom}, not {low}");
+            assert!((top - high).abs() <= tolerance, "axis to {top}, not {high}");
+        }
+    }
+
+    /// Hubs (headline 10 or 11) against national (12 or 13) at N = 23: the lead chart draws
+    /// the waterfall of hubs' lead, ending in the margin, with a legend naming the option each
+    /// colour favours.
+    #[test]
+    fn the_lead_chart_draws_the_leaders_waterfall() {
+        let mut results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [23]\n", "t"));
+        for h in [10.0, 11.0] {
+            results.add_replication(&[
+                outcome(&[(Metric::HEADLINE, h)], 0.0),
+                outcome(&[(Metric::HEADLINE, h + 2.0)], 0.0),
+            ]);
+        }
+        let svg = drawn(&results, ChartKind::LeadParts(23));
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        assert_eq!(
+            plot.y_ticks.iter().filter(|t| t.1 == "margin").count(),
+            1,
+            "{:?}",
+            plot.y_ticks
+        );
+        let texts: Vec<String> = probe::labels(&svg).into_iter().map(|l| l.text).collect();
+        for entry in ["favours hubs", "favours national", "margin, 95% CI"] {
+            assert!(texts.iter().any(|t| t == entry), "no '{entry}' in {texts:?}");
+        }
+    }
+
+    /// One cost component of GBP 10 a head and leverage of GBP 2 a head taken off the top: the
+    /// bar is filled to 10, the saving is paled from 8 to 10, and a line marks the net 8.
+    #[test]
+    fn the_leverage_is_paled_off_the_top_of_the_bar_down_to_the_headline() {
+        let mut results = started(&scenario("options = [\"hubs\"]\nunits = [23]\n", "t"));
+        let millions = results.meta.population / 1e6;
+        let set = [
+            (COMPONENTS[0].0, 10.0 * millions),
+            (Metric::SavingsLeverage, 2.0 * millions),
+        ];
+        results.add_replication(&[outcome(&set, 0.0)]);
+        let svg = drawn(&results, ChartKind::CostBreakdown);
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let pale: Vec<_> = probe::shapes(&svg, "rect")
+            .into_iter()
+            .filter(|r| r.get("opacity").map(String::as_str) == Some("0.55"))
+            .collect();
+        let [pale] = pale.try_into().unwrap();
+        let ((_, top), (_, bottom)) = probe::corners(&pale);
+        let pixel = plot.y_pixel();
+        assert!((plot.y_value(top) - 10.0).abs() <= pixel, "{}", plot.y_value(top));
+        assert!((plot.y_value(bottom) - 8.0).abs() <= pixel, "{}", plot.y_value(bottom));
+        let lines: Vec<_> = probe::shapes(&svg, "polyline")
+            .into_iter()
+            .filter(|l| l.get("stroke-width").map(String::as_str) == Some("3"))
+            .collect();
+        let [line] = lines.try_into().unwrap();
+        for point in line["points"].split_whitespace() {
+            let y: f64 = point.split_once(',').unwrap().1.parse().unwrap();
+            assert!(
+                (plot.y_value(y) - 8.0).abs() <= pixel,
+                "the net line at {}",
+                plot.y_value(y)
+            );
+        }
+    }
+
+    /// Hubs at 12 (N = 10) and 11 (N = 23), national at 13 and 14, each +- 0.5 over two
+    /// replications: intervals of +- 6.3531 (t(0.975, 1) = 12.7062 times a standard error of
+    /// 0.5), 4.6469 to 20.3531, so the axis runs from 3.3904 to 21.6096 (8% to spare) and says
+    /// it starts at 3.4; each mean is a point, and each option's cheapest N is ringed.
+    #[test]
+    fn the_cost_chart_spans_its_intervals_and_rings_each_options_cheapest_n() {
+        let mut results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [10, 23]\n", "t"));
+        let means = |c: &CellResult| match (c.option, c.units) {
+            (OptionKind::Hubs, 10) => 12.0,
+            (OptionKind::Hubs, _) => 11.0,
+            (_, 10) => 13.0,
+            _ => 14.0,
+        };
+        for sign in [-1.0, 1.0] {
+            let outcomes: Vec<_> = results
+                .cells
+                .iter()
+                .map(|c| outcome(&[(Metric::HEADLINE, means(c) + 0.5 * sign)], 0.0))
+                .collect();
+            results.add_replication(&outcomes);
+        }
+        let svg = drawn(&results, ChartKind::CostPerHead);
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let tolerance = 1.5 * plot.y_pixel();
+        let (bottom, top) = (plot.y_value(plot.y.1), plot.y_value(plot.y.0));
+        assert!((bottom - 3.3904).abs() <= tolerance, "axis from {bottom}");
+        assert!((top - 21.6096).abs() <= tolerance, "axis to {top}");
+        assert!(svg.contains("GBP/head/year (mean, 95% CI), axis from 3.4"));
+        let mut expected: Vec<(f64, f64)> = results.cells.iter().map(|c| (c.units as f64, means(c))).collect();
+        expected.extend([(23.0, 11.0), (10.0, 13.0)]);
+        plot.assert_all_points(&svg, expected);
     }
 }

@@ -131,3 +131,24 @@ pub fn uncertainty_summary(results: &UncertaintyResults) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixture::analysis;
+
+    /// risk.p_weak ranges over 0.1 to 0.3 (a width of 0.2): a crossing at 0.5 lies 0.2 above
+    /// it, one width; with another at 0.05, 0.05 below it, the nearer is a quarter width out.
+    #[test]
+    fn a_switch_beyond_the_range_is_measured_in_widths_of_the_range() {
+        let mut results = analysis();
+        let mut switch = results.switching.remove(0);
+        let mut crossing = switch.above.crossing.unwrap();
+        (crossing.value, crossing.in_range) = (0.5, false);
+        switch.above.crossing = Some(crossing);
+        assert!((outside_by(&results, &switch) - 1.0).abs() < 1e-12);
+        crossing.value = 0.05;
+        switch.below.crossing = Some(crossing);
+        assert!((outside_by(&results, &switch) - 0.25).abs() < 1e-12);
+    }
+}
