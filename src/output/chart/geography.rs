@@ -246,6 +246,26 @@ mod tests {
         assert_eq!(near, vec![[1].into(), [0, 2].into(), [1, 3].into(), [2].into()]);
     }
 
+    /// Four unit squares about (0.5, 0.5), (1.5, 0.5), (0.5, 1.5) and (1.5, 1.5) meet at
+    /// (1, 1): the diagonal ones touch at that point only, so they are not neighbours, even
+    /// where clipping leaves the first a sliver of an edge there (7e-8 long, on the diagonal
+    /// pair's bisector x + y = 2).
+    #[test]
+    fn cells_meeting_at_a_corner_are_not_neighbours() {
+        let square = |x: f64, y: f64| vec![vec![(x, y), (x + 1.0, y), (x + 1.0, y + 1.0), (x, y + 1.0)]];
+        let sliver = vec![vec![
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (1.0 - 5e-8, 1.0 + 5e-8),
+            (0.0, 1.0),
+        ]];
+        let cells = vec![sliver, square(1.0, 0.0), square(0.0, 1.0), square(1.0, 1.0)];
+        let sites = [(0.5, 0.5), (1.5, 0.5), (0.5, 1.5), (1.5, 1.5)];
+        let near = neighbours(&sites, &cells);
+        assert_eq!(near, vec![[1, 2].into(), [0, 3].into(), [0, 3].into(), [1, 2].into()]);
+    }
+
     #[test]
     fn the_ccgs_cells_tile_england() {
         let register = crate::model::Register::builtin();
