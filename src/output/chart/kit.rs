@@ -165,3 +165,57 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::probe::{self, corners, hex};
+    use super::*;
+
+    /// Legend lines, drawn in the legend strip: each below the last, inside the strip, its
+    /// text beside its square at the square's height, and a line without a colour starting
+    /// where the squares do.
+    #[test]
+    fn legend_lines_run_down_the_strip_each_beside_its_square() {
+        let colours = [RGBColor(0xAA, 0, 0), RGBColor(0, 0xAA, 0)];
+        let svg = super::super::test_svg(|root| {
+            let (_, side) = frame(root, "t")?;
+            legend_lines(
+                &side,
+                &[
+                    ("first", Some(colours[0])),
+                    ("second", Some(colours[1])),
+                    ("a note", None),
+                ],
+            )
+        });
+        let texts = probe::labels(&svg);
+        let at = |text: &str| {
+            texts
+                .iter()
+                .find(|l| l.text == text)
+                .unwrap_or_else(|| panic!("no '{text}'"))
+        };
+        let (first, second, note) = (at("first"), at("second"), at("a note"));
+        assert!(first.y < second.y && second.y < note.y, "{first:?} {second:?} {note:?}");
+        let strip_left = f64::from(super::super::WIDTH - super::super::LEGEND_WIDTH);
+        let mut square_left = Vec::new();
+        for (label, colour) in [(first, colours[0]), (second, colours[1])] {
+            let squares: Vec<_> = probe::shapes(&svg, "rect")
+                .into_iter()
+                .filter(|r| r["fill"] == hex(colour))
+                .collect();
+            let [square] = squares.try_into().unwrap();
+            let ((left, top), (right, bottom)) = corners(&square);
+            assert!(left >= strip_left && top >= 56.0, "{square:?} outside the strip");
+            assert!(right < label.x, "'{}' not beside its square", label.text);
+            assert!(
+                label.y >= top - 1.0 && label.y < bottom,
+                "'{}' not at its square's height",
+                label.text
+            );
+            square_left.push(left);
+        }
+        assert!((note.x - square_left[0]).abs() <= 1.0, "{note:?} from {square_left:?}");
+        assert!(f64::from(super::super::HEIGHT) > note.y);
+    }
+}

@@ -252,4 +252,57 @@ mod tests {
             );
         }
     }
+
+    /// A lead of 0.01 +- 0.1 with no groups is one bar, the margin (the rest, 0.01, does not
+    /// show at one decimal), named once though its axis is ticked every half row; the zero
+    /// line runs the plot's full height.
+    #[test]
+    fn a_lone_margin_is_named_once_and_the_zero_line_runs_the_full_height() {
+        let e = LeadExplanation {
+            groups: Vec::new(),
+            margin: interval(0.01, 0.1),
+            ..national_over_network()
+        };
+        assert_eq!(steps(&e).len(), 1);
+        let svg = super::super::test_svg(|root| waterfall(root, &e));
+        let [plot] = super::super::probe::plots(&svg).try_into().unwrap();
+        let names: Vec<&str> = plot
+            .y_ticks
+            .iter()
+            .map(|t| t.1.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(names, ["margin"], "{:?}", plot.y_ticks);
+        let points = |line: &str| -> Vec<(f64, f64)> {
+            line.split_whitespace()
+                .map(|xy| {
+                    let (x, y) = xy.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        };
+        // The line at 0, not the axis's tick mark there: the longest of the lines at 0.
+        let ys: Vec<f64> = super::super::probe::shapes(&svg, "polyline")
+            .into_iter()
+            .map(|l| points(&l["points"]))
+            .filter(|p| p.iter().all(|&(x, _)| plot.x_value(x).abs() <= plot.x_pixel()))
+            .map(|p| p.iter().map(|q| q.1).collect::<Vec<f64>>())
+            .max_by(|a, b| {
+                let length = |v: &Vec<f64>| {
+                    v.iter().copied().fold(f64::MIN, f64::max) - v.iter().copied().fold(f64::MAX, f64::min)
+                };
+                length(a).total_cmp(&length(b))
+            })
+            .expect("a line at 0");
+        assert!(
+            ys.iter().any(|&y| (y - plot.y.0).abs() <= 1.0),
+            "{ys:?} from {:?}",
+            plot.y
+        );
+        assert!(
+            ys.iter().any(|&y| (y - plot.y.1).abs() <= 1.0),
+            "{ys:?} from {:?}",
+            plot.y
+        );
+    }
 }

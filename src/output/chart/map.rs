@@ -509,6 +509,15 @@ mod tests {
                 "5.1 to 6.0"
             ]
         );
+        // Each entry in its class's colour, so no two alike: "0.1 to 1.1" is class 1, where
+        // 0.5% falls.
+        let colours: Vec<RGBColor> = legend.iter().map(|e| e.1).collect();
+        assert_eq!(colours[0], unmet_colour(0));
+        assert_eq!(colours[1], unmet_colour(unmet_class(0.005, &breaks)));
+        for (k, colour) in colours.iter().enumerate() {
+            assert_eq!(*colour, unmet_colour(k), "entry {k}");
+            assert!(!colours[k + 1..].contains(colour), "entry {k}'s colour repeats");
+        }
         // All equal: one class, no breaks.
         assert!(unmet_breaks([0.07; 20].into_iter()).is_empty());
         assert_eq!(unmet_legend(&[], 0.07)[1].0, "0.1 to 7.0");
@@ -561,11 +570,7 @@ mod tests {
     #[test]
     fn the_london_inset_draws_nothing_outside_its_box() {
         use super::super::probe;
-        use super::super::{Chart, ChartKind};
-        use crate::output::fixture::{scenario, started};
-        let results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [23]\n", "t"));
-        let chart = Chart::new("t", "t".to_string(), ChartKind::Map(23));
-        let svg = super::super::test_svg(|root| super::super::draw::draw(root, &results, &chart));
+        let svg = hubs_and_national_map();
         let polygons: Vec<(String, Vec<(f64, f64)>)> = probe::shapes(&svg, "polygon")
             .into_iter()
             .map(|p| {
@@ -613,5 +618,35 @@ mod tests {
             assert!(points.iter().all(inside), "an area outside the inset: {points:?}");
         }
         assert!(drawn > 2 * 20, "{drawn} areas in the insets");
+    }
+
+    /// The catchments map of hubs and national at N = 23 (no replications: the map is the
+    /// plan).
+    fn hubs_and_national_map() -> String {
+        use super::super::{Chart, ChartKind};
+        use crate::output::fixture::{scenario, started};
+        let results = started(&scenario("options = [\"hubs\", \"national\"]\nunits = [23]\n", "t"));
+        let chart = Chart::new("t", "t".to_string(), ChartKind::Map(23));
+        super::super::test_svg(|root| super::super::draw::draw(root, &results, &chart))
+    }
+
+    /// Every unit's square is filled: each outlined 10-pixel square has a filled one under
+    /// it, 23 units in each of the two England maps and more in the London insets.
+    #[test]
+    fn every_units_square_is_filled() {
+        use super::super::probe::shapes;
+        let svg = hubs_and_national_map();
+        let squares = |filled: bool| -> Vec<(String, String)> {
+            shapes(&svg, "rect")
+                .into_iter()
+                .filter(|r| r["width"] == "10" && r["height"] == "10" && (r["fill"] != "none") == filled)
+                .map(|r| (r["x"].clone(), r["y"].clone()))
+                .collect()
+        };
+        let (outlined, filled) = (squares(false), squares(true));
+        assert!(outlined.len() > 2 * 23, "{} squares", outlined.len());
+        for at in &outlined {
+            assert!(filled.contains(at), "the square at {at:?} is not filled");
+        }
     }
 }
