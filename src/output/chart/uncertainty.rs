@@ -284,7 +284,7 @@ mod tests {
 
     /// The hand-made analysis has two PSA sets at N = 10: national cheapest in the first
     /// (10 against 12), hubs in the second (12.9 against 11.2). Each option's bar stands over
-    /// the group named "N = 10" at 50% of sets.
+    /// the group named "N = 10" at 50% of sets, side by side in option order.
     #[test]
     fn each_options_share_of_sets_stands_over_its_n() {
         let svg = drawn(&analysis(), UncertaintyChart::ProbabilityBest);
@@ -315,10 +315,19 @@ mod tests {
                 "{option}: {}",
                 plot.y_value(bottom)
             );
-            let spread = (plot.x.1 - plot.x.0) / 2.0;
+            // The group spans -0.4 to 0.4 about its name (one N: the plot is 1 wide), each of
+            // the two options 0.4 of it, the bar 90% of that: national -0.4 to -0.04, hubs 0
+            // to 0.36.
+            let unit = plot.x.1 - plot.x.0;
+            let (from, to) = ((left - group) / unit, (right - group) / unit);
+            let want = if option == OptionKind::National {
+                (-0.4, -0.04)
+            } else {
+                (0.0, 0.36)
+            };
             assert!(
-                left >= group - spread && right <= group + spread,
-                "{option}: {left}-{right}"
+                (from - want.0).abs() * unit <= 2.0 && (to - want.1).abs() * unit <= 2.0,
+                "{option}: {from} to {to}, not {want:?}"
             );
         }
     }
@@ -334,6 +343,12 @@ mod tests {
             .filter(|r| probe::number(r, "height") > 0.0 && plot.holds(corners(r).0) && plot.holds(corners(r).1))
             .collect();
         assert_eq!(bars.len(), 2, "{bars:?}");
+        // The axis runs to a tenth above the tallest bar.
+        assert!(
+            (plot.y_value(plot.y.0) - 55.0).abs() <= 1.5 * plot.y_pixel(),
+            "{}",
+            plot.y_value(plot.y.0)
+        );
         for (margin, colour) in [(2.0, option_colour(OptionKind::National)), (-1.7, BEHIND)] {
             let bar = bars
                 .iter()
