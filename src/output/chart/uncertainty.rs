@@ -411,6 +411,18 @@ mod tests {
         let rows: Vec<&(f64, String)> = plot.y_ticks.iter().filter(|t| !t.1.is_empty()).collect();
         let names: Vec<&str> = rows.iter().map(|t| t.1.as_str()).collect();
         assert_eq!(names, ["risk.p_weak", "value.choice_per_head"]);
+        // Two rows share the plot's height: each centred a quarter of it from its edge.
+        let quarter = (plot.y.1 - plot.y.0) / 4.0;
+        assert!(
+            (rows[0].0 - (plot.y.0 + quarter)).abs() <= 1.5,
+            "{rows:?} in {:?}",
+            plot.y
+        );
+        assert!(
+            (rows[1].0 - (plot.y.1 - quarter)).abs() <= 1.5,
+            "{rows:?} in {:?}",
+            plot.y
+        );
         let bars: Vec<_> = probe::shapes(&svg, "rect")
             .into_iter()
             .filter(|r| plot.holds(corners(r).0) && plot.holds(corners(r).1))

@@ -344,4 +344,35 @@ mod tests {
         let open = context(&FACTS, &["unit", "ci95_low", "ci95_high"], &["number", "", "3"]);
         assert!(!open.share && open.half_width.is_nan());
     }
+
+    /// Flags read as booleans ("inside" as true, "outside" as false); a flag or number the
+    /// sheet does not know stays as its text rather than vanishing; an empty field leaves
+    /// the cell empty. Written to a workbook and read back with calamine.
+    #[test]
+    fn flags_are_booleans_and_unknown_text_stays_text() {
+        use calamine::{Data, Reader, Xlsx};
+        let fields = [
+            (Flag, "true", Data::Bool(true)),
+            (Flag, "inside", Data::Bool(true)),
+            (Flag, "false", Data::Bool(false)),
+            (Flag, "outside", Data::Bool(false)),
+            (Flag, "unclear", Data::String("unclear".to_string())),
+            (Flag, "", Data::Empty),
+            (Number, "n/a", Data::String("n/a".to_string())),
+            (Number, "2.5", Data::Float(2.5)),
+        ];
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let row = context(&COMPARISONS, &["significant"], &["true"]);
+        for (col, (kind, field, _)) in fields.iter().enumerate() {
+            assert_eq!(write_field(sheet, 0, col as u16, *kind, field, &row).unwrap(), 1);
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let mut read: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = read.worksheet_range("Sheet1").unwrap();
+        for (col, (_, field, want)) in fields.into_iter().enumerate() {
+            let got = range.get_value((0, col as u32)).cloned().unwrap_or(Data::Empty);
+            assert_eq!(got, want, "'{field}'");
+        }
+    }
 }

@@ -481,4 +481,15 @@ mod tests {
              rival is network, not hubs; national's lead over it is -0.50.</li></ul>"
         );
     }
+
+    /// The hand-made analysis switches within risk.p_weak's range: the page lists it, and
+    /// does not say that no input changes the cheapest option.
+    #[test]
+    fn a_switch_within_range_is_listed_and_not_denied() {
+        let results = analysis();
+        let text = what_would_change_it(&results);
+        let sentence = escape(&switch_sentence(&results, &results.switching[0]));
+        assert!(text.contains(&format!("<ul><li>{sentence}.</li></ul>")), "{text}");
+        assert!(!text.contains("No single input changes"), "{text}");
+    }
 }
