@@ -366,6 +366,12 @@ mod tests {
         assert_eq!(with_unit(2147017.7871865295, "GBP/year"), "GBP 2.15 m a year");
         assert_eq!(with_unit(0.11538461538461539, "probability"), "0.115");
         assert_eq!(with_unit(5e6, "people"), "5 m people");
+        // Below GBP 100,000 (or 100,000 people) a figure reads in units, not millions.
+        assert_eq!(with_unit(50_000.0, "GBP/year"), "GBP 50000 a year");
+        assert_eq!(with_unit(2.5e6, "GBP"), "GBP 2.5 m");
+        assert_eq!(with_unit(800.0, "GBP"), "GBP 800");
+        assert_eq!(with_unit(4_000.0, "people"), "4000 people");
+        assert_eq!(with_unit(12.0, "months"), "12 months");
         assert_eq!(range_text(0.0, 2.0, "GBP/head/year"), "GBP 0 to 2 a head a year");
         assert_eq!(range_text(5e6, 60e6, "GBP/year"), "GBP 5 to 60 m a year");
     }
