@@ -307,8 +307,8 @@ pub fn top_evppi(v: &ValueOfInformation) -> Vec<usize> {
     order
 }
 
-/// Formats a value per head and for England: `GBP 0.0027 a head a year (GBP 0.15 m for
-/// England)`.
+/// Formats a value per head and for England: `GBP 0.0027 a head a year (GBP 0.15 m a year
+/// for England)`.
 pub fn per_head_and_england(per_head: f64, population: f64) -> String {
     format!(
         "GBP {} a head a year (GBP {} m a year for England)",
@@ -372,6 +372,15 @@ mod tests {
         assert_eq!(with_unit(800.0, "GBP"), "GBP 800");
         assert_eq!(with_unit(4_000.0, "people"), "4000 people");
         assert_eq!(with_unit(12.0, "months"), "12 months");
+        // GBP 0.4 a head for 50 million people is GBP 20 m a year.
+        assert_eq!(
+            per_head_and_england(0.4, 50e6),
+            "GBP 0.4 a head a year (GBP 20 m a year for England)"
+        );
+        assert_eq!(
+            per_head_and_england(0.0027, 55.6e6),
+            "GBP 0.0027 a head a year (GBP 0.15 m a year for England)"
+        );
         assert_eq!(range_text(0.0, 2.0, "GBP/head/year"), "GBP 0 to 2 a head a year");
         assert_eq!(range_text(5e6, 60e6, "GBP/year"), "GBP 5 to 60 m a year");
     }
