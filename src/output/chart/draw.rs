@@ -78,7 +78,6 @@ where
                 &plot,
                 results,
                 Metric::UncontractedAtGoLive,
-                1.0,
                 "CCGs (mean, 95% CI)",
                 false,
             )
@@ -138,14 +137,7 @@ where
             (FONT, TICK_SIZE - 2).into_font(),
         ))?;
     }
-    line_by_units(
-        plot,
-        results,
-        Metric::HEADLINE,
-        1.0,
-        "GBP/head/year (mean, 95% CI)",
-        true,
-    )
+    line_by_units(plot, results, Metric::HEADLINE, "GBP/head/year (mean, 95% CI)", true)
 }
 
 /// Why the leader leads at N = `units` (first sweep point): the waterfall of the parts of its
@@ -225,7 +217,6 @@ fn line_by_units<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     results: &ExperimentResults,
     metric: Metric,
-    scale: f64,
     y_desc: &str,
     mark_best: bool,
 ) -> DrawResult
@@ -236,7 +227,7 @@ where
     let x_range = padded_range(units.iter().map(|&n| n as f64));
     let values = results.cells.iter().filter(|c| c.point == 0).flat_map(|c| {
         let s = c.summary(metric);
-        [s.ci_low * scale, s.ci_high * scale, s.mean * scale]
+        [s.ci_low, s.ci_high, s.mean]
     });
     let values: Vec<f64> = values.collect();
     let mut y_range = padded_range(values.iter().copied());
@@ -266,7 +257,7 @@ where
             .iter()
             .map(|c| {
                 let s = c.summary(metric);
-                (c.units as f64, s.mean * scale, s.ci_low * scale, s.ci_high * scale)
+                (c.units as f64, s.mean, s.ci_low, s.ci_high)
             })
             .collect();
         band_and_line(&mut chart, &points, colour)?;
@@ -275,7 +266,7 @@ where
         // A ring round each option's cheapest N (docs/model.md section 8, "Which N").
         for best in results.best_n(metric).iter().filter(|b| b.point == 0) {
             let ring = Circle::new(
-                (best.units as f64, best.mean * scale),
+                (best.units as f64, best.mean),
                 11,
                 option_colour(best.option).stroke_width(3),
             );
