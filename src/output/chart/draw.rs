@@ -895,8 +895,82 @@ mod tests {
         assert!((bottom - 3.3904).abs() <= tolerance, "axis from {bottom}");
         assert!((top - 21.6096).abs() <= tolerance, "axis to {top}");
         assert!(svg.contains("GBP/head/year (mean, 95% CI), axis from 3.4"));
+        // An axis spanning 18.2 prints its ticks to one decimal.
+        for (_, tick) in &plot.y_ticks {
+            assert_eq!(
+                tick.split_once('.').map(|(_, d)| d.len()),
+                Some(1),
+                "{:?}",
+                plot.y_ticks
+            );
+        }
         let mut expected: Vec<(f64, f64)> = results.cells.iter().map(|c| (c.units as f64, means(c))).collect();
         expected.extend([(23.0, 11.0), (10.0, 13.0)]);
         plot.assert_all_points(&svg, expected);
+    }
+
+    /// Every single-plot chart says what each axis shows.
+    #[test]
+    fn each_chart_names_its_axes() {
+        let mut results = started(&scenario("options = [\"hubs\"]\nunits = [10, 23]\n", "t"));
+        results.add_replication(&[outcome(&[], 0.5), outcome(&[], 0.6)]);
+        for (kind, x, y) in [
+            (
+                ChartKind::CostPerHead,
+                "Number of units N",
+                "GBP/head/year (mean, 95% CI)",
+            ),
+            (
+                ChartKind::UncontractedAtGoLive,
+                "Number of units N",
+                "CCGs (mean, 95% CI)",
+            ),
+            (
+                ChartKind::RiskFrontier(23),
+                "Unmet demand, % (one point per replication)",
+                "Net cost, GBP per head per year",
+            ),
+            (
+                ChartKind::ContractedByMonth(23),
+                "Month (the axis starts in October 2012)",
+                "CCGs fully in service (mean, 5-95%)",
+            ),
+            (
+                ChartKind::Utilisation(23),
+                "",
+                "Served / effective capacity (per replication)",
+            ),
+        ] {
+            let svg = drawn(&results, kind.clone());
+            let texts = probe::labels(&svg);
+            let named =
+                |text: &str, rotated: bool| texts.iter().any(|l| l.rotated == rotated && l.text.starts_with(text));
+            assert!(x.is_empty() || named(x, false), "{kind:?}: no x axis '{x}'");
+            assert!(named(y, true), "{kind:?}: no y axis '{y}'");
+        }
+    }
+
+    /// Headlines of 10 and 10.5 +- 0.01 over two replications: intervals of +- 0.127, an
+    /// axis under 2 wide, so its ticks carry two decimals.
+    #[test]
+    fn a_narrow_cost_axis_prints_two_decimals() {
+        let mut results = started(&scenario("options = [\"hubs\"]\nunits = [10, 23]\n", "t"));
+        for sign in [-1.0, 1.0] {
+            results.add_replication(&[
+                outcome(&[(Metric::HEADLINE, 10.0 + 0.01 * sign)], 0.0),
+                outcome(&[(Metric::HEADLINE, 10.5 + 0.01 * sign)], 0.0),
+            ]);
+        }
+        let svg = drawn(&results, ChartKind::CostPerHead);
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        assert!(plot.y_ticks.len() >= 3, "{:?}", plot.y_ticks);
+        for (_, tick) in &plot.y_ticks {
+            assert_eq!(
+                tick.split_once('.').map(|(_, d)| d.len()),
+                Some(2),
+                "{:?}",
+                plot.y_ticks
+            );
+        }
     }
 }
