@@ -973,4 +973,44 @@ mod tests {
             );
         }
     }
+
+    /// Thirteen months from October 2012 (month 0): the x axis names the calendar month each
+    /// quarter from January 2013, the y axis counts CCGs in whole numbers; the utilisation
+    /// chart draws no vertical grid lines between its boxes.
+    #[test]
+    fn months_read_as_quarters_and_ccgs_as_whole_numbers() {
+        let mut results = started(&scenario("options = [\"hubs\"]\nunits = [23]\n", "t"));
+        let mut counted = outcome(&[(Metric::UtilisationMean, 0.8)], 0.0);
+        counted.contracted_by_month = (0..13).map(|m| f64::from(m) * 15.0).collect();
+        results.add_replication(&[counted]);
+        let svg = drawn(&results, ChartKind::ContractedByMonth(23));
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let months: Vec<&str> = plot
+            .x_ticks
+            .iter()
+            .map(|t| t.1.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(months, ["Jan 2013", "Apr 2013", "Jul 2013", "Oct 2013"]);
+        assert!(plot.y_ticks.len() >= 3, "{:?}", plot.y_ticks);
+        for (_, tick) in &plot.y_ticks {
+            assert!(tick.parse::<u32>().is_ok(), "{:?}", plot.y_ticks);
+        }
+        let svg = drawn(&results, ChartKind::Utilisation(23));
+        let vertical = probe::shapes(&svg, "line")
+            .into_iter()
+            .filter(|l| l.get("stroke").map(String::as_str) == Some("#F0F0F0") && l["x1"] == l["x2"])
+            .count();
+        assert_eq!(vertical, 0);
+        // A tick mark under each box and none between.
+        let [plot] = probe::plots(&svg).try_into().unwrap();
+        let marks = probe::shapes(&svg, "polyline")
+            .into_iter()
+            .filter(|l| {
+                let points: Vec<f64> = l["points"].split([' ', ',']).filter_map(|v| v.parse().ok()).collect();
+                points.len() == 4 && points[0] == points[2] && points[1].min(points[3]) >= plot.y.1
+            })
+            .count();
+        assert_eq!(marks, 1, "one option, one tick mark");
+    }
 }

@@ -212,6 +212,17 @@ mod tests {
         for t in &numbers {
             assert_eq!(t.split_once('.').map(|(_, d)| d.len()), Some(1), "{numbers:?}");
         }
+        let texts = super::super::probe::labels(&svg);
+        assert!(
+            texts
+                .iter()
+                .any(|l| l.text == "GBP per head per year: network minus national (right of 0 favours national)"),
+            "the x axis says which way round"
+        );
+        // The row names fit on the chart, left of the plot.
+        for label in texts.iter().filter(|l| l.anchor == "end" && l.x < plot.x.0) {
+            assert!(label.extent().0.0 >= 0.0, "'{}' runs off the chart", label.text);
+        }
         let names: Vec<&(f64, String)> = plot.y_ticks.iter().filter(|t| !t.1.is_empty()).collect();
         let labels: Vec<&str> = names.iter().map(|t| t.1.as_str()).collect();
         assert_eq!(

@@ -606,6 +606,10 @@ mod tests {
             .map(|(_, points)| span(points))
             .collect();
         assert_eq!(boxes.len(), 2, "{boxes:?}");
+        // London at a larger scale: its box is most of the inset's width, not a speck.
+        for b in &boxes {
+            assert!(b.0.1 - b.0.0 > 150.0, "an inset box {b:?}");
+        }
         let top = boxes.iter().map(|b| b.1.0).fold(f64::MAX, f64::min);
         let inside = |&(x, y): &(f64, f64)| {
             boxes
