@@ -1004,13 +1004,7 @@ mod tests {
         assert_eq!(vertical, 0);
         // A tick mark under each box and none between.
         let [plot] = probe::plots(&svg).try_into().unwrap();
-        let marks = probe::shapes(&svg, "polyline")
-            .into_iter()
-            .filter(|l| {
-                let points: Vec<f64> = l["points"].split([' ', ',']).filter_map(|v| v.parse().ok()).collect();
-                points.len() == 4 && points[0] == points[2] && points[1].min(points[3]) >= plot.y.1
-            })
-            .count();
+        let (marks, _) = plot.tick_marks(&svg);
         assert_eq!(marks, 1, "one option, one tick mark");
     }
 }

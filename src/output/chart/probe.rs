@@ -218,4 +218,20 @@ impl Plot {
         assert_eq!(shapes(svg, "circle").len(), expected.len(), "a point outside the plot");
         self.assert_points(svg, expected);
     }
+
+    /// The tick marks under the x axis and left of the y axis.
+    pub fn tick_marks(&self, svg: &str) -> (usize, usize) {
+        let lines = segments(svg);
+        let x = lines
+            .iter()
+            .filter(|(a, b)| a.0 == b.0 && a.1.min(b.1) >= self.y.1 && (a.1 - b.1).abs() < 10.0)
+            .filter(|(a, _)| a.0 >= self.x.0 - 1.0 && a.0 <= self.x.1 + 1.0)
+            .count();
+        let y = lines
+            .iter()
+            .filter(|(a, b)| a.1 == b.1 && a.0.max(b.0) <= self.x.0 && (a.0 - b.0).abs() < 10.0)
+            .filter(|(a, _)| a.1 >= self.y.0 - 1.0 && a.1 <= self.y.1 + 1.0)
+            .count();
+        (x, y)
+    }
 }

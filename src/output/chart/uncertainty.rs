@@ -296,6 +296,9 @@ mod tests {
             .filter(|t| !t.is_empty())
             .collect();
         assert_eq!(names, ["N = 10"]);
+        assert_eq!(plot.tick_marks(&svg).0, 1, "a tick mark per N");
+        let rotated = probe::labels(&svg).into_iter().filter(|l| l.rotated).map(|l| l.text);
+        assert!(rotated.eq(["Share of parameter sets in which the option is cheapest, %"]));
         let group = plot.x_ticks.iter().find(|t| t.1 == "N = 10").unwrap().0;
         for option in [OptionKind::National, OptionKind::Hubs] {
             let bars: Vec<_> = probe::shapes(&svg, "rect")
@@ -383,6 +386,7 @@ mod tests {
             .map(|l| l.text)
             .collect();
         assert_eq!(rotated, ["Net cost, GBP per head per year"]);
+        assert!(svg.contains("Unmet demand, % (one point per parameter set)"));
         let expected: Vec<(f64, f64)> = results
             .psa
             .sets
@@ -411,6 +415,16 @@ mod tests {
         let rows: Vec<&(f64, String)> = plot.y_ticks.iter().filter(|t| !t.1.is_empty()).collect();
         let names: Vec<&str> = rows.iter().map(|t| t.1.as_str()).collect();
         assert_eq!(names, ["risk.p_weak", "value.choice_per_head"]);
+        assert_eq!(plot.tick_marks(&svg).1, 2, "a tick mark per row");
+        let texts = probe::labels(&svg);
+        let x_axis = |l: &&probe::Label| {
+            l.text.starts_with("Lead of the scenario")
+                && l.text.ends_with("best rival at each point, GBP per head per year")
+        };
+        assert!(texts.iter().any(|l| x_axis(&l)), "no x axis description");
+        for label in texts.iter().filter(|l| l.anchor == "end" && l.x < plot.x.0) {
+            assert!(label.extent().0.0 >= 0.0, "'{}' runs off the chart", label.text);
+        }
         // Two rows share the plot's height: each centred a quarter of it from its edge.
         let quarter = (plot.y.1 - plot.y.0) / 4.0;
         assert!(
