@@ -802,6 +802,39 @@ mod tests {
             assert!((bottom - low).abs() <= tolerance, "axis from {bottom}, not {low}");
             assert!((top - high).abs() <= tolerance, "axis to {top}, not {high}");
         }
+        // Each option's band runs through its intervals' ends: mean +- 6.3531 and +- 1.27062.
+        for (panel, (plot, half)) in plots.iter().zip([6.3531, 1.27062]).enumerate() {
+            let ends: Vec<(f64, f64)> = results
+                .cells
+                .iter()
+                .flat_map(|c| {
+                    let mean = [means(c).0, means(c).1 * 100.0][panel];
+                    [(c.point_values[0].1, mean - half), (c.point_values[0].1, mean + half)]
+                })
+                .collect();
+            let bands: Vec<Vec<(f64, f64)>> = probe::shapes(&svg, "polygon")
+                .iter()
+                .map(|p| {
+                    p["points"]
+                        .split_whitespace()
+                        .map(|xy| {
+                            let (x, y) = xy.split_once(',').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect()
+                })
+                .filter(|points: &Vec<(f64, f64)>| points.iter().any(|&p| plot.holds(p)))
+                .collect();
+            assert_eq!(bands.len(), 2, "panel {panel}: a band per option");
+            for &(x, y) in bands.iter().flatten() {
+                let (x, y) = (plot.x_value(x), plot.y_value(y));
+                assert!(
+                    ends.iter()
+                        .any(|e| (e.0 - x).abs() <= plot.x_pixel() && (e.1 - y).abs() <= 1.5 * plot.y_pixel()),
+                    "panel {panel}: a band corner at ({x}, {y}), not an interval's end: {ends:?}"
+                );
+            }
+        }
     }
 
     /// Hubs (headline 10 or 11) against national (12 or 13) at N = 23: the lead chart draws
