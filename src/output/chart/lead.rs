@@ -244,6 +244,7 @@ mod tests {
             })
             .collect();
         assert_eq!(bars.len(), 5);
+        assert_eq!(plot.tick_marks(&svg).1, 5, "a tick mark per row");
         for (step, (row, _)) in steps(&e).iter().zip(&names) {
             let at = |r: &std::collections::HashMap<String, String>, k| super::super::probe::number(r, k);
             let bar = bars
@@ -284,6 +285,12 @@ mod tests {
             .filter(|t| !t.is_empty())
             .collect();
         assert_eq!(names, ["margin"], "{:?}", plot.y_ticks);
+        // An axis 0.23 wide prints its ticks to two decimals.
+        let numbers: Vec<&String> = plot.x_ticks.iter().map(|t| &t.1).filter(|t| !t.is_empty()).collect();
+        assert!(numbers.len() >= 3, "{numbers:?}");
+        for t in &numbers {
+            assert_eq!(t.split_once('.').map(|(_, d)| d.len()), Some(2), "{numbers:?}");
+        }
         let points = |line: &str| -> Vec<(f64, f64)> {
             line.split_whitespace()
                 .map(|xy| {
