@@ -622,6 +622,14 @@ mod tests {
             assert!(points.iter().all(inside), "an area outside the inset: {points:?}");
         }
         assert!(drawn > 2 * 20, "{drawn} areas in the insets");
+        // And only the units sited in London have their squares there.
+        for r in probe::shapes(&svg, "rect").iter().filter(|r| r["width"] == "10") {
+            let ((left, top_edge), (right, bottom)) = probe::corners(r);
+            if bottom > top {
+                let centre = ((left + right) / 2.0, (top_edge + bottom) / 2.0);
+                assert!(inside(&centre), "a unit's square outside the inset at {centre:?}");
+            }
+        }
     }
 
     /// The catchments map of hubs and national at N = 23 (no replications: the map is the
