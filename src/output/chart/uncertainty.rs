@@ -346,6 +346,23 @@ mod tests {
             .filter(|r| probe::number(r, "height") > 0.0 && plot.holds(corners(r).0) && plot.holds(corners(r).1))
             .collect();
         assert_eq!(bars.len(), 2, "{bars:?}");
+        // Margins of 2.0 and -1.7 and the 0 line: the axis runs from -1.996 to 2.296 (8% of
+        // the span to spare), in 30 bins of 0.14307, each bar 95% of its bin (0.13591).
+        assert!(
+            (plot.x_value(plot.x.0) + 1.996).abs() <= 1.5 * plot.x_pixel(),
+            "{}",
+            plot.x_value(plot.x.0)
+        );
+        assert!(
+            (plot.x_value(plot.x.1) - 2.296).abs() <= 1.5 * plot.x_pixel(),
+            "{}",
+            plot.x_value(plot.x.1)
+        );
+        for bar in &bars {
+            let ((left, _), (right, _)) = corners(bar);
+            let width = plot.x_value(right) - plot.x_value(left);
+            assert!((width - 0.13591).abs() <= 2.0 * plot.x_pixel(), "a bar {width} wide");
+        }
         // The axis runs to a tenth above the tallest bar.
         assert!(
             (plot.y_value(plot.y.0) - 55.0).abs() <= 1.5 * plot.y_pixel(),
