@@ -929,14 +929,7 @@ mod tests {
         assert!((top - 21.6096).abs() <= tolerance, "axis to {top}");
         assert!(svg.contains("GBP/head/year (mean, 95% CI), axis from 3.4"));
         // An axis spanning 18.2 prints its ticks to one decimal.
-        for (_, tick) in &plot.y_ticks {
-            assert_eq!(
-                tick.split_once('.').map(|(_, d)| d.len()),
-                Some(1),
-                "{:?}",
-                plot.y_ticks
-            );
-        }
+        probe::assert_decimals(&plot.y_ticks, 1);
         let mut expected: Vec<(f64, f64)> = results.cells.iter().map(|c| (c.units as f64, means(c))).collect();
         expected.extend([(23.0, 11.0), (10.0, 13.0)]);
         plot.assert_all_points(&svg, expected);
@@ -997,14 +990,7 @@ mod tests {
         let svg = drawn(&results, ChartKind::CostPerHead);
         let [plot] = probe::plots(&svg).try_into().unwrap();
         assert!(plot.y_ticks.len() >= 3, "{:?}", plot.y_ticks);
-        for (_, tick) in &plot.y_ticks {
-            assert_eq!(
-                tick.split_once('.').map(|(_, d)| d.len()),
-                Some(2),
-                "{:?}",
-                plot.y_ticks
-            );
-        }
+        probe::assert_decimals(&plot.y_ticks, 2);
     }
 
     /// Thirteen months from October 2012 (month 0): the x axis names the calendar month each
@@ -1018,13 +1004,10 @@ mod tests {
         results.add_replication(&[counted]);
         let svg = drawn(&results, ChartKind::ContractedByMonth(23));
         let [plot] = probe::plots(&svg).try_into().unwrap();
-        let months: Vec<&str> = plot
-            .x_ticks
-            .iter()
-            .map(|t| t.1.as_str())
-            .filter(|t| !t.is_empty())
-            .collect();
-        assert_eq!(months, ["Jan 2013", "Apr 2013", "Jul 2013", "Oct 2013"]);
+        assert_eq!(
+            probe::named(&plot.x_ticks),
+            ["Jan 2013", "Apr 2013", "Jul 2013", "Oct 2013"]
+        );
         assert!(plot.y_ticks.len() >= 3, "{:?}", plot.y_ticks);
         for (_, tick) in &plot.y_ticks {
             assert!(tick.parse::<u32>().is_ok(), "{:?}", plot.y_ticks);

@@ -207,11 +207,12 @@ mod tests {
         let e = national_over_network();
         let svg = super::super::test_svg(|root| waterfall(root, &e));
         let [plot] = super::super::probe::plots(&svg).try_into().unwrap();
-        let numbers: Vec<&String> = plot.x_ticks.iter().map(|t| &t.1).filter(|t| !t.is_empty()).collect();
-        assert!(numbers.len() >= 3, "{numbers:?}");
-        for t in &numbers {
-            assert_eq!(t.split_once('.').map(|(_, d)| d.len()), Some(1), "{numbers:?}");
-        }
+        assert!(
+            super::super::probe::named(&plot.x_ticks).len() >= 3,
+            "{:?}",
+            plot.x_ticks
+        );
+        super::super::probe::assert_decimals(&plot.x_ticks, 1);
         let texts = super::super::probe::labels(&svg);
         assert!(
             texts
@@ -278,19 +279,15 @@ mod tests {
         assert_eq!(steps(&e).len(), 1);
         let svg = super::super::test_svg(|root| waterfall(root, &e));
         let [plot] = super::super::probe::plots(&svg).try_into().unwrap();
-        let names: Vec<&str> = plot
-            .y_ticks
-            .iter()
-            .map(|t| t.1.as_str())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let names = super::super::probe::named(&plot.y_ticks);
         assert_eq!(names, ["margin"], "{:?}", plot.y_ticks);
         // An axis 0.23 wide prints its ticks to two decimals.
-        let numbers: Vec<&String> = plot.x_ticks.iter().map(|t| &t.1).filter(|t| !t.is_empty()).collect();
-        assert!(numbers.len() >= 3, "{numbers:?}");
-        for t in &numbers {
-            assert_eq!(t.split_once('.').map(|(_, d)| d.len()), Some(2), "{numbers:?}");
-        }
+        assert!(
+            super::super::probe::named(&plot.x_ticks).len() >= 3,
+            "{:?}",
+            plot.x_ticks
+        );
+        super::super::probe::assert_decimals(&plot.x_ticks, 2);
         let points = |line: &str| -> Vec<(f64, f64)> {
             line.split_whitespace()
                 .map(|xy| {

@@ -73,6 +73,18 @@ pub fn labels(svg: &str) -> Vec<Label> {
         .collect()
 }
 
+/// The texts of the labelled ticks, in order (ticks printed blank left out).
+pub fn named(ticks: &[(f64, String)]) -> Vec<&str> {
+    ticks.iter().map(|t| t.1.as_str()).filter(|t| !t.is_empty()).collect()
+}
+
+/// Asserts that every labelled tick prints `decimals` decimals.
+pub fn assert_decimals(ticks: &[(f64, String)], decimals: usize) {
+    for tick in named(ticks) {
+        assert_eq!(tick.split_once('.').map(|(_, d)| d.len()), Some(decimals), "{ticks:?}");
+    }
+}
+
 /// The number a tick label prints (`12%` is 12, `1,200` is 1200).
 pub fn tick_value(text: &str) -> Option<f64> {
     text.trim_end_matches('%').replace(',', "").parse().ok()

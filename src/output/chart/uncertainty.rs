@@ -289,13 +289,7 @@ mod tests {
     fn each_options_share_of_sets_stands_over_its_n() {
         let svg = drawn(&analysis(), UncertaintyChart::ProbabilityBest);
         let [plot] = probe::plots(&svg).try_into().unwrap();
-        let names: Vec<&str> = plot
-            .x_ticks
-            .iter()
-            .map(|t| t.1.as_str())
-            .filter(|t| !t.is_empty())
-            .collect();
-        assert_eq!(names, ["N = 10"]);
+        assert_eq!(probe::named(&plot.x_ticks), ["N = 10"]);
         assert_eq!(plot.tick_marks(&svg).0, 1, "a tick mark per N");
         let rotated = probe::labels(&svg).into_iter().filter(|l| l.rotated).map(|l| l.text);
         assert!(rotated.eq(["Share of parameter sets in which the option is cheapest, %"]));
